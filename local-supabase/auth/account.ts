@@ -1,0 +1,128 @@
+// Signing up, and a signed-in user reading and changing their account.
+import type { Context } from 'hono';
+import { z } from 'zod';
+import {
+	AUDIENCE,
+	type AuthDeps,
+	assertPasswordStrength,
+	hashPassword,
+	metadata,
+	optionalString,
+	passwordMatches,
+	readJson,
+	requireUser,
+	validateEmail
+} from './context.ts';
+import { badRequest, forbidden, unprocessable } from './errors.ts';
+import { signIn } from './sessions.ts';
+import * as store from './store.ts';
+import { obfuscatedUserJson, userJson } from './users.ts';
+
+const signupParams = z.looseObject({
+	email: optionalString,
+	phone: optionalString,
+	password: optionalString,
+	data: metadata.nullish().transform((value) => value ?? {})
+});
+
+const UNIQUE_VIOLATION = '23505';
+
+export async function signup(c: Context, deps: AuthDeps) {
+	const { settings } = deps;
+	if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+	const params = await readJson(c, signupParams);
+	if (params.password === '') throw badRequest('validation_failed', 'Signup requires a valid password');
+	assertPasswordStrength(settings, params.password);
+	if (params.email && params.phone) {
+		throw badRequest('validation_failed', 'Only an email address or phone number should be provided on signup.');
+	}
+	if (params.phone) throw badRequest('phone_provider_disabled', 'Phone signups are disabled');
+	if (!params.email) throw badRequest('validation_failed', 'Sign up only available with email provider');
+	if (!settings.enableEmailSignup) throw badRequest('email_provider_disabled', 'Email signups are disabled');
+	const email = validateEmail(params.email);
+	const autoconfirm = !settings.enableConfirmations;
+
+	const existing = await store.findUserByEmail(deps.sql, email, AUDIENCE);
+	if (existing?.email_confirmed_at) {
+		if (autoconfirm) throw unprocessable('user_already_exists', 'User already registered');
+		// With confirmations on, GoTrue must not reveal that the address is taken.
+		return c.json(obfuscatedUserJson(email, AUDIENCE, params.data));
+	}
+
+	let userId = existing?.id;
+	if (!userId) {
+		try {
+			userId = await store.createEmailUser(deps.sql, {
+				email,
+				encryptedPassword: await hashPassword(params.password),
+				aud: AUDIENCE,
+				role: AUDIENCE,
+				userMetadata: params.data,
+				appMetadata: { provider: 'email', providers: ['email'] },
+				confirmed: autoconfirm,
+				confirmationSentAt: !autoconfirm
+			});
+		} catch (error) {
+			if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+				throw unprocessable('user_already_exists', 'User already registered');
+			}
+			throw error;
+		}
+	} else if (autoconfirm) {
+		await deps.sql`
+			update auth.users set email_confirmed_at = now(), updated_at = now(),
+				raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'
+			where id = ${userId}`;
+	}
+
+	if (autoconfirm) return c.json(await signIn(c, deps, userId));
+	const user = await store.findUserById(deps.sql, userId);
+	return c.json(user ? userJson(user) : {});
+}
+
+export async function getUser(c: Context, deps: AuthDeps) {
+	const { user, claims } = await requireUser(c, deps);
+	if (claims.aud !== undefined && claims.aud !== user.aud && !(Array.isArray(claims.aud) && claims.aud.includes(user.aud))) {
+		throw badRequest('validation_failed', "Token audience doesn't match request audience");
+	}
+	return c.json(userJson(user));
+}
+
+const updateParams = z.looseObject({
+	email: optionalString,
+	phone: optionalString,
+	password: z.string().nullish(),
+	data: metadata.nullish(),
+	app_metadata: metadata.nullish()
+});
+
+export async function updateUser(c: Context, deps: AuthDeps) {
+	const params = await readJson(c, updateParams);
+	const { user, sessionId } = await requireUser(c, deps);
+	if (params.password) assertPasswordStrength(deps.settings, params.password);
+	if (params.app_metadata) throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
+	if (params.phone) throw unprocessable('phone_provider_disabled', 'Phone signups are disabled');
+
+	const newEmail = params.email ? validateEmail(params.email) : undefined;
+	if (newEmail && newEmail !== user.email) {
+		const taken = await store.findUserByEmail(deps.sql, newEmail, AUDIENCE);
+		if (taken) throw unprocessable('email_exists', 'A user with this email address has already been registered');
+	}
+	let encryptedPassword: string | undefined;
+	if (params.password) {
+		if (await passwordMatches(user, params.password)) {
+			throw unprocessable('same_password', 'New password should be different from the old password.');
+		}
+		encryptedPassword = await hashPassword(params.password);
+	}
+
+	await deps.sql.begin(async (tx) => {
+		// A new password ends every other session of the user.
+		if (encryptedPassword) await store.updatePassword(tx, user.id, encryptedPassword, sessionId);
+		if (params.data) await store.mergeUserMetadata(tx, user.id, params.data);
+		// No mailer runs here: the change waits, unconfirmed, as it would for the email link.
+		if (newEmail && newEmail !== user.email) await store.requestEmailChange(tx, user.id, newEmail);
+	});
+	const updated = await store.findUserById(deps.sql, user.id);
+	return c.json(updated ? userJson(updated) : {});
+}

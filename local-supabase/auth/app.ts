@@ -1,0 +1,64 @@
+// The auth server: GoTrue's HTTP API at its own root, as the gateway mounts it under /auth/v1.
+import { Hono, type Context } from 'hono';
+import * as account from './account.ts';
+import * as admin from './admin.ts';
+import type { AuthDeps } from './context.ts';
+import { errorResponse } from './errors.ts';
+import * as sessions from './sessions.ts';
+
+/** Requests served, by route; tests and benches read it to count round trips to the auth server. */
+export interface RequestLog {
+	total: number;
+	byRoute: Record<string, number>;
+}
+
+export const REQUEST_LOG_PATH = '/_local/requests';
+
+export function createAuthApp(deps: AuthDeps) {
+	const log: RequestLog = { total: 0, byRoute: {} };
+	const app = new Hono();
+	const route = (handler: (c: Context, deps: AuthDeps) => Promise<Response>) => (c: Context) => handler(c, deps);
+
+	app.use(async (c, next) => {
+		if (c.req.path !== REQUEST_LOG_PATH) {
+			const key = `${c.req.method} ${c.req.path}`;
+			log.total += 1;
+			log.byRoute[key] = (log.byRoute[key] ?? 0) + 1;
+		}
+		await next();
+	});
+	app.onError((error, c) => errorResponse(c, error));
+	app.notFound((c) => c.text('404 page not found', 404));
+
+	app.get('/health', (c) =>
+		c.json({ version: 'local', name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' })
+	);
+	app.get('/settings', (c) =>
+		c.json({
+			external: { anonymous_users: false, email: deps.settings.enableEmailSignup, phone: false },
+			disable_signup: !deps.settings.enableSignup,
+			mailer_autoconfirm: !deps.settings.enableConfirmations,
+			phone_autoconfirm: false,
+			sms_provider: '',
+			saml_enabled: false
+		})
+	);
+	app.get('/.well-known/jwks.json', (c) => {
+		c.header('Cache-Control', 'public, max-age=600');
+		return c.json(deps.tokens.jwks());
+	});
+
+	app.post('/signup', route(account.signup));
+	app.post('/token', route(sessions.token));
+	app.post('/logout', route(sessions.logout));
+	app.get('/user', route(account.getUser));
+	app.put('/user', route(account.updateUser));
+
+	app.get('/admin/users', route(admin.listUsers));
+	app.post('/admin/users', route(admin.createUser));
+	app.get('/admin/users/:id', route(admin.getUser));
+	app.delete('/admin/users/:id', route(admin.deleteUser));
+
+	app.get(REQUEST_LOG_PATH, (c) => c.json(log));
+	return app;
+}

@@ -1,0 +1,277 @@
+// Storage for the auth server: the real auth.* tables. Every function takes the connection first.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Sql, TransactionSql } from 'postgres';
+
+export type Db = Sql | TransactionSql;
+
+export interface IdentityRow {
+	id: string;
+	provider_id: string;
+	user_id: string;
+	identity_data: Record<string, unknown>;
+	provider: string;
+	last_sign_in_at: string | null;
+	created_at: string;
+	updated_at: string;
+	email: string | null;
+}
+
+export interface UserRow {
+	id: string;
+	aud: string;
+	role: string;
+	email: string | null;
+	phone: string | null;
+	encrypted_password: string | null;
+	email_confirmed_at: Date | null;
+	phone_confirmed_at: Date | null;
+	confirmed_at: Date | null;
+	confirmation_sent_at: Date | null;
+	recovery_sent_at: Date | null;
+	email_change: string | null;
+	email_change_sent_at: Date | null;
+	last_sign_in_at: Date | null;
+	raw_app_meta_data: Record<string, unknown> | null;
+	raw_user_meta_data: Record<string, unknown> | null;
+	created_at: Date;
+	updated_at: Date;
+	banned_until: Date | null;
+	deleted_at: Date | null;
+	is_anonymous: boolean;
+	identities: IdentityRow[];
+}
+
+export interface SessionRow {
+	id: string;
+	user_id: string;
+	created_at: Date;
+}
+
+export interface RefreshTokenRow {
+	id: string;
+	token: string;
+	session_id: string | null;
+	parent: string | null;
+	revoked: boolean;
+	updated_at: Date;
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** 12 random lowercase base32 characters, like GoTrue's refresh tokens. */
+function newRefreshToken(): string {
+	return Array.from(randomBytes(12), (byte) => BASE32[byte & 31]).join('');
+}
+
+function userQuery(db: Db) {
+	return db`
+		select u.*, coalesce(
+			(select json_agg(i order by i.created_at) from auth.identities i where i.user_id = u.id),
+			'[]'
+		) as identities
+		from auth.users u`;
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+	const [user] = await db<UserRow[]>`${userQuery(db)} where u.id = ${id}`;
+	return user;
+}
+
+export async function findUserByEmail(db: Db, email: string, aud: string): Promise<UserRow | undefined> {
+	const [user] = await db<UserRow[]>`
+		${userQuery(db)}
+		where lower(u.email) = lower(${email}) and u.aud = ${aud} and not u.is_sso_user`;
+	return user;
+}
+
+/** The user of an access token, and whether its session still exists, in one round trip. */
+export async function findUserWithSession(
+	db: Db,
+	userId: string,
+	sessionId: string | undefined
+): Promise<{ user: UserRow; sessionExists: boolean } | undefined> {
+	const [row] = await db<(UserRow & { session_exists: boolean })[]>`
+		select q.*, exists(
+			select 1 from auth.sessions s where s.id = ${sessionId ?? null}::uuid and s.user_id = q.id
+		) as session_exists
+		from (${userQuery(db)} where u.id = ${userId}) q`;
+	if (!row) return undefined;
+	const { session_exists: sessionExists, ...user } = row;
+	return { user, sessionExists };
+}
+
+export interface NewUser {
+	email: string;
+	encryptedPassword: string;
+	aud: string;
+	role: string;
+	userMetadata: Record<string, unknown>;
+	appMetadata: Record<string, unknown>;
+	confirmed: boolean;
+	confirmationSentAt: boolean;
+}
+
+/** Inserts a user and its email identity, as GoTrue's signup and admin create do. */
+export async function createEmailUser(db: Db, input: NewUser): Promise<string> {
+	const id = randomUUID();
+	const userMetadata = input.confirmed ? { ...input.userMetadata, email_verified: true } : input.userMetadata;
+	const identityData: Record<string, unknown> = {
+		sub: id,
+		email: input.email,
+		email_verified: false,
+		phone_verified: false
+	};
+	for (const [key, value] of Object.entries(input.userMetadata)) {
+		if (!(key in identityData)) identityData[key] = value;
+	}
+	await db`
+		with new_user as (
+			insert into auth.users (
+				instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+				confirmation_sent_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+				is_super_admin, is_anonymous
+			) values (
+				'00000000-0000-0000-0000-000000000000', ${id}, ${input.aud}, ${input.role}, ${input.email},
+				${input.encryptedPassword}, ${input.confirmed ? db`now()` : null},
+				${input.confirmationSentAt ? db`now()` : null},
+				${db.json(input.appMetadata as never)}, ${db.json(userMetadata as never)}, now(), now(),
+				false, false
+			) returning id
+		)
+		insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+		select id::text, id, ${db.json(identityData as never)}, 'email', now(), now(), now() from new_user`;
+	return id;
+}
+
+export async function deleteUser(db: Db, id: string): Promise<void> {
+	await db`delete from auth.users where id = ${id}`;
+}
+
+export async function listUsers(
+	db: Db,
+	aud: string,
+	page: number,
+	perPage: number
+): Promise<{ users: UserRow[]; total: number }> {
+	const offset = (page - 1) * perPage;
+	const [users, [{ total }]] = await Promise.all([
+		db<UserRow[]>`${userQuery(db)} where u.aud = ${aud} order by u.created_at desc limit ${perPage} offset ${offset}`,
+		db<{ total: number }[]>`select count(*)::int as total from auth.users where aud = ${aud}`
+	]);
+	return { users, total };
+}
+
+/** Opens a session with its first refresh token, and stamps the sign-in. */
+export async function createSession(
+	db: Db,
+	userId: string,
+	meta: { userAgent: string | null; ip: string | null }
+): Promise<{ session: SessionRow; refreshToken: string }> {
+	const sessionId = randomUUID();
+	const token = newRefreshToken();
+	const [session] = await db<SessionRow[]>`
+		with stamp as (
+			update auth.users set last_sign_in_at = now(), updated_at = now() where id = ${userId}
+		), identity as (
+			update auth.identities set last_sign_in_at = now() where user_id = ${userId} and provider = 'email'
+		), token as (
+			insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
+			values ('00000000-0000-0000-0000-000000000000', ${token}, ${userId}, false, now(), now(), null, ${sessionId})
+		)
+		insert into auth.sessions (id, user_id, created_at, updated_at, aal, refreshed_at, user_agent, ip)
+		values (${sessionId}, ${userId}, now(), now(), 'aal1', null, ${meta.userAgent}, ${meta.ip}::inet)
+		returning id, user_id, created_at`;
+	return { session, refreshToken: token };
+}
+
+/** Locks a refresh token row for the rest of the transaction. */
+export async function lockRefreshToken(
+	db: Db,
+	token: string
+): Promise<(RefreshTokenRow & { session: SessionRow | null; user_id: string }) | undefined> {
+	const [row] = await db<(RefreshTokenRow & { user_id: string; s_id: string | null; s_created_at: Date | null })[]>`
+		select rt.id, rt.token, rt.session_id, rt.parent, rt.revoked, rt.updated_at, rt.user_id,
+			s.id as s_id, s.created_at as s_created_at
+		from auth.refresh_tokens rt left join auth.sessions s on s.id = rt.session_id
+		where rt.token = ${token}
+		for update of rt`;
+	if (!row) return undefined;
+	const { s_id, s_created_at, ...rest } = row;
+	const session = s_id && s_created_at ? { id: s_id, user_id: row.user_id, created_at: s_created_at } : null;
+	return { ...rest, session };
+}
+
+export async function deleteRefreshToken(db: Db, id: string): Promise<void> {
+	await db`delete from auth.refresh_tokens where id = ${id}`;
+}
+
+export async function activeRefreshToken(db: Db, sessionId: string): Promise<RefreshTokenRow | undefined> {
+	const [row] = await db<RefreshTokenRow[]>`
+		select id, token, session_id, parent, revoked, updated_at from auth.refresh_tokens
+		where session_id = ${sessionId} and not revoked order by id desc limit 1`;
+	return row;
+}
+
+export async function revokeSessionTokens(db: Db, sessionId: string): Promise<void> {
+	await db`update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = ${sessionId}`;
+}
+
+/** Revokes a token and issues its child in the same session. */
+export async function rotateRefreshToken(db: Db, parent: RefreshTokenRow & { user_id: string }): Promise<string> {
+	const token = newRefreshToken();
+	await db`
+		with revoke as (
+			update auth.refresh_tokens set revoked = true, updated_at = now()
+			where id = ${parent.id} and not revoked
+		)
+		insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
+		values ('00000000-0000-0000-0000-000000000000', ${token}, ${parent.user_id}, false, now(), now(), ${parent.token}, ${parent.session_id})`;
+	return token;
+}
+
+export async function touchSession(
+	db: Db,
+	sessionId: string,
+	meta: { userAgent: string | null; ip: string | null }
+): Promise<void> {
+	await db`
+		update auth.sessions set refreshed_at = now() at time zone 'utc', updated_at = now(),
+			user_agent = ${meta.userAgent}, ip = ${meta.ip}::inet
+		where id = ${sessionId}`;
+}
+
+export type LogoutScope = 'global' | 'local' | 'others';
+
+export async function deleteSessions(db: Db, userId: string, sessionId: string, scope: LogoutScope): Promise<void> {
+	if (scope === 'local') await db`delete from auth.sessions where id = ${sessionId}`;
+	else if (scope === 'others') await db`delete from auth.sessions where user_id = ${userId} and id <> ${sessionId}`;
+	else await db`delete from auth.sessions where user_id = ${userId}`;
+}
+
+export async function updatePassword(
+	db: Db,
+	userId: string,
+	encryptedPassword: string,
+	keepSessionId: string | undefined
+): Promise<void> {
+	await db`
+		with other_sessions as (
+			delete from auth.sessions where user_id = ${userId} and id is distinct from ${keepSessionId ?? null}::uuid
+		)
+		update auth.users set encrypted_password = ${encryptedPassword}, updated_at = now() where id = ${userId}`;
+}
+
+/** Merges keys into user_metadata; a null value removes its key, as GoTrue does. */
+export async function mergeUserMetadata(db: Db, userId: string, data: Record<string, unknown>): Promise<void> {
+	const removed = Object.keys(data).filter((key) => data[key] === null);
+	const added = Object.fromEntries(Object.entries(data).filter(([, value]) => value !== null));
+	await db`
+		update auth.users
+		set raw_user_meta_data = (coalesce(raw_user_meta_data, '{}'::jsonb) || ${db.json(added as never)}) - ${removed}::text[],
+			updated_at = now()
+		where id = ${userId}`;
+}
+
+export async function requestEmailChange(db: Db, userId: string, email: string): Promise<void> {
+	await db`update auth.users set email_change = ${email}, email_change_sent_at = now(), updated_at = now() where id = ${userId}`;
+}

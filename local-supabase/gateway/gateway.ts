@@ -1,0 +1,122 @@
+// The API gateway on :54321, in the role Kong plays for `supabase start`: CORS, the apikey check,
+// the Authorization header the services expect, and /auth/v1 and /rest/v1 routed to their servers.
+import { type IncomingMessage, type ServerResponse, request as httpRequest } from 'node:http';
+import type { ApiKeys, SigningKey } from '../keys.ts';
+import { verifyStackJwt } from '../keys.ts';
+
+export interface GatewayOptions {
+	apiKeys: ApiKeys;
+	signingKeys: SigningKey[];
+	jwtSecret: string;
+	upstreams: { auth: number; rest: number };
+}
+
+interface Route {
+	prefix: string;
+	port: number;
+	/** Browser redirects carry no apikey; GoTrue's own open routes need none. */
+	open?: boolean;
+}
+
+const API_KEY_ROLES = new Set(['anon', 'service_role', 'supabase_admin']);
+const CORS_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT';
+// Hop-by-hop headers never cross a proxy.
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' });
+	res.end(JSON.stringify(body));
+}
+
+export function createGateway(options: GatewayOptions) {
+	const { apiKeys } = options;
+	const routes: Route[] = [
+		{ prefix: '/auth/v1/verify', port: options.upstreams.auth, open: true },
+		{ prefix: '/auth/v1/callback', port: options.upstreams.auth, open: true },
+		{ prefix: '/auth/v1/authorize', port: options.upstreams.auth, open: true },
+		{ prefix: '/auth/v1', port: options.upstreams.auth },
+		{ prefix: '/rest/v1', port: options.upstreams.rest }
+	];
+	const verifiedKeys = new Map<string, boolean>();
+
+	async function isValidApiKey(key: string): Promise<boolean> {
+		if ([apiKeys.anon, apiKeys.serviceRole, apiKeys.publishable, apiKeys.secret].includes(key)) return true;
+		if (key.split('.').length !== 3) return false;
+		const cached = verifiedKeys.get(key);
+		if (cached !== undefined) return cached;
+		const valid = await verifyStackJwt(key, options.signingKeys, options.jwtSecret).then(
+			(claims) => API_KEY_ROLES.has(String(claims.role)),
+			() => false
+		);
+		// Only successes are cached: an expiring key must be re-checked, and failures are cheap to repeat.
+		if (valid && verifiedKeys.size < 1000) verifiedKeys.set(key, true);
+		return valid;
+	}
+
+	/** The bearer the services see: a user's own JWT, else the JWT the apikey stands for. */
+	function upstreamAuthorization(authorization: string | undefined, apikey: string): string {
+		if (authorization && !authorization.startsWith('Bearer sb_')) return authorization;
+		if (apikey === apiKeys.secret) return `Bearer ${apiKeys.serviceRole}`;
+		if (apikey === apiKeys.publishable) return `Bearer ${apiKeys.anon}`;
+		return `Bearer ${apikey}`;
+	}
+
+	return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://gateway');
+		const route = routes.find((r) => url.pathname === r.prefix || url.pathname.startsWith(`${r.prefix}/`));
+
+		if (req.method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) {
+			res.writeHead(200, {
+				'access-control-allow-origin': '*',
+				'access-control-allow-methods': CORS_METHODS,
+				'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+				'content-length': '0'
+			});
+			res.end();
+			return;
+		}
+		if (!route) return sendJson(res, 404, { message: 'no Route matched with those values' });
+
+		const apikey = String(req.headers.apikey ?? url.searchParams.get('apikey') ?? '');
+		if (!route.open) {
+			if (!apikey) {
+				return sendJson(res, 401, {
+					message: 'No API key found in request',
+					hint: 'No `apikey` request header or url param was found.'
+				});
+			}
+			if (!(await isValidApiKey(apikey))) {
+				return sendJson(res, 401, {
+					message: 'Invalid API key',
+					hint: 'Double check your Supabase `anon` or `service_role` API key.'
+				});
+			}
+		}
+
+		const headers: Record<string, string | string[]> = {};
+		for (const [name, value] of Object.entries(req.headers)) {
+			if (value !== undefined && !HOP_BY_HOP.includes(name)) headers[name] = value;
+		}
+		headers.host = `127.0.0.1:${route.port}`;
+		headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
+		headers['x-forwarded-host'] = req.headers.host ?? '';
+		headers['x-forwarded-prefix'] = route.prefix;
+		if (!route.open) headers.authorization = upstreamAuthorization(req.headers.authorization, apikey);
+
+		const upstreamPath = url.pathname.slice(route.prefix.length) || '/';
+		const upstream = httpRequest(
+			{ host: '127.0.0.1', port: route.port, method: req.method, path: upstreamPath + url.search, headers },
+			(upstreamRes) => {
+				const responseHeaders = { ...upstreamRes.headers, 'access-control-allow-origin': '*' };
+				for (const name of HOP_BY_HOP) delete responseHeaders[name];
+				res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders);
+				upstreamRes.pipe(res);
+			}
+		);
+		upstream.on('error', () => {
+			if (res.headersSent) return void res.destroy();
+			sendJson(res, 502, { message: 'An invalid response was received from the upstream server' });
+		});
+		req.pipe(upstream);
+	};
+}
