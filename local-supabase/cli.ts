@@ -30,7 +30,9 @@ async function main(command: string | undefined): Promise<number> {
 			return 0;
 		}
 		case 'stop':
-			console.error((await stopStack(projectRoot)) ? 'Stopped the local Supabase.' : 'The local Supabase is not running.');
+			console.error(
+				(await stopStack(projectRoot)) ? 'Stopped the local Supabase.' : 'The local Supabase is not running.'
+			);
 			return 0;
 		case 'status': {
 			const status = await stackStatus(projectRoot);

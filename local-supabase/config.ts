@@ -123,9 +123,7 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			minimumPasswordLength: auth.minimum_password_length,
 			enableRefreshTokenRotation: auth.enable_refresh_token_rotation,
 			refreshTokenReuseInterval: auth.refresh_token_reuse_interval,
-			signingKeysPath: auth.signing_keys_path
-				? path.resolve(supabaseDir, auth.signing_keys_path)
-				: undefined
+			signingKeysPath: auth.signing_keys_path ? path.resolve(supabaseDir, auth.signing_keys_path) : undefined
 		}
 	};
 }

@@ -38,7 +38,7 @@ const PUBLIC_FIELDS: Record<SigningAlg, readonly string[]> = {
 };
 
 async function toSigningKey(jwk: JWK, source: string): Promise<SigningKey> {
-	const alg = jwk.alg;
+	const alg = jwk.alg as SigningAlg;
 	if (alg !== 'ES256' && alg !== 'RS256') {
 		throw new ConfigError(`${source}: each key needs "alg" ES256 or RS256, got ${JSON.stringify(alg)}`);
 	}
@@ -48,14 +48,14 @@ async function toSigningKey(jwk: JWK, source: string): Promise<SigningKey> {
 	if (typeof jwk.d !== 'string') {
 		throw new ConfigError(`${source}: key ${jwk.kid} has no private part ("d"), so it cannot sign`);
 	}
-	const publicMaterial: JWK = {};
-	for (const field of PUBLIC_FIELDS[alg]) publicMaterial[field] = jwk[field];
+	const publicMaterial: Record<string, unknown> = {};
+	for (const field of PUBLIC_FIELDS[alg]) publicMaterial[field] = (jwk as Record<string, unknown>)[field];
 	// WebCrypto rejects key_ops that do not fit the half being imported, so import bare material.
 	const { key_ops: _ops, use: _use, ext: _ext, ...privateMaterial } = jwk;
-	const publicJwk: JWK = { ...publicMaterial, kid: jwk.kid, alg, use: 'sig', key_ops: ['verify'] };
+	const publicJwk = { ...publicMaterial, kid: jwk.kid, alg, use: 'sig', key_ops: ['verify'] } as JWK;
 	try {
 		const privateKey = (await importJWK(privateMaterial, alg)) as CryptoKey;
-		const publicKey = (await importJWK(publicMaterial, alg)) as CryptoKey;
+		const publicKey = (await importJWK(publicMaterial as JWK, alg)) as CryptoKey;
 		return { kid: jwk.kid, alg, privateKey, publicKey, publicJwk };
 	} catch (error) {
 		throw new ConfigError(`${source}: key ${jwk.kid} is not a valid ${alg} JWK (${String(error)})`);

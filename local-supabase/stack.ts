@@ -62,7 +62,9 @@ export async function startStack(projectRoot: string): Promise<{ alreadyRunning:
 		if (current.status === 'ready' && down.length === 0) return { alreadyRunning: true, config };
 		if (current.status !== 'starting') {
 			const names = down.map(([name]) => COMPONENT_LABELS[name as ComponentName]).join(', ');
-			throw new Error(`The local Supabase is running but ${names || 'a component'} is down. Run npm run supabase:stop, then start again.`);
+			throw new Error(
+				`The local Supabase is running but ${names || 'a component'} is down. Run npm run supabase:stop, then start again.`
+			);
 		}
 	} else {
 		for (const [port, name] of PORT_NAMES(config)) {

@@ -82,7 +82,11 @@ export async function signup(c: Context, deps: AuthDeps) {
 
 export async function getUser(c: Context, deps: AuthDeps) {
 	const { user, claims } = await requireUser(c, deps);
-	if (claims.aud !== undefined && claims.aud !== user.aud && !(Array.isArray(claims.aud) && claims.aud.includes(user.aud))) {
+	if (
+		claims.aud !== undefined &&
+		claims.aud !== user.aud &&
+		!(Array.isArray(claims.aud) && claims.aud.includes(user.aud))
+	) {
 		throw badRequest('validation_failed', "Token audience doesn't match request audience");
 	}
 	return c.json(userJson(user));

@@ -33,7 +33,10 @@ const createParams = z.looseObject({
 function pageParam(value: string | undefined, fallback: number): number {
 	if (value === undefined || value === '') return fallback;
 	if (!/^\d+$/.test(value)) {
-		throw badRequest('validation_failed', `Bad Pagination Parameters: strconv.ParseUint: parsing "${value}": invalid syntax`);
+		throw badRequest(
+			'validation_failed',
+			`Bad Pagination Parameters: strconv.ParseUint: parsing "${value}": invalid syntax`
+		);
 	}
 	return Number(value);
 }

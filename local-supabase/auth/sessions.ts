@@ -1,7 +1,15 @@
 // Sessions: sign-in, refresh-token rotation with GoTrue's three reuse cases, and logout.
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { type AuthDeps, clientMeta, optionalString, passwordMatches, passwordWeakness, readJson, requireUser } from './context.ts';
+import {
+	type AuthDeps,
+	clientMeta,
+	optionalString,
+	passwordMatches,
+	passwordWeakness,
+	readJson,
+	requireUser
+} from './context.ts';
 import { AuthError, OAuthError, badRequest, unprocessable } from './errors.ts';
 import * as store from './store.ts';
 import { isBanned, userJson } from './users.ts';

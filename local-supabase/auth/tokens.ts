@@ -81,7 +81,8 @@ export class Tokens {
 
 function describe(error: unknown): string {
 	if (error instanceof joseErrors.JWTExpired) return 'token has invalid claims: token is expired';
-	if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature is invalid: signature is invalid';
+	if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+		return 'token signature is invalid: signature is invalid';
 	if (error instanceof joseErrors.JWTClaimValidationFailed) return `token has invalid claims: ${error.message}`;
 	if (error instanceof joseErrors.JOSEError) return `token is malformed: ${error.message}`;
 	return error instanceof Error ? error.message : String(error);

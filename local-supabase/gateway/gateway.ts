@@ -107,9 +107,9 @@ export function createGateway(options: GatewayOptions) {
 		const upstream = httpRequest(
 			{ host: '127.0.0.1', port: route.port, method: req.method, path: upstreamPath + url.search, headers },
 			(upstreamRes) => {
-				const responseHeaders = { ...upstreamRes.headers, 'access-control-allow-origin': '*' };
+				const responseHeaders: Record<string, unknown> = { ...upstreamRes.headers, 'access-control-allow-origin': '*' };
 				for (const name of HOP_BY_HOP) delete responseHeaders[name];
-				res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders);
+				res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders as Record<string, string | string[]>);
 				upstreamRes.pipe(res);
 			}
 		);

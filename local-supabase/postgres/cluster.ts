@@ -64,13 +64,20 @@ export async function initCluster(config: StackConfig): Promise<boolean> {
 	try {
 		execFileSync(
 			initdb,
-			[`--pgdata=${dataDir}`, '--username=postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+			[
+				`--pgdata=${dataDir}`,
+				'--username=postgres',
+				`--pwfile=${passwordFile}`,
+				'--auth=scram-sha-256',
+				'--encoding=UTF8',
+				'--locale=C'
+			],
 			{ ...user, stdio: ['ignore', 'ignore', 'pipe'] }
 		);
 	} catch (error) {
 		rmSync(dataDir, { recursive: true, force: true });
 		const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-		throw new Error(`initdb failed: ${stderr || String(error)}`);
+		throw new Error(`initdb failed: ${stderr || String(error)}`, { cause: error });
 	} finally {
 		rmSync(passwordFile, { force: true });
 	}
@@ -80,7 +87,16 @@ export async function initCluster(config: StackConfig): Promise<boolean> {
 export async function startPostgres(config: StackConfig): Promise<ChildProcess> {
 	const { postgres: postgresBin } = await binaries();
 	const dataDir = pgDataDir(config);
-	const args = ['-D', dataDir, '-p', String(config.ports.db), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+	const args = [
+		'-D',
+		dataDir,
+		'-p',
+		String(config.ports.db),
+		'-c',
+		'listen_addresses=127.0.0.1',
+		'-c',
+		'unix_socket_directories='
+	];
 	const child = spawnLogged(config.dataDir, 'postgres', postgresBin, args, runAs(dataDir) ?? {});
 	await waitUntil(
 		'Postgres',

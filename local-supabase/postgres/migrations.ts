@@ -24,7 +24,9 @@ export async function runSupabaseCli(config: StackConfig, args: string[]): Promi
 		return stdout;
 	} catch (error) {
 		const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-		throw new Error(`supabase ${args[0]} ${args[1] ?? ''} failed:\n${(stderr || stdout || String(error)).trim()}`);
+		throw new Error(`supabase ${args[0]} ${args[1] ?? ''} failed:\n${(stderr || stdout || String(error)).trim()}`, {
+			cause: error
+		});
 	}
 }
 

@@ -1,0 +1,59 @@
+// Shared helpers for the integration tests: clients for the stack under test, and the auth
+// server's request log for counting round trips.
+import { randomUUID } from 'node:crypto';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { inject } from 'vitest';
+
+export const env = inject('supabaseEnv');
+export const url = env.PUBLIC_SUPABASE_URL;
+export const publishableKey = env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? env.PUBLIC_SUPABASE_ANON_KEY;
+export const serviceRoleKey = env.SUPABASE_SERVICE_ROLE_KEY;
+export const anonKey = env.SUPABASE_ANON_KEY ?? env.PUBLIC_SUPABASE_ANON_KEY;
+/** Set only for the local stack: tests that read its internals skip elsewhere. */
+export const authDirectUrl = env.LOCAL_SUPABASE_AUTH_URL;
+export const dbUrl = env.SUPABASE_DB_URL;
+export const isLocalStack = Boolean(authDirectUrl);
+
+const clientOptions = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
+
+export function anonClient(): SupabaseClient {
+	return createClient(url, publishableKey, clientOptions);
+}
+
+export function adminClient(): SupabaseClient {
+	return createClient(url, serviceRoleKey, clientOptions);
+}
+
+export const uniqueEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 8)}@example.com`;
+export const PASSWORD = 'correct-horse-battery';
+
+/** A new signed-up user with a live session, on their own client. */
+export async function signedUpUser(label = 'user') {
+	const client = anonClient();
+	const email = uniqueEmail(label);
+	const { data, error } = await client.auth.signUp({ email, password: PASSWORD });
+	if (error || !data.session) throw new Error(`signup failed: ${error?.message}`);
+	return { client, email, session: data.session, userId: data.session.user.id };
+}
+
+/** Requests the auth server has served so far (local stack only). */
+export async function authRequestCount(): Promise<number> {
+	const response = await fetch(`${authDirectUrl}/_local/requests`);
+	const log = (await response.json()) as { total: number };
+	return log.total;
+}
+
+/** A response whose JSON the tests assert on field by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
+export const fetchJson = (input: string, init?: RequestInit) => fetch(input, init) as Promise<JsonResponse>;
+
+/** GoTrue's HTTP API through the gateway, as auth-js calls it. */
+export function authFetch(path: string, init: RequestInit & { versioned?: boolean } = {}): Promise<JsonResponse> {
+	const headers = new Headers(init.headers);
+	headers.set('apikey', publishableKey);
+	if (init.versioned !== false) headers.set('X-Supabase-Api-Version', '2024-01-01');
+	if (init.body) headers.set('content-type', 'application/json');
+	return fetchJson(`${url}/auth/v1${path}`, { ...init, headers });
+}

@@ -1,0 +1,14 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	server: { host: '127.0.0.1' },
+	preview: { host: '127.0.0.1' },
+	test: {
+		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'local-supabase/**/*.test.ts'],
+		globalSetup: ['tests/integration/global-setup.ts'],
+		testTimeout: 20_000,
+		hookTimeout: 60_000
+	}
+});
