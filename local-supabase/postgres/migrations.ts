@@ -1,7 +1,7 @@
 // Migrations and seed go through the real Supabase CLI (`db push --remote=<url>`), the same
 // code path `supabase start` and a hosted project use.
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
@@ -34,6 +34,7 @@ export const cliDbUrl = (config: StackConfig) => `${dbUrl(config)}?sslmode=disab
 
 function localVersions(config: StackConfig): string[] {
 	const dir = path.join(config.supabaseDir, 'migrations');
+	if (!existsSync(dir)) return [];
 	return readdirSync(dir, { withFileTypes: true })
 		.filter((entry) => entry.isFile() && /^\d+_.*\.sql$/.test(entry.name))
 		.map((entry) => entry.name.split('_')[0]);
