@@ -3,10 +3,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
 import { dbUrl, loadStackConfig, type StackConfig } from './config.ts';
 import { deriveApiKeys } from './keys.ts';
-import { pgDataDir } from './postgres/cluster.ts';
+import { pgDataDir, postgresAnswers } from './postgres/cluster.ts';
 import { httpOk, isAlive, logFile, portInUse, sleep } from './processes.ts';
 import { COMPONENT_LABELS, type ComponentName, clearState, readState } from './state.ts';
 
@@ -125,15 +124,7 @@ export async function componentHealth(config: StackConfig): Promise<Record<Compo
 	const { anon } = await deriveApiKeys(config.auth.jwtSecret);
 	const probe = (check: () => Promise<boolean>) => check().catch(() => false);
 	const [postgresUp, postgrestUp, authUp, gatewayUp] = await Promise.all([
-		probe(async () => {
-			const sql = postgres(dbUrl(config), { max: 1, connect_timeout: 2, onnotice: () => {} });
-			try {
-				await sql`select 1`;
-				return true;
-			} finally {
-				await sql.end({ timeout: 1 });
-			}
-		}),
+		probe(() => postgresAnswers(config)),
 		probe(() => httpOk(`http://127.0.0.1:${config.ports.restAdmin}/ready`)),
 		probe(() => httpOk(`http://127.0.0.1:${config.ports.auth}/health`)),
 		probe(() => httpOk(`http://127.0.0.1:${config.ports.api}/auth/v1/health`, { apikey: anon }))

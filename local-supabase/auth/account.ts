@@ -69,10 +69,8 @@ export async function signup(c: Context, deps: AuthDeps) {
 			throw error;
 		}
 	} else if (autoconfirm) {
-		await deps.sql`
-			update auth.users set email_confirmed_at = now(), updated_at = now(),
-				raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'
-			where id = ${userId}`;
+		// GoTrue confirms an existing unconfirmed user here, keeping their old password.
+		await store.confirmEmail(deps.sql, userId);
 	}
 
 	if (autoconfirm) return c.json(await signIn(c, deps, userId));

@@ -275,3 +275,10 @@ export async function mergeUserMetadata(db: Db, userId: string, data: Record<str
 export async function requestEmailChange(db: Db, userId: string, email: string): Promise<void> {
 	await db`update auth.users set email_change = ${email}, email_change_sent_at = now(), updated_at = now() where id = ${userId}`;
 }
+
+export async function confirmEmail(db: Db, userId: string): Promise<void> {
+	await db`
+		update auth.users set email_confirmed_at = now(), updated_at = now(),
+			raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'
+		where id = ${userId}`;
+}

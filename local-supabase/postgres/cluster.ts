@@ -98,20 +98,23 @@ export async function startPostgres(config: StackConfig): Promise<ChildProcess> 
 		'unix_socket_directories='
 	];
 	const child = spawnLogged(config.dataDir, 'postgres', postgresBin, args, runAs(dataDir) ?? {});
-	await waitUntil(
-		'Postgres',
-		async () => {
-			const sql = postgres(dbUrl(config), { max: 1, connect_timeout: 2, onnotice: () => {} });
-			try {
-				await sql`select 1`;
-				return true;
-			} finally {
-				await sql.end({ timeout: 1 });
-			}
-		},
-		{ child, timeoutMs: 60_000, logPath: logFile(config.dataDir, 'postgres') }
-	);
+	await waitUntil('Postgres', () => postgresAnswers(config), {
+		child,
+		timeoutMs: 60_000,
+		logPath: logFile(config.dataDir, 'postgres')
+	});
 	return child;
+}
+
+/** True when Postgres accepts a login and a query. */
+export async function postgresAnswers(config: StackConfig): Promise<boolean> {
+	const sql = postgres(dbUrl(config), { max: 1, connect_timeout: 2, onnotice: () => {} });
+	try {
+		await sql`select 1`;
+		return true;
+	} finally {
+		await sql.end({ timeout: 1 });
+	}
 }
 
 const bootstrapSql = fileURLToPath(new URL('./bootstrap.sql', import.meta.url));
