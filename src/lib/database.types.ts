@@ -3,16 +3,107 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
 	public: {
 		Tables: {
-			[_ in never]: never;
+			chat_messages: {
+				Row: {
+					content: string;
+					created_at: string;
+					id: string;
+					model: string | null;
+					position: number;
+					role: Database['public']['Enums']['chat_role'];
+					session_id: string;
+					status: Database['public']['Enums']['chat_message_status'];
+					user_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					content: string;
+					created_at?: string;
+					id?: string;
+					model?: string | null;
+					position?: never;
+					role: Database['public']['Enums']['chat_role'];
+					session_id: string;
+					status?: Database['public']['Enums']['chat_message_status'];
+					user_id?: string;
+				};
+				Update: {
+					content?: string;
+					created_at?: string;
+					id?: string;
+					model?: string | null;
+					position?: never;
+					role?: Database['public']['Enums']['chat_role'];
+					session_id?: string;
+					status?: Database['public']['Enums']['chat_message_status'];
+					user_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'chat_messages_session_id_fkey';
+						columns: ['session_id'];
+						isOneToOne: false;
+						referencedRelation: 'chat_sessions';
+						referencedColumns: ['id'];
+					}
+				];
+			};
+			chat_sessions: {
+				Row: {
+					created_at: string;
+					id: string;
+					title: string;
+					updated_at: string;
+					user_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					created_at?: string;
+					id?: string;
+					title: string;
+					updated_at?: string;
+					user_id?: string;
+				};
+				Update: {
+					created_at?: string;
+					id?: string;
+					title?: string;
+					updated_at?: string;
+					user_id?: string;
+				};
+				Relationships: [];
+			};
 		};
 		Views: {
 			[_ in never]: never;
 		};
 		Functions: {
-			[_ in never]: never;
+			post_message: {
+				Args: { p_content: string; p_message_id: string; p_session_id?: string; p_title?: string };
+				Returns: {
+					content: string;
+					id: string;
+					is_new: boolean;
+					reply_id: string;
+					role: Database['public']['Enums']['chat_role'];
+					session_id: string;
+					status: Database['public']['Enums']['chat_message_status'];
+				}[];
+			};
+			restart_reply: {
+				Args: { p_reply_id: string };
+				Returns: {
+					content: string;
+					id: string;
+					role: Database['public']['Enums']['chat_role'];
+					session_id: string;
+					status: Database['public']['Enums']['chat_message_status'];
+				}[];
+			};
 		};
 		Enums: {
-			[_ in never]: never;
+			chat_message_status: 'complete' | 'streaming' | 'error';
+			chat_role: 'user' | 'assistant' | 'system';
 		};
 		CompositeTypes: {
 			[_ in never]: never;
@@ -119,6 +210,9 @@ export type CompositeTypes<
 
 export const Constants = {
 	public: {
-		Enums: {}
+		Enums: {
+			chat_message_status: ['complete', 'streaming', 'error'],
+			chat_role: ['user', 'assistant', 'system']
+		}
 	}
 } as const;
