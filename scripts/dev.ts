@@ -1,7 +1,7 @@
 // `npm run dev`: vite dev against the Supabase the environment names, or the local stack.
 // The local stack stays up afterwards, as `supabase start` does: `npm run supabase:stop` ends it.
 import { spawn } from 'node:child_process';
-import { resolveSupabase } from './supabase-env.ts';
+import { appEnv, resolveSupabase } from './supabase-env.ts';
 
 try {
 	const target = await resolveSupabase();
@@ -12,7 +12,8 @@ try {
 	);
 	const vite = spawn('vite', ['dev', ...process.argv.slice(2)], {
 		stdio: 'inherit',
-		env: { ...process.env, ...target.env }
+		// The app gets the public URL and key only; the service-role key stays with the tests.
+		env: { ...process.env, ...appEnv(target.env) }
 	});
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vite.kill(signal));
 	vite.once('exit', (code) => process.exit(code ?? 0));

@@ -46,3 +46,9 @@ export async function resolveSupabase(): Promise<SupabaseTarget> {
 		}
 	};
 }
+
+/** What the app itself may see: the project URL and the publishable key, never a secret key. */
+export function appEnv(env: Record<string, string | undefined>): Record<string, string> {
+	const names = ['PUBLIC_SUPABASE_URL', 'PUBLIC_SUPABASE_PUBLISHABLE_KEY', 'PUBLIC_SUPABASE_ANON_KEY'];
+	return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+}

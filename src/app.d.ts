@@ -1,12 +1,26 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { Database } from '$lib/database.types';
+
 declare global {
 	namespace App {
-		// interface Error {}
-		// interface Locals {}
-		// interface PageData {}
-		// interface PageState {}
+		interface Locals {
+			/** This request's Supabase client. It carries the visitor's JWT from the auth cookies,
+			 * so every query runs under their RLS policies. Never shared between requests. */
+			supabase: SupabaseClient<Database>;
+			/** The signed-in person, from a locally verified JWT; null for visitors. */
+			user: { id: string; email: string | null } | null;
+			/** True when the request arrived with auth cookies that no longer hold a live
+			 * session (signed out elsewhere, or the refresh token was revoked). */
+			sessionEnded: boolean;
+		}
+		interface Error {
+			message: string;
+			/** Quoted in the server log next to the cause, so a report can be matched to it. */
+			errorId?: string;
+		}
 		interface Platform {
-			env: Record<string, unknown>;
+			env: Record<string, unknown> & { AI?: Ai };
 			ctx: ExecutionContext;
 			caches: CacheStorage & { default: Cache };
 		}

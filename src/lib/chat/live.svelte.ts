@@ -1,0 +1,87 @@
+// The turn being streamed in this tab. It lives outside any component so it survives the
+// navigation from /chat to the new chat's page while the reply is still arriving.
+import type { StreamEvent } from './stream-protocol';
+
+export interface LiveTurn {
+	/** Unknown until the server has created the chat. */
+	sessionId: string | null;
+	/** The message just sent, shown at once; absent for a retry. */
+	userMessage: { id: string; content: string } | null;
+	replyId: string | null;
+	text: string;
+	status: 'streaming' | 'complete' | 'error';
+	error: string | null;
+}
+
+export const live = $state<{ turn: LiveTurn | null }>({ turn: null });
+
+export type StreamBody =
+	{ messageId: string; content: string; sessionId?: string } | { replyId: string; sessionId: string };
+
+export interface StreamHandlers {
+	onStart?(event: Extract<StreamEvent, { type: 'start' }>): void;
+}
+
+/**
+ * Posts to the streaming endpoint and feeds the live turn. Resolves when the reply has ended;
+ * returns false when nothing was stored (the request was refused before the message was saved).
+ */
+export async function streamTurn(body: StreamBody, turn: LiveTurn, handlers: StreamHandlers = {}): Promise<boolean> {
+	live.turn = turn;
+	const current = () => live.turn ?? turn;
+	let response: Response;
+	try {
+		response = await fetch('/api/chat', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', accept: 'application/x-ndjson, application/json' },
+			body: JSON.stringify(body)
+		});
+	} catch {
+		Object.assign(current(), { status: 'error', error: 'Parley could not be reached. Check your connection.' });
+		return false;
+	}
+	if (!response.ok || !response.body) {
+		const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+		Object.assign(current(), {
+			status: 'error',
+			error: problem?.error?.message ?? `The server answered ${response.status}.`
+		});
+		return false;
+	}
+
+	const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+	let buffered = '';
+	let ended = false;
+	const handle = (line: string) => {
+		if (!line.trim()) return;
+		const event = JSON.parse(line) as StreamEvent;
+		const target = current();
+		if (event.type === 'start') {
+			Object.assign(target, { sessionId: event.sessionId, replyId: event.replyId });
+			handlers.onStart?.(event);
+		} else if (event.type === 'delta') {
+			target.text += event.text;
+		} else if (event.type === 'done') {
+			ended = true;
+			target.status = 'complete';
+		} else if (event.type === 'error') {
+			ended = true;
+			Object.assign(target, { status: 'error', error: event.message });
+		}
+	};
+	try {
+		for (;;) {
+			const { value, done } = await reader.read();
+			if (done) break;
+			buffered += value;
+			const lines = buffered.split('\n');
+			buffered = lines.pop() ?? '';
+			lines.forEach(handle);
+		}
+		handle(buffered);
+	} catch {
+		// The connection dropped mid-reply; the server keeps what arrived and marks it failed.
+	}
+	if (!ended) Object.assign(current(), { status: 'error', error: 'The connection dropped before the reply finished.' });
+	return true;
+}

@@ -1,0 +1,9 @@
+// The streaming endpoint's wire format: one JSON event per line (NDJSON). Shared by the
+// endpoint and the browser so both sides agree on every field.
+export type StreamEvent =
+	| { type: 'start'; sessionId: string; replyId: string; model: string }
+	| { type: 'delta'; text: string }
+	| { type: 'done' }
+	| { type: 'error'; message: string; status?: number };
+
+export const STREAM_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';

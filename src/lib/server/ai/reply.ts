@@ -1,0 +1,86 @@
+// Writes one assistant reply: streams it from the model and stores the outcome. Both the
+// no-JavaScript form action (which waits for the end) and the streaming endpoint (which relays
+// each delta) go through here, so a reply is saved the same way whichever path asked for it.
+import { streamText, type ModelMessage } from 'ai';
+import { finishReply } from '../chat/messages';
+import type { ChatClient, HistoryMessage } from '../chat/client';
+import { logFailure } from '../errors';
+import type { ChatModel } from './registry';
+
+export interface ReplyRequest {
+	client: ChatClient;
+	chatModel: ChatModel;
+	replyId: string;
+	history: HistoryMessage[];
+	systemPrompt?: string;
+	timeoutMs: number;
+	/** Aborts the model call, e.g. when the browser goes away; the partial reply is kept. */
+	signal?: AbortSignal;
+}
+
+export interface ReplyOutcome {
+	status: 'complete' | 'error';
+	content: string;
+	/** Set when status is error; safe to show. */
+	message?: string;
+}
+
+/** The model sees finished turns only: not the reply being written, nor earlier failed ones. */
+export function modelMessages(history: HistoryMessage[], replyId: string): ModelMessage[] {
+	return history
+		.filter((message) => message.id !== replyId)
+		.filter((message) => message.role !== 'assistant' || (message.status === 'complete' && message.content))
+		.map((message) => ({ role: message.role, content: message.content }));
+}
+
+/** Yields the reply's text as it arrives, then returns how it ended once it is stored. */
+export async function* writeReply(request: ReplyRequest): AsyncGenerator<string, ReplyOutcome> {
+	const { chatModel, replyId, history, timeoutMs } = request;
+	const signals = [AbortSignal.timeout(timeoutMs), ...(request.signal ? [request.signal] : [])];
+	let content = '';
+	let failure: unknown;
+
+	try {
+		const result = streamText({
+			model: chatModel.model,
+			system: request.systemPrompt,
+			messages: modelMessages(history, replyId),
+			abortSignal: AbortSignal.any(signals),
+			// The person has a Retry button; silent retries would only hide a dead provider.
+			maxRetries: 0
+		});
+		for await (const part of result.fullStream) {
+			if (part.type === 'text-delta') {
+				content += part.text;
+				yield part.text;
+			} else if (part.type === 'error') {
+				failure = part.error;
+				break;
+			} else if (part.type === 'abort') {
+				failure = new Error(`model call aborted: ${part.reason ?? 'timeout or disconnect'}`);
+				break;
+			} else if (part.type === 'finish' && (part.finishReason === 'error' || part.finishReason === 'interrupted')) {
+				failure = new Error(`model stream ended with finish reason ${part.finishReason}`);
+			}
+		}
+		if (!failure && !content) failure = new Error('the model returned an empty reply');
+	} catch (error) {
+		failure = error;
+	}
+
+	const outcome: ReplyOutcome = failure
+		? { status: 'error', content, message: 'The model stopped before finishing this reply.' }
+		: { status: 'complete', content };
+	if (failure) logFailure(`reply ${replyId} from ${chatModel.provider}/${chatModel.id}`, failure);
+	await finishReply(request.client, replyId, { content, status: outcome.status, model: chatModel.id });
+	return outcome;
+}
+
+/** Runs a reply to the end without relaying it: the no-JavaScript path. */
+export async function completeReply(request: ReplyRequest): Promise<ReplyOutcome> {
+	const run = writeReply(request);
+	for (;;) {
+		const step = await run.next();
+		if (step.done) return step.value;
+	}
+}

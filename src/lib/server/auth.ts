@@ -1,0 +1,26 @@
+// Who is asking: resolved once per request from the auth cookies.
+import type { RequestEvent } from '@sveltejs/kit';
+import { clearAuthCookies, hasAuthCookies } from './supabase';
+
+/**
+ * getClaims() verifies the access token locally against the cached JWKS, so an ordinary page
+ * view costs the auth server nothing. Only an expired token costs a request: auth-js then
+ * refreshes it and hands the new session to the cookie setter.
+ */
+export async function resolveUser(event: RequestEvent): Promise<Pick<App.Locals, 'user' | 'sessionEnded'>> {
+	const arrivedWithSession = hasAuthCookies(event);
+	if (!arrivedWithSession) return { user: null, sessionEnded: false };
+
+	const { data, error } = await event.locals.supabase.auth.getClaims();
+	const claims = data?.claims;
+	if (error || !claims?.sub) {
+		// Signed out elsewhere, a revoked refresh token, or a cookie that is not ours: drop it,
+		// so the next request starts clean, and say so on the sign-in page.
+		clearAuthCookies(event);
+		return { user: null, sessionEnded: true };
+	}
+	return {
+		user: { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null },
+		sessionEnded: false
+	};
+}

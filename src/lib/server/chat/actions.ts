@@ -1,0 +1,50 @@
+// The chat form actions, which are the whole chat loop when JavaScript is off: store, wait for
+// the full reply, store it, then redirect (post/redirect/get) to show both.
+import { error as httpError, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { retryReplySchema, sendMessageSchema } from '$lib/schemas/chat';
+import { completeReply } from '../ai/reply';
+import { AppError } from '../errors';
+import { postMessage, restartReply } from './messages';
+import { replyRequest } from './turn';
+
+function firstIssue(error: { issues: { message: string }[] }): string {
+	return error.issues[0]?.message ?? 'That message cannot be sent.';
+}
+
+/** Posts a message to `sessionId`, or to a new chat when it is absent. */
+export async function sendMessageAction(event: RequestEvent, sessionId?: string) {
+	const form = await event.request.formData();
+	const content = String(form.get('content') ?? '');
+	const parsed = sendMessageSchema.safeParse({ messageId: form.get('messageId'), content });
+	// The typed text goes back into the composer, so nothing the person wrote is lost.
+	if (!parsed.success) return fail(400, { content, error: firstIssue(parsed.error) });
+
+	let target: string;
+	try {
+		const posted = await postMessage(event.locals.supabase, { ...parsed.data, sessionId });
+		target = posted.sessionId;
+		// A resubmitted form finds its message stored already; its first submit writes the reply.
+		if (posted.isNew) await completeReply(replyRequest(event, posted.replyId, posted.history));
+	} catch (error) {
+		if (error instanceof AppError && error.code === 'not_found:chat') httpError(404, error.message);
+		if (error instanceof AppError) return fail(error.status, { content, error: error.message });
+		throw error;
+	}
+	redirect(303, `/chat/${target}`);
+}
+
+export async function retryReplyAction(event: RequestEvent) {
+	const form = await event.request.formData();
+	const parsed = retryReplySchema.safeParse({ replyId: form.get('replyId') });
+	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
+	let target: string;
+	try {
+		const reopened = await restartReply(event.locals.supabase, parsed.data.replyId);
+		target = reopened.sessionId;
+		await completeReply(replyRequest(event, parsed.data.replyId, reopened.history));
+	} catch (error) {
+		if (error instanceof AppError) return fail(error.status, { content: '', error: error.message });
+		throw error;
+	}
+	redirect(303, `/chat/${target}`);
+}

@@ -1,0 +1,58 @@
+// Writing chats: each function is one database round trip.
+import type { Database } from '$lib/database.types';
+import { titleFrom } from '$lib/schemas/chat';
+import { AppError } from '../errors';
+import { toAppError, type ChatClient, type HistoryMessage } from './client';
+
+export interface PostedMessage {
+	sessionId: string;
+	replyId: string;
+	/** False when this message id was already stored: a resubmitted form. */
+	isNew: boolean;
+	/** The conversation up to and including the (empty) reply, for the model. */
+	history: HistoryMessage[];
+}
+
+/** Stores a message (creating its chat when sessionId is absent) and an empty reply. */
+export async function postMessage(
+	client: ChatClient,
+	args: { messageId: string; content: string; sessionId?: string }
+): Promise<PostedMessage> {
+	const { data, error } = await client.rpc('post_message', {
+		p_message_id: args.messageId,
+		p_content: args.content,
+		p_session_id: args.sessionId,
+		p_title: args.sessionId ? undefined : titleFrom(args.content)
+	});
+	if (error) throw toAppError(error);
+	const first = data[0];
+	if (!first) throw new AppError('not_found:chat');
+	return {
+		sessionId: first.session_id,
+		replyId: first.reply_id,
+		isNew: first.is_new,
+		history: data.map(({ id, role, content, status }) => ({ id, role, content, status }))
+	};
+}
+
+/** Empties a failed reply so it can be written again, and returns the messages before it. */
+export async function restartReply(
+	client: ChatClient,
+	replyId: string
+): Promise<{ sessionId: string; history: HistoryMessage[] }> {
+	const { data, error } = await client.rpc('restart_reply', { p_reply_id: replyId });
+	if (error) throw toAppError(error, 'not_found:reply');
+	const first = data[0];
+	if (!first) throw new AppError('not_found:reply');
+	return {
+		sessionId: first.session_id,
+		history: data.map(({ id, role, content, status }) => ({ id, role, content, status }))
+	};
+}
+
+type ReplyOutcome = Pick<Database['public']['Tables']['chat_messages']['Update'], 'content' | 'status' | 'model'>;
+
+export async function finishReply(client: ChatClient, replyId: string, outcome: ReplyOutcome): Promise<void> {
+	const { error } = await client.from('chat_messages').update(outcome).eq('id', replyId);
+	if (error) throw toAppError(error, 'not_found:reply');
+}

@@ -1,0 +1,34 @@
+// Reading chats. Every function takes the request's client, so RLS decides what exists.
+import { AppError } from '../errors';
+import { toAppError, type ChatClient, type ChatMessage, type ChatSessionSummary } from './client';
+
+const SIDEBAR_LIMIT = 200;
+
+export async function listSessions(client: ChatClient): Promise<ChatSessionSummary[]> {
+	const { data, error } = await client
+		.from('chat_sessions')
+		.select('id, title, updated_at')
+		.order('updated_at', { ascending: false })
+		.limit(SIDEBAR_LIMIT);
+	if (error) throw toAppError(error);
+	return data;
+}
+
+export interface ChatWithMessages {
+	id: string;
+	title: string;
+	messages: ChatMessage[];
+}
+
+/** A chat and its messages in one round trip; someone else's chat reads as not found. */
+export async function getSessionWithMessages(client: ChatClient, id: string): Promise<ChatWithMessages> {
+	const { data, error } = await client
+		.from('chat_sessions')
+		.select('id, title, chat_messages(id, role, content, status, model, created_at)')
+		.eq('id', id)
+		.order('position', { referencedTable: 'chat_messages' })
+		.maybeSingle();
+	if (error) throw toAppError(error);
+	if (!data) throw new AppError('not_found:chat');
+	return { id: data.id, title: data.title, messages: data.chat_messages };
+}

@@ -1,0 +1,65 @@
+// Relays a reply being written as NDJSON events (see $lib/chat/stream-protocol).
+import type { RequestEvent } from '@sveltejs/kit';
+import type { StreamEvent } from '$lib/chat/stream-protocol';
+import { writeReply } from '../ai/reply';
+import { logFailure } from '../errors';
+import type { HistoryMessage } from './client';
+import { replyRequest } from './turn';
+
+interface Turn {
+	sessionId: string;
+	replyId: string;
+	/** False for a resubmitted message: its first submit is writing the reply already. */
+	isNew: boolean;
+	history: HistoryMessage[];
+}
+
+export function replyStream(event: RequestEvent, turn: Turn): ReadableStream<Uint8Array> {
+	const encoder = new TextEncoder();
+	// Aborted when the browser goes away: the model call stops, and what arrived is saved.
+	const disconnect = new AbortController();
+	const request = replyRequest(event, turn.replyId, turn.history, disconnect.signal);
+
+	return new ReadableStream<Uint8Array>({
+		start(controller) {
+			let open = true;
+			const send = (streamEvent: StreamEvent) => {
+				if (!open) return;
+				try {
+					controller.enqueue(encoder.encode(`${JSON.stringify(streamEvent)}\n`));
+				} catch {
+					open = false;
+				}
+			};
+			const relay = async () => {
+				send({ type: 'start', sessionId: turn.sessionId, replyId: turn.replyId, model: request.chatModel.label });
+				if (!turn.isNew) return send({ type: 'done' });
+				const run = writeReply(request);
+				for (;;) {
+					const step = await run.next();
+					if (step.done) {
+						const outcome = step.value;
+						return send(
+							outcome.status === 'complete' ? { type: 'done' } : { type: 'error', message: outcome.message ?? '' }
+						);
+					}
+					send({ type: 'delta', text: step.value });
+				}
+			};
+			const finished = relay()
+				.catch((error: unknown) => {
+					const errorId = logFailure(`streaming reply ${turn.replyId}`, error);
+					send({ type: 'error', message: `The reply could not be saved (error ${errorId}). Reload and retry.` });
+				})
+				.finally(() => {
+					if (open) controller.close();
+					open = false;
+				});
+			// On Workers, keep the isolate alive until the reply is stored even if the browser left.
+			event.platform?.ctx?.waitUntil(finished);
+		},
+		cancel() {
+			disconnect.abort();
+		}
+	});
+}

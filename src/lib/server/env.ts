@@ -1,0 +1,46 @@
+// The environment, parsed once into typed values. Under vite dev the variables come from
+// process.env (scripts/dev.ts fills in the local stack's); on Workers they come from the
+// worker's vars and secrets, which SvelteKit copies into $env/dynamic on the first request.
+import { env as privateEnv } from '$env/dynamic/private';
+import { env as publicEnv } from '$env/dynamic/public';
+import { z } from 'zod';
+
+const optional = z
+	.string()
+	.trim()
+	.transform((value) => value || undefined)
+	.optional();
+
+const schema = z.object({
+	PUBLIC_SUPABASE_URL: z.url({ error: 'PUBLIC_SUPABASE_URL must be the URL of a Supabase project' }),
+	PUBLIC_SUPABASE_PUBLISHABLE_KEY: optional,
+	PUBLIC_SUPABASE_ANON_KEY: optional,
+	/** An OpenAI-compatible API: OpenAI, Ollama, LM Studio, vLLM, OpenRouter... */
+	AI_BASE_URL: z
+		.url()
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	AI_API_KEY: optional,
+	AI_MODEL: optional,
+	/** The Workers AI model used when the worker has an AI binding and no AI_BASE_URL is set. */
+	WORKERS_AI_MODEL: z.string().trim().default('@cf/meta/llama-3.1-8b-instruct'),
+	AI_SYSTEM_PROMPT: optional,
+	/** Whole-reply limit; a provider that goes quiet for longer is treated as failed. */
+	AI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000)
+});
+
+export type ServerEnv = z.infer<typeof schema> & { supabaseKey: string };
+
+let parsed: ServerEnv | undefined;
+
+export function serverEnv(): ServerEnv {
+	if (parsed) return parsed;
+	const result = schema.safeParse({ ...privateEnv, ...publicEnv });
+	if (!result.success) throw new Error(`Invalid configuration: ${z.prettifyError(result.error)}`);
+	const supabaseKey = result.data.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? result.data.PUBLIC_SUPABASE_ANON_KEY;
+	if (!supabaseKey) {
+		throw new Error('Invalid configuration: set PUBLIC_SUPABASE_PUBLISHABLE_KEY (or PUBLIC_SUPABASE_ANON_KEY)');
+	}
+	parsed = { ...result.data, supabaseKey };
+	return parsed;
+}
