@@ -1,6 +1,58 @@
-import { defineConfig } from '@playwright/test';
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 
-const port = 4173;
+// `npm test` (scripts/with-supabase.ts) puts the Supabase under test in the environment.
+const supabaseUrl = process.env.PUBLIC_SUPABASE_URL;
+const supabaseKey = process.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? process.env.PUBLIC_SUPABASE_ANON_KEY;
+if (!supabaseUrl || !supabaseKey) {
+	throw new Error('PUBLIC_SUPABASE_URL and a key are not set: run the end-to-end tests with `npm test`.');
+}
+
+export const ports = { vite: 4173, worker: 8788, fakeModel: 4010 };
+const fakeModelUrl = `http://127.0.0.1:${ports.fakeModel}`;
+
+// What the app is given, under vite and under wrangler alike: the public URL and key of the
+// Supabase, and the fake provider. Never the service-role key.
+const appEnv: Record<string, string> = {
+	PUBLIC_SUPABASE_URL: supabaseUrl,
+	PUBLIC_SUPABASE_PUBLISHABLE_KEY: supabaseKey,
+	AI_BASE_URL: `${fakeModelUrl}/v1`,
+	AI_MODEL: 'fake-model',
+	AI_API_KEY: 'fake-provider-key',
+	AI_TIMEOUT_MS: '15000'
+};
+
+// PARLEY_E2E_TARGETS=vite skips the worker while iterating; `npm test` runs both.
+const targets = (process.env.PARLEY_E2E_TARGETS ?? 'vite,worker').split(',');
+
+const servers: NonNullable<PlaywrightTestConfig['webServer']> = [
+	{
+		command: `node tests/support/fake-openai-main.ts`,
+		url: `${fakeModelUrl}/_control/calls`,
+		env: { FAKE_OPENAI_PORT: String(ports.fakeModel) },
+		reuseExistingServer: false
+	}
+];
+if (targets.includes('vite')) {
+	servers.push({
+		command: `vite dev --port ${ports.vite} --strictPort`,
+		url: `http://127.0.0.1:${ports.vite}/login`,
+		env: appEnv,
+		reuseExistingServer: false,
+		timeout: 60_000
+	});
+}
+if (targets.includes('worker')) {
+	// The worker is built by `npm run test:e2e` before Playwright starts; here it only runs, in
+	// workerd from npm, with the Request.cf download and telemetry off (no internet here).
+	const vars = Object.entries(appEnv).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
+	servers.push({
+		command: ['wrangler dev --ip 127.0.0.1 --port', String(ports.worker), '--log-level warn', ...vars].join(' '),
+		url: `http://127.0.0.1:${ports.worker}/login`,
+		env: { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+		reuseExistingServer: false,
+		timeout: 60_000
+	});
+}
 
 // Debian's Chromium, never a downloaded browser. The flags keep it off the network it cannot reach.
 export default defineConfig({
@@ -8,9 +60,8 @@ export default defineConfig({
 	timeout: 30_000,
 	retries: 0,
 	workers: 1,
-	reporter: process.env.CI ? 'list' : [['list']],
+	reporter: 'list',
 	use: {
-		baseURL: `http://127.0.0.1:${port}`,
 		launchOptions: {
 			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 			args: [
@@ -22,10 +73,9 @@ export default defineConfig({
 			]
 		}
 	},
-	webServer: {
-		command: `vite dev --port ${port} --strictPort`,
-		url: `http://127.0.0.1:${port}`,
-		reuseExistingServer: false,
-		timeout: 60_000
-	}
+	projects: [
+		{ name: 'vite', use: { baseURL: `http://127.0.0.1:${ports.vite}` } },
+		{ name: 'worker', use: { baseURL: `http://127.0.0.1:${ports.worker}` } }
+	].filter((project) => targets.includes(project.name)),
+	webServer: servers
 });

@@ -47,7 +47,10 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 			messages: modelMessages(history, replyId),
 			abortSignal: AbortSignal.any(signals),
 			// The person has a Retry button; silent retries would only hide a dead provider.
-			maxRetries: 0
+			maxRetries: 0,
+			// Errors arrive as stream parts and are logged below, redacted; the SDK's own logging
+			// would print the whole request, the person's messages included.
+			onError: () => {}
 		});
 		for await (const part of result.fullStream) {
 			if (part.type === 'text-delta') {

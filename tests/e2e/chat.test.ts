@@ -1,0 +1,123 @@
+// The chat loop, with JavaScript and without, against the local stack and the fake provider.
+import { replyFor } from '../support/fake-openai.ts';
+import { ChatApp, expect, storedFor, test } from './support.ts';
+
+const QUESTION = 'What do the tides have to do with the moon and the sun, in a few short sentences?';
+
+test('signs up, streams the first reply, and finds both after a reload', async ({ app, page }) => {
+	await app.signUp();
+	await app.ready();
+
+	// Record every length the reply passes through, to see it arrive token by token.
+	await page.evaluate(() => {
+		const lengths: number[] = [];
+		(window as unknown as { replyLengths: number[] }).replyLengths = lengths;
+		new MutationObserver(() => {
+			const replies = document.querySelectorAll('[aria-label="Conversation"] li.assistant .text');
+			const length = replies[replies.length - 1]?.textContent?.length ?? 0;
+			if (length && length !== lengths.at(-1)) lengths.push(length);
+		}).observe(document.body, { subtree: true, childList: true, characterData: true });
+	});
+	await app.send(QUESTION);
+	// The message shows at once, before the reply has finished.
+	await expect(app.said(QUESTION)).toBeVisible();
+	await expect(app.said(replyFor(QUESTION))).toBeVisible();
+	const lengths = await page.evaluate(() => (window as unknown as { replyLengths: number[] }).replyLengths);
+	expect(lengths.length).toBeGreaterThan(3);
+
+	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+	await expect(app.chats.getByRole('link', { name: QUESTION.slice(0, 40) })).toBeVisible();
+	await page.reload();
+	await expect(app.said(QUESTION)).toBeVisible();
+	await expect(app.said(replyFor(QUESTION))).toBeVisible();
+
+	// The next message continues the same chat.
+	await app.send('And the spring tides?');
+	await expect(app.said(replyFor('And the spring tides?'))).toBeVisible();
+	const stored = await storedFor(await app.userId());
+	expect(stored.sessions).toHaveLength(1);
+	expect(stored.messages.map(({ role, content, status }) => [role, content, status])).toEqual([
+		['user', QUESTION, 'complete'],
+		['assistant', replyFor(QUESTION), 'complete'],
+		['user', 'And the spring tides?', 'complete'],
+		['assistant', replyFor('And the spring tides?'), 'complete']
+	]);
+});
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('the whole loop works through plain form posts', async ({ page }) => {
+		const app = await new ChatApp(page, 'nojs', { javaScript: false }).signUp();
+		await app.send(QUESTION);
+		// Post/redirect/get: the chat's own page, with the finished reply.
+		await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+		await expect(app.said(QUESTION)).toBeVisible();
+		await expect(app.said(replyFor(QUESTION))).toBeVisible();
+
+		await app.send('Second question');
+		await expect(app.said(replyFor('Second question'))).toBeVisible();
+		await page.reload();
+		await expect(app.conversation.getByRole('listitem')).toHaveCount(4);
+
+		await page.getByRole('button', { name: 'New chat' }).click();
+		await expect(page).toHaveURL(/\/chat\??$/);
+		await app.send('A fresh start');
+		await expect(app.said(replyFor('A fresh start'))).toBeVisible();
+		await expect(app.chats.getByRole('link')).toHaveCount(2);
+		// Newest first.
+		await expect(app.chats.getByRole('link').first()).toHaveText('A fresh start');
+	});
+
+	test('bad input gets a clear message and keeps what was typed', async ({ page }) => {
+		const app = await new ChatApp(page, 'nojs-bad', { javaScript: false }).signUp();
+		await app.send('   ');
+		await expect(page.getByRole('alert')).toHaveText('Write a message first.');
+
+		const long = 'a'.repeat(8001);
+		await app.send(long);
+		await expect(page.getByRole('alert')).toHaveText('Messages can be at most 8,000 characters long.');
+		await expect(app.message).toHaveValue(long);
+		expect(await storedFor(await app.userId())).toEqual({ sessions: [], messages: [] });
+	});
+
+	test('a double submit stores one message', async ({ page }) => {
+		const app = await new ChatApp(page, 'nojs-double', { javaScript: false }).signUp();
+		await app.message.fill('Only once, please');
+		// The same rendered form, posted twice: the browser re-sends the same message id.
+		const form = page.locator('form.composer');
+		const fields = Object.fromEntries(
+			await form.evaluate((element: HTMLFormElement) => [...new FormData(element)].map(([k, v]) => [k, String(v)]))
+		);
+		const origin = new URL(page.url()).origin;
+		const post = () =>
+			page.request.post('/chat?/send', { form: fields, headers: { origin, accept: 'text/html' }, maxRedirects: 0 });
+		const [first, second] = await Promise.all([post(), post()]);
+		expect([first.status(), second.status()]).toEqual([303, 303]);
+		expect(first.headers().location).toBe(second.headers().location);
+		const stored = await storedFor(await app.userId());
+		expect(stored.sessions).toHaveLength(1);
+		expect(stored.messages.filter((message) => message.role === 'user')).toHaveLength(1);
+		expect(stored.messages.filter((message) => message.role === 'assistant')).toHaveLength(1);
+	});
+});
+
+test('a malformed or unknown chat id is a 404 page, not a 500', async ({ app, page }) => {
+	await app.signUp();
+	for (const path of ['/chat/not-a-uuid', '/chat/00000000-0000-4000-8000-000000000000', "/chat/1' or '1'='1"]) {
+		const response = await page.goto(path);
+		expect(response?.status()).toBe(404);
+		await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+	}
+});
+
+test('empty and oversized messages are refused before sending, with the text kept', async ({ app, page }) => {
+	await app.signUp();
+	await app.send('');
+	await expect(page.getByRole('alert')).toHaveText('Write a message first.');
+	const long = 'b'.repeat(8001);
+	await app.send(long);
+	await expect(page.getByRole('alert')).toHaveText('Messages can be at most 8,000 characters long.');
+	await expect(app.message).toHaveValue(long);
+	expect(await storedFor(await app.userId())).toEqual({ sessions: [], messages: [] });
+});

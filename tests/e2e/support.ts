@@ -1,0 +1,149 @@
+// Page objects and fixtures for the end-to-end tests. The UI is driven by role and accessible
+// name only, as a person with a screen reader would find it.
+import { randomUUID } from 'node:crypto';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { createClient } from '@supabase/supabase-js';
+
+export { expect };
+
+export const PASSWORD = 'correct-horse-battery';
+export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
+
+/** The service-role client: the tests' way to check what is (and is not) stored. */
+export const admin = createClient(process.env.PUBLIC_SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!, {
+	auth: { persistSession: false, autoRefreshToken: false }
+});
+
+export async function storedFor(userId: string) {
+	const sessions = await admin.from('chat_sessions').select('id, title').eq('user_id', userId).order('created_at');
+	const messages = await admin
+		.from('chat_messages')
+		.select('id, role, content, status')
+		.eq('user_id', userId)
+		.order('position');
+	return { sessions: sessions.data ?? [], messages: messages.data ?? [] };
+}
+
+export class ChatApp {
+	readonly page: Page;
+	readonly email: string;
+	readonly javaScript: boolean;
+	constructor(page: Page, label = 'e2e', options: { javaScript?: boolean } = {}) {
+		this.page = page;
+		this.email = uniqueEmail(label);
+		this.javaScript = options.javaScript ?? true;
+	}
+
+	get message() {
+		return this.page.getByRole('textbox', { name: 'Message' });
+	}
+	get conversation() {
+		return this.page.getByRole('region', { name: 'Conversation' });
+	}
+	/** A message in the conversation, by its whole text. */
+	said(text: string) {
+		return this.conversation.getByText(text, { exact: true });
+	}
+	get chats() {
+		return this.page.getByRole('navigation', { name: 'Chats' });
+	}
+
+	async fillCredentials(email = this.email) {
+		await this.page.getByRole('textbox', { name: 'Email' }).fill(email);
+		await this.page.getByLabel('Password').fill(PASSWORD);
+	}
+
+	async signUp() {
+		await this.page.goto('/login');
+		await this.ready();
+		await this.fillCredentials();
+		await this.page.getByRole('button', { name: 'Sign up' }).click();
+		await expect(this.chats).toBeVisible();
+		return this;
+	}
+
+	async signIn() {
+		await this.page.goto('/login');
+		await this.ready();
+		await this.fillCredentials();
+		await this.page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(this.chats).toBeVisible();
+	}
+
+	/** With JavaScript on, waits until the page is enhanced; before that a click posts natively. */
+	async ready() {
+		if (this.javaScript) await this.page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	}
+
+	async send(text: string) {
+		await this.ready();
+		await this.message.fill(text);
+		await this.page.getByRole('button', { name: 'Send' }).click();
+	}
+
+	async userId(): Promise<string> {
+		const { data } = await admin.auth.admin.listUsers({ perPage: 1000 });
+		const user = data.users.find((candidate) => candidate.email === this.email);
+		if (!user) throw new Error(`no user ${this.email}`);
+		return user.id;
+	}
+
+	/** The chat id in the address bar. */
+	chatId(): string {
+		const match = /\/chat\/([0-9a-f-]{36})$/.exec(new URL(this.page.url()).pathname);
+		if (!match) throw new Error(`not on a chat page: ${this.page.url()}`);
+		return match[1];
+	}
+}
+
+/** The session auth-js keeps in the (possibly chunked) `sb-parley-auth-token` cookie. */
+export interface StoredSession {
+	access_token: string;
+	refresh_token: string;
+	expires_at: number;
+	[key: string]: unknown;
+}
+
+const COOKIE = 'sb-parley-auth-token';
+
+export async function readSession(context: BrowserContext): Promise<StoredSession> {
+	const cookies = (await context.cookies()).filter(
+		(cookie) => cookie.name === COOKIE || cookie.name.startsWith(`${COOKIE}.`)
+	);
+	cookies.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+	const raw = cookies.map((cookie) => cookie.value).join('');
+	if (!raw.startsWith('base64-')) throw new Error('no session cookie');
+	return JSON.parse(Buffer.from(raw.slice('base64-'.length), 'base64url').toString('utf8')) as StoredSession;
+}
+
+/** Rewrites the session cookie in place, e.g. to make the access token look expired. */
+export async function writeSession(context: BrowserContext, session: StoredSession): Promise<void> {
+	const [cookie] = (await context.cookies()).filter((candidate) => candidate.name === COOKIE);
+	if (!cookie) throw new Error('the session cookie is chunked or missing');
+	const value = `base64-${Buffer.from(JSON.stringify(session)).toString('base64url')}`;
+	await context.addCookies([{ ...cookie, value }]);
+}
+
+/** Steers the fake provider (tests/support/fake-openai.ts) running beside the app. */
+export const fakeModel = {
+	url: 'http://127.0.0.1:4010',
+	async failNext(mode: 'status' | 'mid-stream' | 'hang') {
+		await fetch(`${this.url}/_control/fail`, { method: 'POST', body: JSON.stringify({ mode }) });
+	},
+	async calls(): Promise<
+		{ messages: { role: string; content: string }[]; receivedAt: number; firstTokenAt: number | null }[]
+	> {
+		return (await fetch(`${this.url}/_control/calls`)).json();
+	}
+};
+
+/** Requests the auth server has served (local stack only). */
+export async function authRequests(): Promise<{ total: number; byRoute: Record<string, number> }> {
+	return (await fetch(`${process.env.LOCAL_SUPABASE_AUTH_URL}/_local/requests`)).json();
+}
+
+export const test = base.extend<{ app: ChatApp }>({
+	app: async ({ page }, use) => {
+		await use(new ChatApp(page));
+	}
+});
