@@ -34,6 +34,7 @@ test('signs up, streams the first reply, and finds both after a reload', async (
 	// The next message continues the same chat.
 	await app.send('And the spring tides?');
 	await expect(app.said(replyFor('And the spring tides?'))).toBeVisible();
+	await app.settled();
 	const stored = await storedFor(await app.userId());
 	expect(stored.sessions).toHaveLength(1);
 	expect(stored.messages.map(({ role, content, status }) => [role, content, status])).toEqual([

@@ -81,6 +81,12 @@ export class ChatApp {
 		await this.page.getByRole('button', { name: 'Send' }).click();
 	}
 
+	/** The reply is stored and the page shows the stored copy (the composer is free again). */
+	async settled() {
+		await expect(this.page.getByRole('button', { name: 'Send' })).toBeEnabled();
+		await expect(this.conversation.locator('[aria-busy="true"]')).toHaveCount(0);
+	}
+
 	async userId(): Promise<string> {
 		const { data } = await admin.auth.admin.listUsers({ perPage: 1000 });
 		const user = data.users.find((candidate) => candidate.email === this.email);
