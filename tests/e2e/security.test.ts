@@ -1,9 +1,19 @@
 // Who can reach what, and where tokens may travel.
 import type { APIRequestContext, Request, Response } from '@playwright/test';
 import { replyFor } from '../support/fake-openai.ts';
-import { ChatApp, authRequests, expect, readSession, storedFor, test, writeSession } from './support.ts';
+import {
+	ChatApp,
+	admin,
+	authRequests,
+	expect,
+	fakeModel,
+	readSession,
+	storedFor,
+	test,
+	writeSession
+} from './support.ts';
 
-test('B cannot open A’s chat, post into it, or see it listed', async ({ browser, app, page }) => {
+test('B cannot open A’s chat, post into it, or see it listed', async ({ browser, app }) => {
 	await app.signUp();
 	await app.send('A private thought');
 	await expect(app.said(replyFor('A private thought'))).toBeVisible();
@@ -166,7 +176,7 @@ test('a cross-origin POST to each action and endpoint is refused and stores noth
 
 	expect(await storedFor(userId)).toEqual(before);
 	expect((await authRequests()).total).toBe(authBefore);
-	const { data } = await import('./support.ts').then(({ admin }) => admin.auth.admin.listUsers({ perPage: 1000 }));
+	const { data } = await admin.auth.admin.listUsers({ perPage: 1000 });
 	expect(data.users.some((user) => user.email === 'new-person@example.com')).toBe(false);
 	// Still signed in: the forged sign-out did nothing.
 	expect((await readSession(context)).refresh_token).toBe(sessionBefore.refresh_token);
@@ -177,7 +187,7 @@ test('a cross-origin POST to each action and endpoint is refused and stores noth
 test('GET never creates anything nor calls the model', async ({ app, page }) => {
 	await app.signUp();
 	const userId = await app.userId();
-	const calls = (await (await import('./support.ts')).fakeModel.calls()).length;
+	const calls = (await fakeModel.calls()).length;
 	for (const path of [
 		'/api/chat',
 		'/logout',
@@ -188,7 +198,7 @@ test('GET never creates anything nor calls the model', async ({ app, page }) => 
 		expect(response.status(), path).not.toBe(500);
 	}
 	expect(await storedFor(userId)).toEqual({ sessions: [], messages: [] });
-	expect((await (await import('./support.ts')).fakeModel.calls()).length).toBe(calls);
+	expect((await fakeModel.calls()).length).toBe(calls);
 	await page.goto('/chat');
 	await expect(app.chats).toBeVisible();
 });
