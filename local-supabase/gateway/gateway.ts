@@ -61,9 +61,19 @@ export function createGateway(options: GatewayOptions) {
 		return `Bearer ${apikey}`;
 	}
 
+	// Every proxied request, by service, method and path: the benches count database round
+	// trips (each PostgREST request is one) with it. Local only; Kong has no such route.
+	const log: { total: number; byRoute: Record<string, number> } = { total: 0, byRoute: {} };
+
 	return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://gateway');
+		if (url.pathname === '/_local/requests') return sendJson(res, 200, log);
 		const route = routes.find((r) => url.pathname === r.prefix || url.pathname.startsWith(`${r.prefix}/`));
+		if (route && req.method !== 'OPTIONS') {
+			const key = `${req.method} ${url.pathname}`;
+			log.total += 1;
+			log.byRoute[key] = (log.byRoute[key] ?? 0) + 1;
+		}
 
 		if (req.method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) {
 			res.writeHead(200, {

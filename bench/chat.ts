@@ -1,0 +1,168 @@
+// Measures Parley's chat against the production build running in workerd (wrangler dev), the
+// local stack and the fake OpenAI-compatible provider:
+//   - requests to the auth server per page view
+//   - database round trips (PostgREST requests, counted by the local gateway) per chat action
+//   - time to first token in the browser minus the fake model's own, over several messages
+//   - the JavaScript shipped to /chat/[id], gzipped
+// Usage: npm run bench:chat [-- rounds]
+import { spawn, spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { stopStack } from '../local-supabase/stack.ts';
+import { appEnv, projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
+import { startFakeOpenAI } from '../tests/support/fake-openai.ts';
+
+const rounds = Number(process.argv[2] ?? 5);
+const port = 8790;
+const base = `http://127.0.0.1:${port}`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const target = await resolveSupabase();
+if (!target.env.LOCAL_SUPABASE_AUTH_URL) throw new Error('This bench reads the local stack’s counters; unset PUBLIC_SUPABASE_URL.');
+const counter = (url: string) => async () => ((await (await fetch(`${url}/_local/requests`)).json()) as { total: number }).total;
+const authRequests = counter(target.env.LOCAL_SUPABASE_AUTH_URL);
+const databaseRequests = counter(target.env.PUBLIC_SUPABASE_URL);
+
+const fake = await startFakeOpenAI({ tokenDelayMs: 20 });
+console.log('building the worker…');
+const build = spawnSync('vite', ['build'], { cwd: projectRoot, stdio: 'ignore' });
+if (build.status !== 0) throw new Error('vite build failed');
+const vars = Object.entries({ ...appEnv(target.env), AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' }).flatMap(
+	([name, value]) => ['--var', `${name}:${value}`]
+);
+const worker = spawn('wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...vars], {
+	cwd: projectRoot,
+	stdio: 'ignore',
+	env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
+});
+
+try {
+	for (let attempt = 0; ; attempt++) {
+		if (attempt > 300) throw new Error('wrangler dev did not start');
+		const ready = await fetch(`${base}/login`).then((response) => response.ok, () => false);
+		if (ready) break;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+
+	// A cookie jar, as a browser without JavaScript would keep one.
+	const jar = new Map<string, string>();
+	async function request(path: string, init: RequestInit = {}) {
+		const headers = new Headers(init.headers);
+		headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
+		if (init.method === 'POST') headers.set('origin', base);
+		const response = await fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
+		for (const line of response.headers.getSetCookie()) {
+			const [pair] = line.split(';');
+			const [name, ...value] = pair.split('=');
+			if (/Max-Age=0/i.test(line)) jar.delete(name);
+			else jar.set(name, value.join('='));
+		}
+		await response.text();
+		return response;
+	}
+	const form = (fields: Record<string, string>) => ({
+		method: 'POST',
+		headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams(fields).toString()
+	});
+	const stream = (body: object) => ({
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body)
+	});
+	async function measure(action: () => Promise<Response>) {
+		const [auth, database] = [await authRequests(), await databaseRequests()];
+		const response = await action();
+		return { response, auth: (await authRequests()) - auth, database: (await databaseRequests()) - database };
+	}
+
+	const email = `bench-chat-${Date.now()}@example.com`;
+	await request('/login?/signup', form({ email, password: 'bench-password-1', redirectTo: '/chat' }));
+
+	const rows: [string, number, number][] = [];
+	const first = await measure(() => request('/chat?/send', form({ messageId: crypto.randomUUID(), content: 'First' })));
+	const chat = first.response.headers.get('location')!;
+	rows.push(['first message, no JS (form action)', first.database, first.auth]);
+	const next = await measure(() => request(`${chat}?/send`, form({ messageId: crypto.randomUUID(), content: 'Next' })));
+	rows.push(['next message, no JS (form action)', next.database, next.auth]);
+	const firstJs = await measure(() => request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'First' })));
+	rows.push(['first message, JS (stream endpoint)', firstJs.database, firstJs.auth]);
+	const chatId = chat.split('/').at(-1)!;
+	const nextJs = await measure(() =>
+		request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'Next', sessionId: chatId }))
+	);
+	rows.push(['next message, JS (stream endpoint)', nextJs.database, nextJs.auth]);
+	const views = 20;
+	const pageViews = await measure(async () => {
+		let last!: Response;
+		for (let index = 0; index < views; index++) last = await request(chat);
+		return last;
+	});
+	rows.push([`page view of /chat/[id] (mean of ${views})`, pageViews.database / views, pageViews.auth / views]);
+
+	console.log('\nround trips                              database  auth server');
+	for (const [label, database, auth] of rows) {
+		console.log(`${label.padEnd(40)} ${String(database).padStart(8)}  ${String(auth).padStart(11)}`);
+	}
+
+	// The browser: time to first token and the JavaScript it loads.
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+	});
+	const context = await browser.newContext();
+	await context.addCookies([...jar].map(([name, value]) => ({ name, value, url: base })));
+	const page = await context.newPage();
+	const scripts: Buffer[] = [];
+	page.on('response', async (response) => {
+		if (response.request().resourceType() === 'script') scripts.push(await response.body());
+	});
+	await page.goto(`${base}${chat}`);
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+	await page.waitForLoadState('networkidle');
+	const raw = scripts.reduce((sum, body) => sum + body.length, 0);
+	const gzipped = scripts.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+
+	const relay: number[] = [];
+	const overhead: number[] = [];
+	for (let round = 0; round < rounds; round++) {
+		const replies = page.locator('[aria-label="Conversation"] li.assistant');
+		const count = await replies.count();
+		const firstTokenInBrowser = page.evaluate((index) => {
+			return new Promise<{ firstText: number }>((resolve) => {
+				const check = () => {
+					const reply = document.querySelectorAll('[aria-label="Conversation"] li.assistant .text')[index];
+					if (reply?.textContent?.trim()) {
+						observer.disconnect();
+						resolve({ firstText: performance.timeOrigin + performance.now() });
+					}
+				};
+				const observer = new MutationObserver(check);
+				observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+			});
+		}, count);
+		await page.getByRole('textbox', { name: 'Message' }).fill(`Round ${round} of the bench`);
+		const submittedAt = Date.now();
+		await page.getByRole('button', { name: 'Send' }).click();
+		const { firstText } = await firstTokenInBrowser;
+		// Settled: the reply is stored and the composer is free for the next round.
+		await page.waitForFunction(
+			() =>
+				!document.querySelector('[aria-busy="true"]') &&
+				!document.querySelector<HTMLButtonElement>('form.composer button[type=submit]')?.disabled
+		);
+		const call = fake.calls.at(-1)!;
+		relay.push(firstText - call.firstTokenAt!);
+		overhead.push(firstText - submittedAt - (call.firstTokenAt! - call.receivedAt));
+	}
+	await browser.close();
+
+	console.log(`\ntime to first token, ${rounds} messages (ms)`);
+	console.log(`  browser shows it − fake model sends it:        median ${median(relay).toFixed(1)}  (${relay.map((v) => v.toFixed(1)).join(', ')})`);
+	console.log(`  click → shown, minus the model's own wait:     median ${median(overhead).toFixed(1)}  (${overhead.map((v) => v.toFixed(1)).join(', ')})`);
+	console.log(`\nJavaScript loaded by /chat/[id]: ${scripts.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`);
+} finally {
+	worker.kill('SIGTERM');
+	await fake.close();
+	if (target.started) await stopStack(projectRoot);
+}
