@@ -18,10 +18,16 @@ const base = `http://127.0.0.1:${port}`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const target = await resolveSupabase();
-if (!target.env.LOCAL_SUPABASE_AUTH_URL) throw new Error('This bench reads the local stack’s counters; unset PUBLIC_SUPABASE_URL.');
-const counter = (url: string) => async () => ((await (await fetch(`${url}/_local/requests`)).json()) as { total: number }).total;
-const authRequests = counter(target.env.LOCAL_SUPABASE_AUTH_URL);
-const databaseRequests = counter(target.env.PUBLIC_SUPABASE_URL);
+if (!target.env.LOCAL_SUPABASE_AUTH_URL)
+	throw new Error('This bench reads the local stack’s counters; unset PUBLIC_SUPABASE_URL.');
+type RequestLog = { total: number; byRoute: Record<string, number> };
+const requestLog = async (url: string) => (await (await fetch(`${url}/_local/requests`)).json()) as RequestLog;
+const authRequests = async () => (await requestLog(target.env.LOCAL_SUPABASE_AUTH_URL)).total;
+// Each PostgREST request is one database round trip; the gateway also proxies /auth/v1.
+const databaseRequests = async () =>
+	Object.entries((await requestLog(target.env.PUBLIC_SUPABASE_URL)).byRoute)
+		.filter(([route]) => route.includes(' /rest/v1/'))
+		.reduce((sum, [, count]) => sum + count, 0);
 
 const fake = await startFakeOpenAI({ tokenDelayMs: 20 });
 console.log('building the worker…');
@@ -30,16 +36,23 @@ if (build.status !== 0) throw new Error('vite build failed');
 const vars = Object.entries({ ...appEnv(target.env), AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' }).flatMap(
 	([name, value]) => ['--var', `${name}:${value}`]
 );
-const worker = spawn('wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...vars], {
-	cwd: projectRoot,
-	stdio: 'ignore',
-	env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
-});
+const worker = spawn(
+	'wrangler',
+	['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...vars],
+	{
+		cwd: projectRoot,
+		stdio: 'ignore',
+		env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
+	}
+);
 
 try {
 	for (let attempt = 0; ; attempt++) {
 		if (attempt > 300) throw new Error('wrangler dev did not start');
-		const ready = await fetch(`${base}/login`).then((response) => response.ok, () => false);
+		const ready = await fetch(`${base}/login`).then(
+			(response) => response.ok,
+			() => false
+		);
 		if (ready) break;
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
@@ -85,7 +98,9 @@ try {
 	rows.push(['first message, no JS (form action)', first.database, first.auth]);
 	const next = await measure(() => request(`${chat}?/send`, form({ messageId: crypto.randomUUID(), content: 'Next' })));
 	rows.push(['next message, no JS (form action)', next.database, next.auth]);
-	const firstJs = await measure(() => request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'First' })));
+	const firstJs = await measure(() =>
+		request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'First' }))
+	);
 	rows.push(['first message, JS (stream endpoint)', firstJs.database, firstJs.auth]);
 	const chatId = chat.split('/').at(-1)!;
 	const nextJs = await measure(() =>
@@ -108,7 +123,13 @@ try {
 	// The browser: time to first token and the JavaScript it loads.
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--no-first-run'
+		]
 	});
 	const context = await browser.newContext();
 	await context.addCookies([...jar].map(([name, value]) => ({ name, value, url: base })));
@@ -125,6 +146,7 @@ try {
 
 	const relay: number[] = [];
 	const overhead: number[] = [];
+	const toModel: number[] = [];
 	for (let round = 0; round < rounds; round++) {
 		const replies = page.locator('[aria-label="Conversation"] li.assistant');
 		const count = await replies.count();
@@ -142,7 +164,6 @@ try {
 			});
 		}, count);
 		await page.getByRole('textbox', { name: 'Message' }).fill(`Round ${round} of the bench`);
-		const submittedAt = Date.now();
 		await page.getByRole('button', { name: 'Send' }).click();
 		const { firstText } = await firstTokenInBrowser;
 		// Settled: the reply is stored and the composer is free for the next round.
@@ -151,16 +172,32 @@ try {
 				!document.querySelector('[aria-busy="true"]') &&
 				!document.querySelector<HTMLButtonElement>('form.composer button[type=submit]')?.disabled
 		);
+		// When the browser started the streaming request, on the same clock as the fake's (the
+		// entry appears once the response has ended).
+		const requestStart = await page.evaluate(() => {
+			const entries = performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/api/chat'));
+			return performance.timeOrigin + entries[entries.length - 1].startTime;
+		});
 		const call = fake.calls.at(-1)!;
 		relay.push(firstText - call.firstTokenAt!);
-		overhead.push(firstText - submittedAt - (call.firstTokenAt! - call.receivedAt));
+		overhead.push(firstText - requestStart - (call.firstTokenAt! - call.receivedAt));
+		toModel.push(call.receivedAt - requestStart);
 	}
 	await browser.close();
 
 	console.log(`\ntime to first token, ${rounds} messages (ms)`);
-	console.log(`  browser shows it − fake model sends it:        median ${median(relay).toFixed(1)}  (${relay.map((v) => v.toFixed(1)).join(', ')})`);
-	console.log(`  click → shown, minus the model's own wait:     median ${median(overhead).toFixed(1)}  (${overhead.map((v) => v.toFixed(1)).join(', ')})`);
-	console.log(`\nJavaScript loaded by /chat/[id]: ${scripts.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`);
+	console.log(
+		`  browser shows it − fake model sends it:        median ${median(relay).toFixed(1)}  (${relay.map((v) => v.toFixed(1)).join(', ')})`
+	);
+	console.log(
+		`  request sent → shown, minus the model's wait:  median ${median(overhead).toFixed(1)}  (${overhead.map((v) => v.toFixed(1)).join(', ')})`
+	);
+	console.log(
+		`  of which request sent → model called:          median ${median(toModel).toFixed(1)}  (${toModel.map((v) => v.toFixed(1)).join(', ')})`
+	);
+	console.log(
+		`\nJavaScript loaded by /chat/[id]: ${scripts.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`
+	);
 } finally {
 	worker.kill('SIGTERM');
 	await fake.close();
