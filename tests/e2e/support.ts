@@ -143,8 +143,9 @@ export const fakeModel = {
 	}
 };
 
-/** Requests the auth server has served (local stack only). */
-export async function authRequests(): Promise<{ total: number; byRoute: Record<string, number> }> {
+/** Requests the auth server has served; only the local stack counts them (null elsewhere). */
+export async function authRequests(): Promise<{ total: number; byRoute: Record<string, number> } | null> {
+	if (!process.env.LOCAL_SUPABASE_AUTH_URL) return null;
 	return (await fetch(`${process.env.LOCAL_SUPABASE_AUTH_URL}/_local/requests`)).json();
 }
 
