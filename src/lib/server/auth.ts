@@ -1,5 +1,7 @@
 // Who is asking: resolved once per request from the auth cookies.
+import { isAuthRetryableFetchError } from '@supabase/supabase-js';
 import type { RequestEvent } from '@sveltejs/kit';
+import { logFailure } from './errors';
 import { clearAuthCookies, hasAuthCookies } from './supabase';
 
 /**
@@ -13,6 +15,12 @@ export async function resolveUser(event: RequestEvent): Promise<Pick<App.Locals,
 
 	const { data, error } = await event.locals.supabase.auth.getClaims();
 	const claims = data?.claims;
+	if (error && isAuthRetryableFetchError(error)) {
+		// The auth server is unreachable (a cold isolate without the JWKS, or a refresh that
+		// could not be sent). The session may be fine, so keep the cookies and try next time.
+		logFailure('resolving the session', error);
+		return { user: null, sessionEnded: false };
+	}
 	if (error || !claims?.sub) {
 		// Signed out elsewhere, a revoked refresh token, or a cookie that is not ours: drop it,
 		// so the next request starts clean, and say so on the sign-in page.

@@ -13,7 +13,8 @@ function firstIssue(error: { issues: { message: string }[] }): string {
 
 /** Posts a message to `sessionId`, or to a new chat when it is absent. */
 export async function sendMessageAction(event: RequestEvent, sessionId?: string) {
-	const form = await event.request.formData();
+	// A body that is not a form reads as an empty one, and fails validation like one.
+	const form = await event.request.formData().catch(() => new FormData());
 	const content = String(form.get('content') ?? '');
 	const parsed = sendMessageSchema.safeParse({ messageId: form.get('messageId'), content });
 	// The typed text goes back into the composer, so nothing the person wrote is lost.
@@ -34,7 +35,7 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 }
 
 export async function retryReplyAction(event: RequestEvent) {
-	const form = await event.request.formData();
+	const form = await event.request.formData().catch(() => new FormData());
 	const parsed = retryReplySchema.safeParse({ replyId: form.get('replyId') });
 	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
 	let target: string;

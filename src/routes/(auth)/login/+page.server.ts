@@ -23,7 +23,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 async function readCredentials(event: RequestEvent) {
-	const form = await event.request.formData();
+	const form = await event.request.formData().catch(() => new FormData());
 	const email = String(form.get('email') ?? '');
 	const parsed = credentialsSchema.safeParse({ email, password: form.get('password') ?? '' });
 	if (!parsed.success) {
