@@ -1,4 +1,5 @@
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './tests/support/chromium.ts';
 
 // `npm test` (scripts/with-supabase.ts) puts the Supabase under test in the environment.
 const supabaseUrl = process.env.PUBLIC_SUPABASE_URL;
@@ -54,7 +55,6 @@ if (targets.includes('worker')) {
 	});
 }
 
-// Debian's Chromium, never a downloaded browser. The flags keep it off the network it cannot reach.
 export default defineConfig({
 	testDir: 'tests/e2e',
 	timeout: 30_000,
@@ -62,16 +62,7 @@ export default defineConfig({
 	workers: 1,
 	reporter: 'list',
 	use: {
-		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--no-first-run'
-			]
-		}
+		launchOptions: chromiumLaunchOptions
 	},
 	projects: [
 		{ name: 'vite', use: { baseURL: `http://127.0.0.1:${ports.vite}` } },

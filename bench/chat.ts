@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { stopStack } from '../local-supabase/stack.ts';
 import { appEnv, projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
+import { chromiumLaunchOptions } from '../tests/support/chromium.ts';
 import { startFakeOpenAI } from '../tests/support/fake-openai.ts';
 
 const rounds = Number(process.argv[2] ?? 5);
@@ -121,16 +122,7 @@ try {
 	}
 
 	// The browser: time to first token and the JavaScript it loads.
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--no-first-run'
-		]
-	});
+	const browser = await chromium.launch(chromiumLaunchOptions);
 	const context = await browser.newContext();
 	await context.addCookies([...jar].map(([name, value]) => ({ name, value, url: base })));
 	const page = await context.newPage();
