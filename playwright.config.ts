@@ -33,11 +33,14 @@ const servers: NonNullable<PlaywrightTestConfig['webServer']> = [
 		reuseExistingServer: false
 	}
 ];
+// Playwright starts servers with its own environment underneath `env`, and `npm test` put the
+// stack's secrets there for the tests; vite would hand them to $env/dynamic/private. Blank them.
+const withheld = ['SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_SECRET_KEY', 'SUPABASE_DB_URL'];
 if (targets.includes('vite')) {
 	servers.push({
 		command: `vite dev --port ${ports.vite} --strictPort`,
 		url: `http://127.0.0.1:${ports.vite}/login`,
-		env: appEnv,
+		env: { ...Object.fromEntries(withheld.map((name) => [name, ''])), ...appEnv },
 		reuseExistingServer: false,
 		timeout: 60_000
 	});

@@ -1,12 +1,10 @@
+import type { Database } from '$lib/database.types';
 import type { LiveTurn } from './live.svelte';
 
-export interface DisplayMessage {
-	id: string;
-	role: 'user' | 'assistant' | 'system';
-	content: string;
-	status: 'complete' | 'streaming' | 'error';
-	model: string | null;
-}
+export type DisplayMessage = Pick<
+	Database['public']['Tables']['chat_messages']['Row'],
+	'id' | 'role' | 'content' | 'status' | 'model'
+>;
 
 /** The stored conversation with this tab's streaming turn laid over it. */
 export function withLiveTurn(

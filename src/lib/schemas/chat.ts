@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MESSAGE_MAX_LENGTH } from '$lib/chat/limits';
 
-export const messageContent = z
+const messageContent = z
 	.string({ error: 'Write a message first.' })
 	.trim()
 	.min(1, { error: 'Write a message first.' })
@@ -27,8 +27,6 @@ export const streamRequestSchema = z.union([
 	sendMessageSchema.extend({ sessionId: chatId.optional() }),
 	retryReplySchema.extend({ sessionId: chatId })
 ]);
-
-export type SendMessage = z.infer<typeof sendMessageSchema>;
 
 /** A chat's title: its first message, on one line, cut to fit. */
 export function titleFrom(content: string): string {

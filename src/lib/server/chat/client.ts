@@ -21,7 +21,6 @@ export function toAppError(error: PostgrestError, notFound: ErrorCode = 'not_fou
 	switch (error.code) {
 		case 'P0002': // raised by the chat functions
 		case '22P02': // not a uuid
-		case 'PGRST116': // .single() found no row
 			return new AppError(notFound, { cause: error });
 		case '42501':
 			return new AppError('forbidden:chat', { cause: error });

@@ -4,6 +4,9 @@ import { titleFrom } from '$lib/schemas/chat';
 import { AppError } from '../errors';
 import { toAppError, type ChatClient, type HistoryMessage } from './client';
 
+const toHistory = (rows: HistoryMessage[]): HistoryMessage[] =>
+	rows.map(({ id, role, content, status }) => ({ id, role, content, status }));
+
 export interface PostedMessage {
 	sessionId: string;
 	replyId: string;
@@ -31,7 +34,7 @@ export async function postMessage(
 		sessionId: first.session_id,
 		replyId: first.reply_id,
 		isNew: first.is_new,
-		history: data.map(({ id, role, content, status }) => ({ id, role, content, status }))
+		history: toHistory(data)
 	};
 }
 
@@ -46,13 +49,13 @@ export async function restartReply(
 	if (!first) throw new AppError('not_found:reply');
 	return {
 		sessionId: first.session_id,
-		history: data.map(({ id, role, content, status }) => ({ id, role, content, status }))
+		history: toHistory(data)
 	};
 }
 
-type ReplyOutcome = Pick<Database['public']['Tables']['chat_messages']['Update'], 'content' | 'status' | 'model'>;
+type ReplyUpdate = Pick<Database['public']['Tables']['chat_messages']['Update'], 'content' | 'status' | 'model'>;
 
-export async function finishReply(client: ChatClient, replyId: string, outcome: ReplyOutcome): Promise<void> {
-	const { error } = await client.from('chat_messages').update(outcome).eq('id', replyId);
+export async function finishReply(client: ChatClient, replyId: string, update: ReplyUpdate): Promise<void> {
+	const { error } = await client.from('chat_messages').update(update).eq('id', replyId);
 	if (error) throw toAppError(error, 'not_found:reply');
 }

@@ -3,18 +3,11 @@ import type { RequestEvent } from '@sveltejs/kit';
 import type { StreamEvent } from '$lib/chat/stream-protocol';
 import { writeReply } from '../ai/reply';
 import { logFailure } from '../errors';
-import type { HistoryMessage } from './client';
+import type { PostedMessage } from './messages';
 import { replyRequest } from './turn';
 
-interface Turn {
-	sessionId: string;
-	replyId: string;
-	/** False for a resubmitted message: its first submit is writing the reply already. */
-	isNew: boolean;
-	history: HistoryMessage[];
-}
-
-export function replyStream(event: RequestEvent, turn: Turn): ReadableStream<Uint8Array> {
+/** A resubmitted message (isNew false) only gets start and done: its first submit writes the reply. */
+export function replyStream(event: RequestEvent, turn: PostedMessage): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
 	// Aborted when the browser goes away: the model call stops, and what arrived is saved.
 	const disconnect = new AbortController();
