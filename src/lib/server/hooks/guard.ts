@@ -1,11 +1,14 @@
 import { redirect, type Handle } from '@sveltejs/kit';
 import { loginPath } from '../redirect';
 
-/** Everything under /chat is for signed-in people; visitors go to sign in and come back. */
+/**
+ * Every route in the (app) group is for signed-in people; visitors go to sign in and come back.
+ * The decision follows the route SvelteKit matched, not the URL's spelling: `/%63hat` is `/chat`.
+ */
 export const authGuard: Handle = ({ event, resolve }) => {
-	const { pathname, search } = event.url;
-	const isPrivate = pathname === '/chat' || pathname.startsWith('/chat/');
+	const isPrivate = event.route.id?.startsWith('/(app)/') ?? false;
 	if (isPrivate && !event.locals.user) {
+		const { pathname, search } = event.url;
 		redirect(303, loginPath(pathname + search, event.locals.sessionEnded ? 'session-ended' : undefined));
 	}
 	return resolve(event);
