@@ -103,7 +103,7 @@ export type Database = {
 		};
 		Enums: {
 			chat_message_status: 'complete' | 'streaming' | 'error';
-			chat_role: 'user' | 'assistant' | 'system';
+			chat_role: 'user' | 'assistant';
 		};
 		CompositeTypes: {
 			[_ in never]: never;
@@ -212,7 +212,7 @@ export const Constants = {
 	public: {
 		Enums: {
 			chat_message_status: ['complete', 'streaming', 'error'],
-			chat_role: ['user', 'assistant', 'system']
+			chat_role: ['user', 'assistant']
 		}
 	}
 } as const;
