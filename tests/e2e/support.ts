@@ -136,6 +136,10 @@ export const fakeModel = {
 	async failNext(mode: 'status' | 'mid-stream' | 'hang') {
 		await fetch(`${this.url}/_control/fail`, { method: 'POST', body: JSON.stringify({ mode }) });
 	},
+	/** The next reply is exactly this text. */
+	async sayNext(text: string) {
+		await fetch(`${this.url}/_control/say`, { method: 'POST', body: JSON.stringify({ text }) });
+	},
 	async calls(): Promise<
 		{ messages: { role: string; content: string }[]; receivedAt: number; firstTokenAt: number | null }[]
 	> {

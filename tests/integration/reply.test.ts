@@ -38,7 +38,7 @@ describe('writing a reply', () => {
 	async function turn(content: string, timeoutMs = 5_000) {
 		const posted = await postMessage(client, { messageId: randomUUID(), content });
 		const request = {
-			client,
+			writer: client,
 			chatModel: resolveChatModel(env()),
 			replyId: posted.replyId,
 			history: posted.history,
@@ -109,7 +109,7 @@ describe('writing a reply', () => {
 		expect(model.label).toBe('Offline demo model');
 		const { posted } = await turn('anyone there?');
 		const outcome = await completeReply({
-			client,
+			writer: client,
 			chatModel: model,
 			replyId: posted.replyId,
 			history: posted.history,

@@ -5,7 +5,9 @@
 //   mid-stream sends a few chunks, then drops the connection
 //   hang       sends the headers, then nothing
 // Control (for tests, over HTTP so a separate process can steer it):
-//   POST /_control/fail {"mode": "...", "times": 1}   GET /_control/calls   POST /_control/reset
+//   POST /_control/fail {"mode": "...", "times": 1}   POST /_control/say {"text": "..."}
+//   GET /_control/calls   POST /_control/reset
+// `say` makes the next reply that exact text (split at spaces into chunks) instead of the echo.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -24,6 +26,7 @@ export interface FakeOpenAI {
 	url: string;
 	calls: FakeCall[];
 	failNext(mode: FailureMode, times?: number): void;
+	sayNext(text: string): void;
 	close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function startFakeOpenAI(options: { port?: number; tokenDelayMs?: n
 	const tokenDelayMs = options.tokenDelayMs ?? 20;
 	const calls: FakeCall[] = [];
 	const failures: FailureMode[] = [];
+	const scripted: string[] = [];
 	const hanging = new Set<ServerResponse>();
 
 	async function completions(request: IncomingMessage, response: ServerResponse) {
@@ -56,6 +60,7 @@ export async function startFakeOpenAI(options: { port?: number; tokenDelayMs?: n
 		};
 		calls.push(call);
 		const failure = failures.shift();
+		const script = failure ? undefined : scripted.shift();
 
 		if (failure === 'status') {
 			call.outcome = 'status';
@@ -91,7 +96,7 @@ export async function startFakeOpenAI(options: { port?: number; tokenDelayMs?: n
 			if (!response.writableFinished && call.outcome === 'complete') call.outcome = 'client-gone';
 		});
 		response.write(chunk({ role: 'assistant', content: '' }));
-		const words = replyFor(lastUser).split(/(?<= )/);
+		const words = (script ?? replyFor(lastUser)).split(/(?<= )/);
 		for (const [index, word] of words.entries()) {
 			if (response.destroyed) return;
 			if (failure === 'mid-stream' && index === 2) {
@@ -111,8 +116,11 @@ export async function startFakeOpenAI(options: { port?: number; tokenDelayMs?: n
 		if (path === '/_control/fail' && request.method === 'POST') {
 			const { mode, times = 1 } = (await readJson(request)) as { mode: FailureMode; times?: number };
 			for (let count = 0; count < times; count++) failures.push(mode);
+		} else if (path === '/_control/say' && request.method === 'POST') {
+			scripted.push(((await readJson(request)) as { text: string }).text);
 		} else if (path === '/_control/reset' && request.method === 'POST') {
 			failures.length = 0;
+			scripted.length = 0;
 			calls.length = 0;
 		} else if (path !== '/_control/calls') {
 			response.writeHead(404).end();
@@ -143,6 +151,9 @@ export async function startFakeOpenAI(options: { port?: number; tokenDelayMs?: n
 		calls,
 		failNext(mode, times = 1) {
 			for (let count = 0; count < times; count++) failures.push(mode);
+		},
+		sayNext(text) {
+			scripted.push(text);
 		},
 		async close() {
 			for (const response of hanging) response.destroy();

@@ -31,15 +31,19 @@ export async function sendMessage(content: string, messageId: string, sessionId:
 		error: null
 	};
 	const body = sessionId ? { messageId, content, sessionId } : { messageId, content };
+	// A new chat moves to its page as soon as it exists. The reload in settle() must wait for
+	// that move: a reply that ends at once would otherwise reload the page being left.
+	let moved: Promise<void> | undefined;
 	const stored = await streamTurn(body, turn, {
 		onStart(event) {
-			if (!sessionId) void goto(resolve('/(app)/chat/[id]', { id: event.sessionId }));
+			if (!sessionId) moved = goto(resolve('/(app)/chat/[id]', { id: event.sessionId }));
 		}
 	});
+	await moved;
 	return settle(stored);
 }
 
 export async function retryReply(replyId: string, sessionId: string): Promise<SendResult> {
 	const turn: LiveTurn = { sessionId, userMessage: null, replyId, text: '', status: 'streaming', error: null };
-	return settle(await streamTurn({ replyId, sessionId }, turn));
+	return settle(await streamTurn({ replyId }, turn));
 }

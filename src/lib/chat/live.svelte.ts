@@ -15,8 +15,7 @@ export interface LiveTurn {
 
 export const live = $state<{ turn: LiveTurn | null }>({ turn: null });
 
-export type StreamBody =
-	{ messageId: string; content: string; sessionId?: string } | { replyId: string; sessionId: string };
+export type StreamBody = { messageId: string; content: string; sessionId?: string } | { replyId: string };
 
 export interface StreamHandlers {
 	onStart?(event: Extract<StreamEvent, { type: 'start' }>): void;

@@ -1,14 +1,20 @@
 // Mirrors the CHECK constraints in supabase/migrations/*_chat.sql; change both together.
 import { z } from 'zod';
 import { MESSAGE_MAX_LENGTH } from '$lib/chat/limits';
+import { storableText } from '$lib/chat/text';
 
 const messageContent = z
 	.string({ error: 'Write a message first.' })
-	.trim()
-	.min(1, { error: 'Write a message first.' })
-	.max(MESSAGE_MAX_LENGTH, {
-		error: `Messages can be at most ${MESSAGE_MAX_LENGTH.toLocaleString('en')} characters long.`
-	});
+	.transform(storableText)
+	.pipe(
+		z
+			.string()
+			.trim()
+			.min(1, { error: 'Write a message first.' })
+			.max(MESSAGE_MAX_LENGTH, {
+				error: `Messages can be at most ${MESSAGE_MAX_LENGTH.toLocaleString('en')} characters long.`
+			})
+	);
 
 export const chatId = z.uuid({ error: 'That chat id is not valid.' });
 
@@ -25,11 +31,5 @@ export const retryReplySchema = z.object({
 /** The streaming endpoint takes either a new message or a retry. */
 export const streamRequestSchema = z.union([
 	sendMessageSchema.extend({ sessionId: chatId.optional() }),
-	retryReplySchema.extend({ sessionId: chatId })
+	retryReplySchema
 ]);
-
-/** A chat's title: its first message, on one line, cut to fit. */
-export function titleFrom(content: string): string {
-	const line = content.replace(/\s+/g, ' ').trim();
-	return line.length <= 80 ? line : `${line.slice(0, 79)}…`;
-}

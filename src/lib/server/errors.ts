@@ -1,18 +1,32 @@
-// One error vocabulary for the server. Data access and model code throw AppError with a code;
-// routes turn it into a status and a message people can act on, in one place.
+// One error vocabulary for the server, and the one mapper from any failure to what a person is
+// shown. Data access and model code throw AppError with a code (translated from PostgREST's or
+// GoTrue's own codes below); the edges (load, action, endpoint) hand whatever they caught to
+// `describeFailure`, which logs every 5xx once, with an id the person can quote.
 import type { HandleServerError } from '@sveltejs/kit';
+import { isAuthApiError, isAuthRetryableFetchError, type AuthError, type PostgrestError } from '@supabase/supabase-js';
+import { redact } from './redact';
 
 const CATALOGUE = {
 	'not_found:chat': [404, 'That chat does not exist, or it is not yours.'],
 	'not_found:reply': [404, 'That reply no longer exists or is already complete.'],
 	'bad_request:message': [400, 'That message cannot be sent.'],
+	'bad_request:body': [400, 'That request could not be read.'],
 	'unauthorized:session': [401, 'Your session has ended. Sign in again to continue.'],
 	'forbidden:chat': [403, 'That chat is not yours.'],
-	'unavailable:database': [
-		503,
-		'Parley cannot reach its database right now. Your message was not sent; try again shortly.'
-	],
-	'unavailable:model': [502, 'The model did not answer. Your message is saved; try again.']
+	'conflict:message': [409, 'That message could not be stored as sent. Reload the page and send it again.'],
+	'auth:invalid_credentials': [400, 'Wrong email or password.'],
+	'auth:user_exists': [400, 'An account with this email already exists. Sign in instead.'],
+	'auth:email_not_confirmed': [400, 'Confirm your email address first: look for our message in your inbox.'],
+	'auth:signup_disabled': [403, 'New sign-ups are closed on this Parley.'],
+	'auth:email_provider_disabled': [403, 'Email sign-in is turned off on this Parley.'],
+	'auth:email_invalid': [400, 'That email address cannot be used.'],
+	'auth:weak_password': [400, 'Choose a stronger password.'],
+	'auth:rate_limited': [429, 'Too many attempts. Wait a minute and try again.'],
+	'auth:banned': [403, 'This account is suspended.'],
+	'auth:rejected': [400, 'That did not work. Check your email and password and try again.'],
+	'unavailable:auth': [503, 'The sign-in service is not answering. Try again in a moment.'],
+	'unavailable:database': [503, 'Parley cannot reach its database right now. Try again shortly.'],
+	internal: [500, 'Something went wrong on our side.']
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof CATALOGUE;
@@ -30,25 +44,124 @@ export class AppError extends Error {
 
 export const errorMessage = (code: ErrorCode): string => CATALOGUE[code][1];
 
-// JWTs (three base64url parts) and refresh tokens must never reach a log line, even inside a
-// provider's or a library's error message.
-const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g;
-const BEARER = /(bearer\s+|refresh_token["'=:\s]+)[\w.-]+/gi;
-
-export function redact(text: string): string {
-	return text.replace(JWT, '[redacted jwt]').replace(BEARER, '$1[redacted]');
+/**
+ * PostgREST's and Postgres's codes in Parley's words. supabase-js reports a server it could not
+ * reach with an empty code; PGRST000-003 are PostgREST failing to reach Postgres. Anything else
+ * did reach the database, so it is never called "unreachable": an unknown code is internal.
+ */
+export function fromPostgrest(error: PostgrestError, notFound: ErrorCode = 'not_found:chat'): AppError {
+	const cause = new PostgrestFailure(error);
+	switch (error.code) {
+		case 'P0002': // raised by the chat functions
+		case '22P02': // not a uuid
+			return new AppError(notFound, { cause });
+		case '42501':
+			return new AppError('forbidden:chat', { cause });
+		case '23514': // a CHECK constraint
+		case '22001': // too long for the column
+		case '22P05': // a character Postgres cannot store (NUL)
+		case 'PGRST102': // a body PostgREST cannot read as JSON
+			return new AppError('bad_request:message', { cause });
+		case '23505':
+			return new AppError('conflict:message', { cause });
+		case 'PGRST301':
+		case 'PGRST303':
+			return new AppError('unauthorized:session', { cause });
+		case '':
+		case undefined:
+		case 'PGRST000':
+		case 'PGRST001':
+		case 'PGRST002':
+		case 'PGRST003':
+			return new AppError('unavailable:database', { cause });
+		default:
+			return new AppError('internal', { cause });
+	}
 }
 
-/** Logs a failure with an id the person can quote, and without tokens. */
+/** PostgREST's error with its details and hint, kept for the log and never shown. */
+class PostgrestFailure extends Error {
+	constructor(error: PostgrestError) {
+		const parts = [error.message, error.details && `details: ${error.details}`, error.hint && `hint: ${error.hint}`];
+		super(`${error.code || 'no code'}: ${parts.filter(Boolean).join('; ')}`);
+		this.name = 'PostgrestError';
+	}
+}
+
+const AUTH_CODES: Record<string, ErrorCode> = {
+	invalid_credentials: 'auth:invalid_credentials',
+	user_already_exists: 'auth:user_exists',
+	email_exists: 'auth:user_exists',
+	email_not_confirmed: 'auth:email_not_confirmed',
+	signup_disabled: 'auth:signup_disabled',
+	email_provider_disabled: 'auth:email_provider_disabled',
+	email_address_invalid: 'auth:email_invalid',
+	over_request_rate_limit: 'auth:rate_limited',
+	user_banned: 'auth:banned'
+};
+
+/** GoTrue's error codes in words a person can act on. */
+export function fromAuth(error: AuthError): AppError {
+	if (error.code === 'weak_password') {
+		return new AppError('auth:weak_password', {
+			cause: error,
+			message: `Choose a stronger password. ${error.message}`
+		});
+	}
+	const code = error.code && Object.hasOwn(AUTH_CODES, error.code) ? AUTH_CODES[error.code] : undefined;
+	if (code) return new AppError(code, { cause: error });
+	if (isAuthRetryableFetchError(error) || (isAuthApiError(error) && error.status >= 500)) {
+		return new AppError('unavailable:auth', { cause: error });
+	}
+	return new AppError('auth:rejected', { cause: error });
+}
+
+export interface Failure {
+	status: number;
+	code: ErrorCode;
+	message: string;
+	/** Set for every 5xx: the id in the log line, for the person to quote. */
+	errorId?: string;
+}
+
+/**
+ * The one mapper: what any caught failure means for the person. A 5xx is logged here, once, with
+ * its cause chain; a 4xx is the person's own doing and is not.
+ */
+export function describeFailure(cause: unknown, context: string): Failure {
+	const known = cause instanceof AppError ? cause : new AppError('internal', { cause });
+	const failure: Failure = { status: known.status, code: known.code, message: known.message };
+	if (known.status >= 500) failure.errorId = logFailure(context, known);
+	return failure;
+}
+
+/** The message with its error id, for places that show one line. */
+export const failureText = ({ message, errorId }: Failure): string =>
+	errorId ? `${message} (error ${errorId})` : message;
+
+/** Logs a failure and its causes with an id the person can quote, and without secrets. */
 export function logFailure(context: string, cause: unknown): string {
 	const errorId = crypto.randomUUID().slice(0, 8);
-	const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-	console.error(`[${errorId}] ${context}: ${redact(detail)}`);
+	console.error(`[${errorId}] ${context}: ${redact(describeChain(cause))}`);
 	return errorId;
 }
 
+function describeChain(cause: unknown): string {
+	const parts: string[] = [];
+	for (let current = cause, depth = 0; current !== undefined && depth < 5; depth++) {
+		if (!(current instanceof Error)) {
+			parts.push(String(current));
+			break;
+		}
+		parts.push(`${current.name}: ${current.message}`);
+		current = current.cause;
+	}
+	return parts.join(' <- ');
+}
+
+/** SvelteKit's last resort, for a throw no edge caught: logged once like any other 5xx. */
 export const logError: HandleServerError = ({ error, event, status, message }) => {
-	if (status === 404) return { message };
-	const errorId = logFailure(`${event.request.method} ${event.url.pathname}`, error);
-	return { message: 'Something went wrong on our side.', errorId };
+	if (status < 500) return { message };
+	const failure = describeFailure(error, `${event.request.method} ${event.url.pathname}`);
+	return { message: failure.message, errorId: failure.errorId };
 };

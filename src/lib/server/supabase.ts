@@ -3,33 +3,48 @@
 // module-level client: one would either carry no JWT (the 42501 failure Parley exists to avoid)
 // or someone else's.
 import { createServerClient } from '@supabase/ssr';
-import type { RequestEvent } from '@sveltejs/kit';
+import { createClient } from '@supabase/supabase-js';
+import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import type { Database } from '$lib/database.types';
+import type { ChatClient } from './chat/types';
 import { serverEnv } from './env';
+import { AppError } from './errors';
 
 /** Names every auth cookie, chunks included (`sb-parley-auth-token.0`, ...). */
 export const AUTH_COOKIE = 'sb-parley-auth-token';
+
+// A session takes one or two chunks of ~3 KB. More than this is junk, and must not make every
+// response carry a deletion for each of them.
+const MAX_AUTH_CHUNKS = 8;
+const AUTH_CHUNK = new RegExp(`^${AUTH_COOKIE}(?:\\.(\\d+))?$`);
 
 function isLocalhost(url: URL): boolean {
 	return url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
 }
 
+/** Tokens live only in these cookies: out of reach of page scripts, not sent on cross-site
+ * subrequests, and HTTPS-only wherever the app is not on a developer's own machine. */
+function authCookieOptions(url: URL) {
+	return { path: '/', httpOnly: true, sameSite: 'lax', secure: !isLocalhost(url) } as const;
+}
+
+/** The request's cookies, with auth chunks past the bound left out. */
+function boundedCookies(cookies: Cookies) {
+	return cookies.getAll().filter(({ name }) => {
+		const chunk = AUTH_CHUNK.exec(name);
+		return !chunk?.[1] || Number(chunk[1]) < MAX_AUTH_CHUNKS;
+	});
+}
+
 export function createRequestClient(event: RequestEvent) {
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
-	// Tokens live only in these cookies: out of reach of page scripts, not sent on cross-site
-	// subrequests, and HTTPS-only wherever the app is not on a developer's own machine.
-	const cookieOptions = {
-		path: '/',
-		httpOnly: true,
-		sameSite: 'lax',
-		secure: !isLocalhost(event.url)
-	} as const;
+	const cookieOptions = authCookieOptions(event.url);
 	const headersSet = new Set<string>();
 
 	return createServerClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, {
 		cookieOptions: { name: AUTH_COOKIE, ...cookieOptions },
 		cookies: {
-			getAll: () => event.cookies.getAll(),
+			getAll: () => boundedCookies(event.cookies),
 			setAll(cookies, headers) {
 				for (const { name, value, options } of cookies) {
 					event.cookies.set(name, value, { ...options, ...cookieOptions });
@@ -46,16 +61,28 @@ export function createRequestClient(event: RequestEvent) {
 	});
 }
 
-/** Removes this visitor's auth cookies without a network call. */
+/**
+ * A client bound to the access token in hand, for writes that happen after the response has
+ * gone (a streamed reply's final write). It has no session of its own, so it never refreshes and
+ * never needs a cookie, which can no longer be set by then.
+ */
+export async function createDetachedClient(event: RequestEvent): Promise<ChatClient> {
+	const { data } = await event.locals.supabase.auth.getSession();
+	const accessToken = data.session?.access_token;
+	if (!accessToken) throw new AppError('unauthorized:session');
+	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
+	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, { accessToken: async () => accessToken });
+}
+
+/** Removes this visitor's auth cookies without a network call: those that exist, within the bound. */
 export function clearAuthCookies(event: RequestEvent): void {
-	for (const { name } of event.cookies.getAll()) {
-		if (name.startsWith(AUTH_COOKIE)) event.cookies.delete(name, { path: '/' });
+	const options = authCookieOptions(event.url);
+	for (const { name } of boundedCookies(event.cookies)) {
+		if (name.startsWith(AUTH_COOKIE)) event.cookies.delete(name, options);
 	}
 }
 
-const SESSION_COOKIE = new RegExp(`^${AUTH_COOKIE}(\\.\\d+)?$`);
-
 /** The session cookie, whole or in chunks; PKCE code-verifier cookies do not count. */
 export function hasAuthCookies(event: RequestEvent): boolean {
-	return event.cookies.getAll().some(({ name }) => SESSION_COOKIE.test(name));
+	return boundedCookies(event.cookies).some(({ name }) => AUTH_CHUNK.test(name));
 }

@@ -1,14 +1,15 @@
-import { error } from '@sveltejs/kit';
 import { listSessions } from '$lib/server/chat/sessions';
-import { AppError } from '$lib/server/errors';
+import { describeFailure, failureText } from '$lib/server/errors';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ locals, depends }) => {
-	depends('app:sessions');
+export const load: LayoutServerLoad = async (event) => {
+	const email = event.locals.user?.email ?? null;
 	try {
-		return { email: locals.user?.email ?? null, sessions: await listSessions(locals.supabase) };
+		return { email, sessions: await listSessions(event.locals.supabase), sessionsError: null };
 	} catch (cause) {
-		if (cause instanceof AppError) error(cause.status, cause.message);
-		throw cause;
+		// The chat list is not worth the page: a failed send re-renders here, and the composer
+		// must come back with what was typed even while the database is away.
+		const failure = describeFailure(cause, `listing chats for ${event.url.pathname}`);
+		return { email, sessions: [], sessionsError: failureText(failure) };
 	}
 };

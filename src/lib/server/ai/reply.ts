@@ -3,12 +3,13 @@
 // each delta) go through here, so a reply is saved the same way whichever path asked for it.
 import { streamText, type ModelMessage } from 'ai';
 import { finishReply } from '../chat/messages';
-import type { ChatClient, HistoryMessage } from '../chat/client';
+import type { ChatClient, HistoryMessage } from '../chat/types';
 import { logFailure } from '../errors';
 import type { ChatModel } from './registry';
 
 export interface ReplyRequest {
-	client: ChatClient;
+	/** Stores the outcome; bound to the access token, never to cookies (see createDetachedClient). */
+	writer: ChatClient;
 	chatModel: ChatModel;
 	replyId: string;
 	history: HistoryMessage[];
@@ -25,12 +26,19 @@ export interface ReplyOutcome {
 	message?: string;
 }
 
-/** The model sees finished turns only: not the reply being written, nor earlier failed ones. */
+/**
+ * The model sees finished turns only: not the reply being written, nor earlier failed ones. Only
+ * the operator's prompt is a system message; no row of the table can become one.
+ */
 export function modelMessages(history: HistoryMessage[], replyId: string): ModelMessage[] {
-	return history
-		.filter((message) => message.id !== replyId)
-		.filter((message) => message.role !== 'assistant' || (message.status === 'complete' && message.content))
-		.map((message) => ({ role: message.role, content: message.content }));
+	return history.flatMap((message): ModelMessage[] => {
+		if (message.id === replyId) return [];
+		if (message.role === 'user') return [{ role: 'user', content: message.content }];
+		if (message.role === 'assistant' && message.status === 'complete' && message.content) {
+			return [{ role: 'assistant', content: message.content }];
+		}
+		return [];
+	});
 }
 
 /** Yields the reply's text as it arrives, then returns how it ended once it is stored. */
@@ -71,11 +79,11 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 		failure = error;
 	}
 
-	const outcome: ReplyOutcome = failure
-		? { status: 'error', content, message: 'The model stopped before finishing this reply.' }
+	const errorId = failure ? logFailure(`reply ${replyId} from ${chatModel.provider}/${chatModel.id}`, failure) : null;
+	const outcome: ReplyOutcome = errorId
+		? { status: 'error', content, message: `The model stopped before finishing this reply (error ${errorId}).` }
 		: { status: 'complete', content };
-	if (failure) logFailure(`reply ${replyId} from ${chatModel.provider}/${chatModel.id}`, failure);
-	await finishReply(request.client, replyId, { content, status: outcome.status, model: chatModel.id });
+	await finishReply(request.writer, replyId, { content, status: outcome.status, model: chatModel.id });
 	return outcome;
 }
 

@@ -4,6 +4,7 @@ import { error as httpError, fail, redirect, type RequestEvent } from '@sveltejs
 import { retryReplySchema, sendMessageSchema } from '$lib/schemas/chat';
 import { completeReply } from '../ai/reply';
 import { AppError } from '../errors';
+import { actionFailure } from '../respond';
 import { postMessage, restartReply } from './messages';
 import { replyRequest } from './turn';
 
@@ -11,10 +12,12 @@ function firstIssue(error: { issues: { message: string }[] }): string {
 	return error.issues[0]?.message ?? 'That message cannot be sent.';
 }
 
+/** A body that is not a form reads as an empty one, and fails validation like one. */
+const readForm = (event: RequestEvent) => event.request.formData().catch(() => new FormData());
+
 /** Posts a message to `sessionId`, or to a new chat when it is absent. */
 export async function sendMessageAction(event: RequestEvent, sessionId?: string) {
-	// A body that is not a form reads as an empty one, and fails validation like one.
-	const form = await event.request.formData().catch(() => new FormData());
+	const form = await readForm(event);
 	const content = String(form.get('content') ?? '');
 	const parsed = sendMessageSchema.safeParse({ messageId: form.get('messageId'), content });
 	// The typed text goes back into the composer, so nothing the person wrote is lost.
@@ -25,27 +28,25 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 		const posted = await postMessage(event.locals.supabase, { ...parsed.data, sessionId });
 		target = posted.sessionId;
 		// A resubmitted form finds its message stored already; its first submit writes the reply.
-		if (posted.isNew) await completeReply(replyRequest(event, posted.replyId, posted.history));
-	} catch (error) {
-		if (error instanceof AppError && error.code === 'not_found:chat') httpError(404, error.message);
-		if (error instanceof AppError) return fail(error.status, { content, error: error.message });
-		throw error;
+		if (posted.isNew) await completeReply(await replyRequest(event, posted.replyId, posted.history));
+	} catch (cause) {
+		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);
+		return actionFailure(event, cause, { content });
 	}
 	redirect(303, `/chat/${target}`);
 }
 
 export async function retryReplyAction(event: RequestEvent) {
-	const form = await event.request.formData().catch(() => new FormData());
+	const form = await readForm(event);
 	const parsed = retryReplySchema.safeParse({ replyId: form.get('replyId') });
 	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
 	let target: string;
 	try {
 		const reopened = await restartReply(event.locals.supabase, parsed.data.replyId);
 		target = reopened.sessionId;
-		await completeReply(replyRequest(event, parsed.data.replyId, reopened.history));
-	} catch (error) {
-		if (error instanceof AppError) return fail(error.status, { content: '', error: error.message });
-		throw error;
+		await completeReply(await replyRequest(event, parsed.data.replyId, reopened.history));
+	} catch (cause) {
+		return actionFailure(event, cause, { content: '' });
 	}
 	redirect(303, `/chat/${target}`);
 }

@@ -1,8 +1,8 @@
 // Writing chats: each function is one database round trip.
+import { storableText, titleFrom } from '$lib/chat/text';
 import type { Database } from '$lib/database.types';
-import { titleFrom } from '$lib/schemas/chat';
-import { AppError } from '../errors';
-import { toAppError, type ChatClient, type HistoryMessage } from './client';
+import { AppError, fromPostgrest } from '../errors';
+import type { ChatClient, HistoryMessage } from './types';
 
 const toHistory = (rows: HistoryMessage[]): HistoryMessage[] =>
 	rows.map(({ id, role, content, status }) => ({ id, role, content, status }));
@@ -27,7 +27,7 @@ export async function postMessage(
 		p_session_id: args.sessionId,
 		p_title: args.sessionId ? undefined : titleFrom(args.content)
 	});
-	if (error) throw toAppError(error);
+	if (error) throw fromPostgrest(error);
 	const first = data[0];
 	if (!first) throw new AppError('not_found:chat');
 	return {
@@ -44,7 +44,7 @@ export async function restartReply(
 	replyId: string
 ): Promise<{ sessionId: string; history: HistoryMessage[] }> {
 	const { data, error } = await client.rpc('restart_reply', { p_reply_id: replyId });
-	if (error) throw toAppError(error, 'not_found:reply');
+	if (error) throw fromPostgrest(error, 'not_found:reply');
 	const first = data[0];
 	if (!first) throw new AppError('not_found:reply');
 	return {
@@ -55,7 +55,24 @@ export async function restartReply(
 
 type ReplyUpdate = Pick<Database['public']['Tables']['chat_messages']['Update'], 'content' | 'status' | 'model'>;
 
-export async function finishReply(client: ChatClient, replyId: string, update: ReplyUpdate): Promise<void> {
-	const { error } = await client.from('chat_messages').update(update).eq('id', replyId);
-	if (error) throw toAppError(error, 'not_found:reply');
+// A reply is the model's work and cannot be typed again, so its final write outlasts a short
+// database outage: about 15 s of retries, well inside the 30 s Workers give waitUntil.
+const FINISH_RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+/** Stores a reply's outcome, retrying while the database cannot be reached. */
+export async function finishReply(
+	client: ChatClient,
+	replyId: string,
+	update: ReplyUpdate,
+	retryDelaysMs = FINISH_RETRY_DELAYS_MS
+): Promise<void> {
+	const row = { ...update, content: update.content === undefined ? undefined : storableText(update.content) };
+	for (let attempt = 0; ; attempt++) {
+		const { error } = await client.from('chat_messages').update(row).eq('id', replyId);
+		if (!error) return;
+		const failure = fromPostgrest(error, 'not_found:reply');
+		const delay = retryDelaysMs[attempt];
+		if (failure.code !== 'unavailable:database' || delay === undefined) throw failure;
+		await new Promise((resolve) => setTimeout(resolve, delay));
+	}
 }

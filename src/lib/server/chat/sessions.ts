@@ -1,6 +1,6 @@
 // Reading chats. Every function takes the request's client, so RLS decides what exists.
-import { AppError } from '../errors';
-import { toAppError, type ChatClient, type ChatMessage, type ChatSessionSummary } from './client';
+import { AppError, fromPostgrest } from '../errors';
+import type { ChatClient, ChatSessionSummary, StoredMessage } from './types';
 
 const SIDEBAR_LIMIT = 200;
 
@@ -10,14 +10,14 @@ export async function listSessions(client: ChatClient): Promise<ChatSessionSumma
 		.select('id, title, updated_at')
 		.order('updated_at', { ascending: false })
 		.limit(SIDEBAR_LIMIT);
-	if (error) throw toAppError(error);
+	if (error) throw fromPostgrest(error);
 	return data;
 }
 
 export interface ChatWithMessages {
 	id: string;
 	title: string;
-	messages: ChatMessage[];
+	messages: StoredMessage[];
 }
 
 /** A chat and its messages in one round trip; someone else's chat reads as not found. */
@@ -28,7 +28,7 @@ export async function getSessionWithMessages(client: ChatClient, id: string): Pr
 		.eq('id', id)
 		.order('position', { referencedTable: 'chat_messages' })
 		.maybeSingle();
-	if (error) throw toAppError(error);
+	if (error) throw fromPostgrest(error);
 	if (!data) throw new AppError('not_found:chat');
 	return { id: data.id, title: data.title, messages: data.chat_messages };
 }

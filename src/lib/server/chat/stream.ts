@@ -2,16 +2,16 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { StreamEvent } from '$lib/chat/stream-protocol';
 import { writeReply } from '../ai/reply';
-import { logFailure } from '../errors';
+import { describeFailure, failureText } from '../errors';
 import type { PostedMessage } from './messages';
 import { replyRequest } from './turn';
 
 /** A resubmitted message (isNew false) only gets start and done: its first submit writes the reply. */
-export function replyStream(event: RequestEvent, turn: PostedMessage): ReadableStream<Uint8Array> {
+export async function replyStream(event: RequestEvent, turn: PostedMessage): Promise<ReadableStream<Uint8Array>> {
 	const encoder = new TextEncoder();
 	// Aborted when the browser goes away: the model call stops, and what arrived is saved.
 	const disconnect = new AbortController();
-	const request = replyRequest(event, turn.replyId, turn.history, disconnect.signal);
+	const request = await replyRequest(event, turn.replyId, turn.history, disconnect.signal);
 
 	return new ReadableStream<Uint8Array>({
 		start(controller) {
@@ -41,8 +41,8 @@ export function replyStream(event: RequestEvent, turn: PostedMessage): ReadableS
 			};
 			const finished = relay()
 				.catch((error: unknown) => {
-					const errorId = logFailure(`streaming reply ${turn.replyId}`, error);
-					send({ type: 'error', message: `The reply could not be saved (error ${errorId}). Reload and retry.` });
+					const failure = describeFailure(error, `streaming reply ${turn.replyId}`);
+					send({ type: 'error', message: `The reply could not be saved. ${failureText(failure)}` });
 				})
 				.finally(() => {
 					if (open) controller.close();

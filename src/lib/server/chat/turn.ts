@@ -1,20 +1,22 @@
-// What a chat action does, for the form actions and the streaming endpoint alike: store the
-// message or reopen the failed reply, then have the model write the reply.
+// The model call behind a chat action, set up the same way for the form actions and the
+// streaming endpoint: which model answers, with what prompt and limits, and how the reply is stored.
 import type { RequestEvent } from '@sveltejs/kit';
 import type { ReplyRequest } from '../ai/reply';
 import { resolveChatModel } from '../ai/registry';
 import { serverEnv } from '../env';
-import type { HistoryMessage } from './client';
+import { createDetachedClient } from '../supabase';
+import type { HistoryMessage } from './types';
 
-export function replyRequest(
+export async function replyRequest(
 	event: RequestEvent,
 	replyId: string,
 	history: HistoryMessage[],
 	signal?: AbortSignal
-): ReplyRequest {
+): Promise<ReplyRequest> {
 	const env = serverEnv();
 	return {
-		client: event.locals.supabase,
+		// The reply is stored after the response may have gone, so not through the cookie client.
+		writer: await createDetachedClient(event),
 		chatModel: resolveChatModel(env, event.platform?.env),
 		replyId,
 		history,

@@ -1,25 +1,23 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { credentialsSchema } from '$lib/schemas/auth';
-import { describeAuthError } from '$lib/server/auth-errors';
-import { logFailure } from '$lib/server/errors';
+import { fromAuth } from '$lib/server/errors';
 import { safeRedirectPath } from '$lib/server/redirect';
+import { actionFailure } from '$lib/server/respond';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 type FieldErrors = Partial<Record<'email' | 'password', string[]>>;
 const noFieldErrors: FieldErrors = {};
 
-const NOTICES = {
-	'session-ended': 'Your session has ended. Sign in again to continue.',
-	'signed-out': 'You are signed out.'
-} as const;
+const NOTICES = new Map([
+	['session-ended', 'Your session has ended. Sign in again to continue.'],
+	['signed-out', 'You are signed out.']
+]);
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'));
 	if (locals.user) redirect(303, redirectTo);
-	const reason = url.searchParams.get('reason');
-	const notice = reason && reason in NOTICES ? NOTICES[reason as keyof typeof NOTICES] : null;
-	return { redirectTo, notice };
+	return { redirectTo, notice: NOTICES.get(url.searchParams.get('reason') ?? '') ?? null };
 };
 
 async function readCredentials(event: RequestEvent) {
@@ -28,7 +26,7 @@ async function readCredentials(event: RequestEvent) {
 	const parsed = credentialsSchema.safeParse({ email, password: form.get('password') ?? '' });
 	if (!parsed.success) {
 		const errors: FieldErrors = z.flattenError(parsed.error).fieldErrors;
-		return { failure: fail(400, { email, errors, message: null }) };
+		return { failure: fail(400, { email, errors, error: null }) };
 	}
 	return { credentials: parsed.data, redirectTo: safeRedirectPath(String(form.get('redirectTo') ?? '')) };
 }
@@ -38,22 +36,14 @@ export const actions: Actions = {
 		const { failure, credentials, redirectTo } = await readCredentials(event);
 		if (failure) return failure;
 		const { error } = await event.locals.supabase.auth.signInWithPassword(credentials);
-		if (error) {
-			const { status, message } = describeAuthError(error);
-			if (status >= 500) logFailure('sign in', error);
-			return fail(status, { email: credentials.email, errors: noFieldErrors, message });
-		}
+		if (error) return actionFailure(event, fromAuth(error), { email: credentials.email, errors: noFieldErrors });
 		redirect(303, redirectTo);
 	},
 	signup: async (event) => {
 		const { failure, credentials, redirectTo } = await readCredentials(event);
 		if (failure) return failure;
 		const { data, error } = await event.locals.supabase.auth.signUp(credentials);
-		if (error) {
-			const { status, message } = describeAuthError(error);
-			if (status >= 500) logFailure('sign up', error);
-			return fail(status, { email: credentials.email, errors: noFieldErrors, message });
-		}
+		if (error) return actionFailure(event, fromAuth(error), { email: credentials.email, errors: noFieldErrors });
 		if (!data.session) {
 			return { email: credentials.email, confirmationSent: true };
 		}

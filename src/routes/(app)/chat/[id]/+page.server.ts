@@ -3,7 +3,8 @@ import { chatId } from '$lib/schemas/chat';
 import { retryReplyAction, sendMessageAction } from '$lib/server/chat/actions';
 import { getSessionWithMessages } from '$lib/server/chat/sessions';
 import { modelLabel } from '$lib/server/chat/turn';
-import { AppError, errorMessage } from '$lib/server/errors';
+import { AppError, describeFailure, errorMessage, failureText } from '$lib/server/errors';
+import { loadFailure } from '$lib/server/respond';
 import type { Actions, PageServerLoad } from './$types';
 
 function parseChatId(value: string): string {
@@ -14,12 +15,16 @@ function parseChatId(value: string): string {
 
 export const load: PageServerLoad = async (event) => {
 	const id = parseChatId(event.params.id);
+	const form = { messageId: crypto.randomUUID(), modelLabel: modelLabel(event) };
 	try {
-		const chat = await getSessionWithMessages(event.locals.supabase, id);
-		return { chat, messageId: crypto.randomUUID(), modelLabel: modelLabel(event) };
+		return { ...form, chat: await getSessionWithMessages(event.locals.supabase, id), chatError: null };
 	} catch (cause) {
-		if (cause instanceof AppError) error(cause.status, cause.message);
-		throw cause;
+		// After a failed send (a POST), the page comes back with the typed text in the composer,
+		// even when the chat itself cannot be read; a plain visit shows the error page.
+		const unavailable = cause instanceof AppError && cause.code === 'unavailable:database';
+		if (event.request.method !== 'POST' || !unavailable) loadFailure(event, cause);
+		const failure = describeFailure(cause, `reading chat ${id} after a failed send`);
+		return { ...form, chat: { id, title: 'Chat', messages: [] }, chatError: failureText(failure) };
 	}
 };
 

@@ -1,0 +1,24 @@
+// The edges' side of the one error path: a load, an action and an endpoint each hand what they
+// caught to describeFailure and answer in their own shape.
+import { error, fail, json, type RequestEvent } from '@sveltejs/kit';
+import { describeFailure, failureText } from './errors';
+
+const where = (event: RequestEvent) => `${event.request.method} ${event.url.pathname}`;
+
+/** For loads: renders the error page with the message and, for a 5xx, the error id. */
+export function loadFailure(event: RequestEvent, cause: unknown): never {
+	const failure = describeFailure(cause, where(event));
+	error(failure.status, { message: failure.message, errorId: failure.errorId });
+}
+
+/** For form actions: the form comes back with what was typed and the message. */
+export function actionFailure<T extends Record<string, unknown>>(event: RequestEvent, cause: unknown, values: T) {
+	const failure = describeFailure(cause, where(event));
+	return fail(failure.status, { ...values, error: failureText(failure) });
+}
+
+/** For JSON endpoints. */
+export function jsonFailure(event: RequestEvent, cause: unknown): Response {
+	const { status, code, message, errorId } = describeFailure(cause, where(event));
+	return json({ error: { code, message: failureText({ status, code, message, errorId }), errorId } }, { status });
+}
