@@ -5,7 +5,27 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
-	kit: { adapter: adapter() }
+	kit: {
+		adapter: adapter(),
+		// SvelteKit adds a nonce (rendered pages) or a hash (prerendered ones) for its own inline
+		// script, so no inline script runs without one. Styles may be inline: Svelte's transitions
+		// and vite's dev server write them, and a style cannot run code.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['none'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
+	}
 };
 
 export default config;
