@@ -153,7 +153,35 @@ export async function authRequests(): Promise<{ total: number; byRoute: Record<s
 	return (await fetch(`${process.env.LOCAL_SUPABASE_AUTH_URL}/_local/requests`)).json();
 }
 
-export const test = base.extend<{ app: ChatApp }>({
+/**
+ * Every test's page reports CSP violations and dialogs (an alert() from injected markup), and the
+ * test fails on any: the CSP is meant to block nothing Parley itself does, and no reply may run code.
+ */
+export const test = base.extend<{ app: ChatApp; pageFaults: string[] }>({
+	pageFaults: async ({ context }, use) => {
+		const faults: string[] = [];
+		await context.exposeFunction('__parleyFault', (fault: string) => void faults.push(fault));
+		await context.addInitScript(() => {
+			const report = (window as unknown as { __parleyFault(fault: string): void }).__parleyFault;
+			document.addEventListener('securitypolicyviolation', (event) => {
+				report(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`);
+			});
+			for (const name of ['alert', 'confirm', 'prompt'] as const) {
+				window[name] = ((...args: unknown[]) => {
+					report(`${name}(${args.map(String).join(', ')}) was called`);
+				}) as never;
+			}
+		});
+		await use(faults);
+		expect(faults, 'CSP violations or dialogs on the page').toEqual([]);
+	},
+	page: async ({ page, pageFaults }, use) => {
+		page.on('dialog', (dialog) => {
+			pageFaults.push(`a ${dialog.type()} dialog opened: ${dialog.message()}`);
+			void dialog.dismiss();
+		});
+		await use(page);
+	},
 	app: async ({ page }, use) => {
 		await use(new ChatApp(page));
 	}
