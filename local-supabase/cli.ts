@@ -40,7 +40,7 @@ async function main(command: string | undefined): Promise<number> {
 				console.error('The local Supabase is not running. Start it with: npm run supabase:start');
 				return 1;
 			}
-			for (const line of status.down) console.error(line);
+			for (const line of [...status.restarted, ...status.down]) console.error(line);
 			console.log(envLines(status.env));
 			return status.down.length === 0 ? 0 : 1;
 		}

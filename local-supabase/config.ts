@@ -1,5 +1,6 @@
 // Reads supabase/config.toml, the one source of settings shared with `supabase start`.
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
@@ -78,10 +79,80 @@ export interface StackConfig {
 	api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
 	seed: { enabled: boolean; sqlPaths: string[] };
 	auth: AuthSettings;
+	/** Settings in config.toml this stack does not honour, one sentence each, for a warning at start. */
+	ignored: string[];
 }
 
-// The CLI's well-known local secret: clients built for `supabase start` work unchanged.
-export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
+/**
+ * The HS256 secret every legacy API key derives from. The CLI's is a public demo string, so anyone
+ * could mint a service_role token for any checkout; this stack draws a random one per checkout
+ * instead. A jwt_secret in config.toml still wins, for suites that bring their own.
+ */
+function checkoutJwtSecret(dataDir: string): string {
+	const file = path.join(dataDir, 'jwt_secret');
+	if (!existsSync(file)) {
+		mkdirSync(dataDir, { recursive: true });
+		writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+	}
+	return readFileSync(file, 'utf8').trim();
+}
+
+// What this stack honours, key by key. Sections of services it does not run are only worth a
+// warning when they are switched on.
+const HONOURED = new Set([
+	'project_id',
+	'api.enabled',
+	'api.port',
+	'api.schemas',
+	'api.extra_search_path',
+	'api.max_rows',
+	'db.port',
+	'db.major_version',
+	'db.migrations.enabled',
+	'db.seed.enabled',
+	'db.seed.sql_paths',
+	'auth.enabled',
+	'auth.site_url',
+	'auth.jwt_expiry',
+	'auth.jwt_secret',
+	'auth.enable_signup',
+	'auth.minimum_password_length',
+	'auth.enable_refresh_token_rotation',
+	'auth.refresh_token_reuse_interval',
+	'auth.signing_keys_path',
+	'auth.email.enable_signup',
+	'auth.email.enable_confirmations'
+]);
+// auth.enable_anonymous_sign_ins is honoured when false: sign-ins are answered as disabled.
+const IMPLEMENTED_SECTIONS = new Set(['api', 'db', 'auth']);
+
+function isTable(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every setting the stack would silently ignore, named. */
+export function ignoredSettings(raw: Record<string, unknown>): string[] {
+	const ignored: string[] = [];
+	const visit = (table: Record<string, unknown>, prefix: string) => {
+		for (const [key, value] of Object.entries(table)) {
+			const name = prefix ? `${prefix}.${key}` : key;
+			if (HONOURED.has(name) || (name === 'auth.enable_anonymous_sign_ins' && value === false)) continue;
+			if (isTable(value) && [...HONOURED].some((known) => known.startsWith(`${name}.`))) visit(value, name);
+			else ignored.push(`[${prefix || 'top level'}] ${key} is not honoured by the local stack`);
+		}
+	};
+	for (const [section, value] of Object.entries(raw)) {
+		if (IMPLEMENTED_SECTIONS.has(section) && isTable(value)) visit({ [section]: value }, '');
+		else if (isTable(value) && value.enabled === true)
+			ignored.push(`[${section}] is enabled, but the local stack does not run it`);
+		else if (!isTable(value) && !HONOURED.has(section))
+			ignored.push(`[top level] ${section} is not honoured by the local stack`);
+	}
+	if (isTable(raw.db) && isTable(raw.db.migrations) && raw.db.migrations.enabled === false) {
+		ignored.push('[db.migrations] enabled = false is not honoured: the local stack always applies migrations');
+	}
+	return ignored;
+}
 
 export class ConfigError extends Error {
 	override name = 'ConfigError';
@@ -103,12 +174,13 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 		throw new ConfigError(`Invalid supabase/config.toml:\n${problems.join('\n')}`);
 	}
 	const { api, db, auth } = parsed.data;
+	const dataDir = path.join(projectRoot, '.local-supabase');
 	// Internal services sit just above the CLI's own port block.
 	const base = api.port + 10;
 	return {
 		projectRoot,
 		supabaseDir,
-		dataDir: path.join(projectRoot, '.local-supabase'),
+		dataDir,
 		ports: { api: api.port, db: db.port, rest: base, restAdmin: base + 1, auth: base + 2 },
 		api: { schemas: api.schemas, extraSearchPath: api.extra_search_path, maxRows: api.max_rows },
 		seed: { enabled: db.seed.enabled, sqlPaths: db.seed.sql_paths },
@@ -116,7 +188,7 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			siteUrl: auth.site_url,
 			issuer: `http://127.0.0.1:${api.port}/auth/v1`,
 			jwtExpiry: auth.jwt_expiry,
-			jwtSecret: auth.jwt_secret ?? DEFAULT_JWT_SECRET,
+			jwtSecret: auth.jwt_secret ?? checkoutJwtSecret(dataDir),
 			enableSignup: auth.enable_signup,
 			enableEmailSignup: auth.email.enable_signup,
 			enableConfirmations: auth.email.enable_confirmations,
@@ -124,7 +196,8 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			enableRefreshTokenRotation: auth.enable_refresh_token_rotation,
 			refreshTokenReuseInterval: auth.refresh_token_reuse_interval,
 			signingKeysPath: auth.signing_keys_path ? path.resolve(supabaseDir, auth.signing_keys_path) : undefined
-		}
+		},
+		ignored: ignoredSettings(raw as Record<string, unknown>)
 	};
 }
 

@@ -59,10 +59,12 @@ export async function startStack(projectRoot: string): Promise<{ alreadyRunning:
 		const health = await componentHealth(config);
 		const down = Object.entries(health).filter(([, up]) => !up);
 		if (current.status === 'ready' && down.length === 0) return { alreadyRunning: true, config };
-		if (current.status !== 'starting') {
+		if (current.status === 'ready') {
+			// The supervisor restarts a dead component with backoff (at most 30 s apart): wait for it.
+			if (await waitForHealth(config, 75_000)) return { alreadyRunning: true, config };
 			const names = down.map(([name]) => COMPONENT_LABELS[name as ComponentName]).join(', ');
 			throw new Error(
-				`The local Supabase is running but ${names || 'a component'} is down. Run npm run supabase:stop, then start again.`
+				`The local Supabase is running but ${names} did not come back; see ${logFile(config.dataDir, 'supervisor')}.`
 			);
 		}
 	} else {
@@ -74,6 +76,7 @@ export async function startStack(projectRoot: string): Promise<{ alreadyRunning:
 				);
 			}
 		}
+		for (const line of config.ignored) console.warn(`supabase/config.toml: ${line}`);
 		clearState(config);
 		mkdirSync(path.dirname(logFile(config.dataDir, 'supervisor')), { recursive: true });
 		const log = openSync(logFile(config.dataDir, 'supervisor'), 'a');
@@ -94,6 +97,15 @@ export async function startStack(projectRoot: string): Promise<{ alreadyRunning:
 		await sleep(100);
 	}
 	throw new Error(`The local Supabase did not start within 180 s; see ${logFile(config.dataDir, 'supervisor')}`);
+}
+
+async function waitForHealth(config: StackConfig, timeoutMs: number): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (Object.values(await componentHealth(config)).every(Boolean)) return true;
+		await sleep(250);
+	}
+	return false;
 }
 
 /** Stops the supervisor and with it every component; nothing of the stack is left running. */
@@ -135,22 +147,31 @@ export async function componentHealth(config: StackConfig): Promise<Record<Compo
 export interface StackStatus {
 	running: boolean;
 	down: string[];
+	/** Components that died and were started again, for the record. */
+	restarted: string[];
 	env: StackEnv;
 }
 
 export async function stackStatus(projectRoot: string): Promise<StackStatus> {
 	const config = loadStackConfig(projectRoot);
 	const env = await stackEnv(config);
-	if (!supervisorAlive(config)) return { running: false, down: [], env };
+	if (!supervisorAlive(config)) return { running: false, down: [], restarted: [], env };
 	const health = await componentHealth(config);
 	const state = readState(config);
-	const down = (Object.keys(health) as ComponentName[])
+	const names = Object.keys(health) as ComponentName[];
+	const down = names
 		.filter((name) => !health[name])
 		.map((name) => {
 			const how = state?.exited[name];
-			return `${COMPONENT_LABELS[name]} is down${how ? ` (${how})` : ''}; see ${logFile(config.dataDir, name)}`;
+			return `${COMPONENT_LABELS[name]} is down${how ? ` (${how}; the supervisor is restarting it)` : ''}; see ${logFile(config.dataDir, name)}`;
 		});
-	return { running: true, down, env };
+	const restarted = names.flatMap((name) => {
+		const count = state?.restarts?.[name];
+		return count
+			? [`${COMPONENT_LABELS[name]} was restarted ${count} time(s); it last ended with ${state?.exited[name]}`]
+			: [];
+	});
+	return { running: true, down, restarted, env };
 }
 
 /** Wipes the database and starts again: bootstrap, migrations and seed run anew. */

@@ -16,8 +16,10 @@ export interface StackState {
 	supervisorPid: number;
 	status: 'starting' | 'ready' | 'failed';
 	error?: string;
-	/** Components that exited while the stack was up, with how they ended. */
+	/** Components that exited while the stack was up, with how they last ended. */
 	exited: Partial<Record<ComponentName, string>>;
+	/** How often the supervisor started each component again after it died. */
+	restarts: Partial<Record<ComponentName, number>>;
 	pids: Partial<Record<ComponentName, number>>;
 	startedAt: string;
 }

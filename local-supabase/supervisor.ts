@@ -17,22 +17,58 @@ const state: StackState = {
 	supervisorPid: process.pid,
 	status: 'starting',
 	exited: {},
+	restarts: {},
 	pids: {},
 	startedAt: new Date().toISOString()
 };
+// In start order; stopAll stops them in reverse. A restarted component keeps its place.
 const running: { name: ComponentName; child: ChildProcess }[] = [];
 let stopping = false;
 
-function track(name: ComponentName, child: ChildProcess): void {
-	running.push({ name, child });
+type Starter = () => Promise<ChildProcess>;
+
+// A component that dies is started again after 1, 2, 4 ... up to 30 s; one that stayed up for a
+// minute starts the count afresh, so a crash loop never spins and a rare crash heals at once.
+const RESTART_MAX_DELAY_MS = 30_000;
+const STABLE_AFTER_MS = 60_000;
+const crashesInARow: Partial<Record<ComponentName, number>> = {};
+
+function track(name: ComponentName, child: ChildProcess, start: Starter): ChildProcess {
+	const slot = running.find((entry) => entry.name === name);
+	if (slot) slot.child = child;
+	else running.push({ name, child });
 	state.pids[name] = child.pid;
+	const startedAt = Date.now();
 	child.once('exit', (code, signal) => {
 		if (stopping) return;
 		const how = signal ? `killed by ${signal}` : `exit code ${code}`;
 		state.exited[name] = how;
-		console.error(`${COMPONENT_LABELS[name]} exited unexpectedly (${how}); see ${logFile(config.dataDir, name)}`);
+		if (Date.now() - startedAt > STABLE_AFTER_MS) crashesInARow[name] = 0;
+		const delay = Math.min(RESTART_MAX_DELAY_MS, 1000 * 2 ** (crashesInARow[name] ?? 0));
+		crashesInARow[name] = (crashesInARow[name] ?? 0) + 1;
+		console.error(
+			`${COMPONENT_LABELS[name]} exited unexpectedly (${how}); restarting in ${delay / 1000} s. See ${logFile(config.dataDir, name)}`
+		);
 		writeState(config, state);
+		setTimeout(() => void restart(name, start), delay);
 	});
+	return child;
+}
+
+async function restart(name: ComponentName, start: Starter): Promise<void> {
+	if (stopping) return;
+	try {
+		track(name, await start(), start);
+		state.restarts[name] = (state.restarts[name] ?? 0) + 1;
+		console.error(`${COMPONENT_LABELS[name]} restarted (restart ${state.restarts[name]})`);
+	} catch (error) {
+		// The start itself failed: count it as another crash and try again later.
+		const delay = Math.min(RESTART_MAX_DELAY_MS, 1000 * 2 ** (crashesInARow[name] ?? 0));
+		crashesInARow[name] = (crashesInARow[name] ?? 0) + 1;
+		console.error(`${COMPONENT_LABELS[name]} did not restart (${String(error)}); trying again in ${delay / 1000} s`);
+		setTimeout(() => void restart(name, start), delay);
+	}
+	writeState(config, state);
 }
 
 async function needsBootstrap(): Promise<boolean> {
@@ -45,28 +81,37 @@ async function needsBootstrap(): Promise<boolean> {
 	}
 }
 
-async function startNodeService(name: 'auth' | 'gateway', healthUrl: string, headers: Record<string, string> = {}) {
-	const entry = fileURLToPath(new URL(`./${name}/main.ts`, import.meta.url));
-	const child = spawnLogged(config.dataDir, name, process.execPath, [entry, config.projectRoot]);
-	track(name, child);
-	await waitUntil(COMPONENT_LABELS[name], () => httpOk(healthUrl, headers), {
-		child,
-		logPath: logFile(config.dataDir, name)
-	});
+function nodeService(name: 'auth' | 'gateway', healthUrl: string, headers: Record<string, string> = {}): Starter {
+	return async () => {
+		const entry = fileURLToPath(new URL(`./${name}/main.ts`, import.meta.url));
+		const child = spawnLogged(config.dataDir, name, process.execPath, [entry, config.projectRoot]);
+		await waitUntil(COMPONENT_LABELS[name], () => httpOk(healthUrl, headers), {
+			child,
+			logPath: logFile(config.dataDir, name)
+		});
+		return child;
+	};
+}
+
+async function startTracked(name: ComponentName, start: Starter): Promise<void> {
+	track(name, await start(), start);
 }
 
 async function start(): Promise<void> {
 	await initCluster(config);
-	track('postgres', await startPostgres(config));
+	await startTracked('postgres', () => startPostgres(config));
 	const fresh = await needsBootstrap();
 	if (fresh) await bootstrapPlatform(config);
 	await applyMigrations(config, { seed: fresh });
 
 	const keys = await loadSigningKeys(config);
-	track('postgrest', await startPostgrest(config, keys));
-	await startNodeService('auth', `http://127.0.0.1:${config.ports.auth}/health`);
+	await startTracked('postgrest', () => startPostgrest(config, keys));
+	await startTracked('auth', nodeService('auth', `http://127.0.0.1:${config.ports.auth}/health`));
 	const { anon } = await deriveApiKeys(config.auth.jwtSecret);
-	await startNodeService('gateway', `http://127.0.0.1:${config.ports.api}/auth/v1/health`, { apikey: anon });
+	await startTracked(
+		'gateway',
+		nodeService('gateway', `http://127.0.0.1:${config.ports.api}/auth/v1/health`, { apikey: anon })
+	);
 }
 
 /** Stops the services in reverse order; Postgres last, with a fast shutdown. */

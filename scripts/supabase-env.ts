@@ -42,6 +42,7 @@ export async function resolveSupabase(): Promise<SupabaseTarget> {
 			SUPABASE_SERVICE_ROLE_KEY: local.SERVICE_ROLE_KEY,
 			SUPABASE_SECRET_KEY: local.SECRET_KEY,
 			SUPABASE_DB_URL: local.DB_URL,
+			SUPABASE_JWT_SECRET: local.JWT_SECRET,
 			LOCAL_SUPABASE_AUTH_URL: local.AUTH_DIRECT_URL
 		}
 	};

@@ -31,6 +31,11 @@ export async function signup(c: Context, deps: AuthDeps) {
 	const { settings } = deps;
 	if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
 	const params = await readJson(c, signupParams);
+	if (!params.email && !params.phone) {
+		// GoTrue reads a signup without email or phone as an anonymous sign-in. This server does
+		// not implement them (see the README), so it answers as GoTrue does when they are off.
+		throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+	}
 	if (params.password === '') throw badRequest('validation_failed', 'Signup requires a valid password');
 	assertPasswordStrength(settings, params.password);
 	if (params.email && params.phone) {
@@ -69,7 +74,11 @@ export async function signup(c: Context, deps: AuthDeps) {
 			throw error;
 		}
 	} else if (autoconfirm) {
-		// GoTrue confirms an existing unconfirmed user here, keeping their old password.
+		// GoTrue confirms an existing unconfirmed user here and opens a session for whoever asked,
+		// without the password. Parley differs on purpose: only the account's own password does.
+		if (!(await passwordMatches(existing, params.password))) {
+			throw unprocessable('user_already_exists', 'User already registered');
+		}
 		await store.confirmEmail(deps.sql, userId);
 	}
 

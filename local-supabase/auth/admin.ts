@@ -7,6 +7,7 @@ import {
 	type AuthDeps,
 	UUID_FORMAT,
 	assertPasswordLength,
+	assertPasswordStrength,
 	hashPassword,
 	metadata,
 	optionalString,
@@ -99,6 +100,79 @@ async function loadUser(c: Context, deps: AuthDeps): Promise<store.UserRow> {
 
 export async function getUser(c: Context, deps: AuthDeps) {
 	return c.json(userJson(await loadUser(c, deps)));
+}
+
+const updateParams = z.looseObject({
+	email: optionalString,
+	phone: optionalString,
+	password: optionalString,
+	email_confirm: z.boolean().nullish(),
+	user_metadata: metadata.nullish(),
+	app_metadata: metadata.nullish(),
+	ban_duration: optionalString,
+	role: optionalString
+});
+
+const DURATION_UNITS: Record<string, number> = {
+	ns: 1e-6,
+	us: 1e-3,
+	µs: 1e-3,
+	ms: 1,
+	s: 1000,
+	m: 60_000,
+	h: 3_600_000
+};
+
+/** Go's time.ParseDuration, which GoTrue reads ban_duration with: "24h", "1h30m", "90s". */
+export function parseGoDuration(text: string): number | undefined {
+	const match = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(text);
+	if (!match && text !== '0') return undefined;
+	let total = 0;
+	for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) {
+		total += Number(amount) * DURATION_UNITS[unit];
+	}
+	return match?.[1] === '-' ? -total : total;
+}
+
+/** auth-js's updateUserById: the admin changes a user without any confirmation. */
+export async function updateUser(c: Context, deps: AuthDeps) {
+	const user = await loadUser(c, deps);
+	const params = await readJson(c, updateParams);
+	if (params.phone) throw badRequest('validation_failed', 'Phone users are not supported by the local auth server');
+	const changes: store.AdminUserChanges = {
+		confirmEmail: params.email_confirm === true,
+		userMetadata: params.user_metadata ?? undefined,
+		appMetadata: params.app_metadata ?? undefined,
+		role: params.role || undefined
+	};
+	if (params.email) {
+		const email = validateEmail(params.email);
+		const taken = await store.findUserByEmail(deps.sql, email, AUDIENCE);
+		if (taken && taken.id !== user.id) {
+			throw unprocessable('email_exists', 'A user with this email address has already been registered');
+		}
+		changes.email = email;
+	}
+	if (params.password) {
+		assertPasswordStrength(deps.settings, params.password);
+		changes.encryptedPassword = await hashPassword(params.password);
+	}
+	if (params.ban_duration) {
+		if (params.ban_duration === 'none') changes.bannedUntil = null;
+		else {
+			const duration = parseGoDuration(params.ban_duration);
+			if (duration === undefined) {
+				throw badRequest(
+					'validation_failed',
+					`invalid format for ban duration: time: invalid duration "${params.ban_duration}"`
+				);
+			}
+			changes.bannedUntil = new Date(Date.now() + duration);
+		}
+	}
+	await store.updateUserByAdmin(deps.sql, user.id, changes);
+	const updated = await store.findUserById(deps.sql, user.id);
+	return c.json(updated ? userJson(updated) : {});
 }
 
 export async function deleteUser(c: Context, deps: AuthDeps) {

@@ -35,7 +35,11 @@ export function createAuthApp(deps: AuthDeps) {
 	);
 	app.get('/settings', (c) =>
 		c.json({
-			external: { anonymous_users: false, email: deps.settings.enableEmailSignup, phone: false },
+			external: {
+				anonymous_users: false /* answered as disabled, whatever config.toml says */,
+				email: deps.settings.enableEmailSignup,
+				phone: false
+			},
 			disable_signup: !deps.settings.enableSignup,
 			mailer_autoconfirm: !deps.settings.enableConfirmations,
 			phone_autoconfirm: false,
@@ -57,6 +61,7 @@ export function createAuthApp(deps: AuthDeps) {
 	app.get('/admin/users', route(admin.listUsers));
 	app.post('/admin/users', route(admin.createUser));
 	app.get('/admin/users/:id', route(admin.getUser));
+	app.put('/admin/users/:id', route(admin.updateUser));
 	app.delete('/admin/users/:id', route(admin.deleteUser));
 
 	app.get(REQUEST_LOG_PATH, (c) => c.json(log));

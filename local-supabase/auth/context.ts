@@ -1,4 +1,5 @@
 // What every route needs: dependencies, body parsing, bearer checks, password rules.
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import bcrypt from 'bcryptjs';
 import type { Context } from 'hono';
@@ -92,9 +93,15 @@ export function assertPasswordStrength(settings: AuthSettings, password: string)
 
 export const hashPassword = (password: string) => bcrypt.hash(password, BCRYPT_COST);
 
-export async function passwordMatches(user: UserRow, password: string): Promise<boolean> {
-	if (!user.encrypted_password || tooLong(password)) return false;
-	return bcrypt.compare(password, user.encrypted_password);
+// Compared against when there is no account (or no password), so an unknown email costs the
+// same bcrypt round as a wrong password and the timing does not tell which accounts exist.
+let dummyHash: Promise<string> | undefined;
+
+export async function passwordMatches(user: UserRow | undefined, password: string): Promise<boolean> {
+	dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+	const hash = user?.encrypted_password || (await dummyHash);
+	const matches = await bcrypt.compare(password, hash);
+	return matches && Boolean(user?.encrypted_password) && !tooLong(password);
 }
 
 export function clientMeta(c: Context): { userAgent: string | null; ip: string | null } {

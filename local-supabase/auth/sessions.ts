@@ -72,9 +72,10 @@ async function grantPassword(c: Context, deps: AuthDeps) {
 
 	const invalid = badRequest('invalid_credentials', 'Invalid login credentials');
 	const user = await store.findUserByEmail(deps.sql, params.email, 'authenticated');
-	if (!user || !user.encrypted_password) throw invalid;
+	// The password is checked first, whatever the account: neither a missing account nor a ban
+	// may answer faster, or say anything, before the caller has proved the password.
+	if (!(await passwordMatches(user, params.password)) || !user) throw invalid;
 	if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
-	if (!(await passwordMatches(user, params.password))) throw invalid;
 	if (!user.email_confirmed_at) throw badRequest('email_not_confirmed', 'Email not confirmed');
 	return signIn(c, deps, user.id, passwordWeakness(deps.settings, params.password));
 }

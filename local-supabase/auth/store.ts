@@ -282,3 +282,44 @@ export async function confirmEmail(db: Db, userId: string): Promise<void> {
 			raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'
 		where id = ${userId}`;
 }
+
+export interface AdminUserChanges {
+	email?: string;
+	encryptedPassword?: string;
+	confirmEmail?: boolean;
+	userMetadata?: Record<string, unknown>;
+	appMetadata?: Record<string, unknown>;
+	/** null lifts a ban. */
+	bannedUntil?: Date | null;
+	role?: string;
+}
+
+/** The admin's update of a user, in one statement: metadata merged, as GoTrue merges it. */
+export async function updateUserByAdmin(db: Db, userId: string, changes: AdminUserChanges): Promise<void> {
+	const merge = (column: 'raw_user_meta_data' | 'raw_app_meta_data', data: Record<string, unknown> | undefined) => {
+		if (!data) return db`${db(column)}`;
+		const removed = Object.keys(data).filter((key) => data[key] === null);
+		const added = Object.fromEntries(Object.entries(data).filter(([, value]) => value !== null));
+		return db`(coalesce(${db(column)}, '{}'::jsonb) || ${db.json(added as never)}) - ${removed}::text[]`;
+	};
+	await db`
+		with identity as (
+			update auth.identities
+			set identity_data = identity_data || jsonb_build_object('email', ${changes.email ?? null}::text),
+				updated_at = now()
+			where user_id = ${userId} and provider = 'email' and ${changes.email !== undefined}
+		)
+		update auth.users set
+			email = coalesce(${changes.email ?? null}, email),
+			encrypted_password = coalesce(${changes.encryptedPassword ?? null}, encrypted_password),
+			email_confirmed_at = case when ${changes.confirmEmail === true} then coalesce(email_confirmed_at, now())
+				else email_confirmed_at end,
+			raw_user_meta_data = ${merge('raw_user_meta_data', changes.userMetadata)}
+				|| case when ${changes.confirmEmail === true} then '{"email_verified": true}'::jsonb else '{}'::jsonb end,
+			raw_app_meta_data = ${merge('raw_app_meta_data', changes.appMetadata)},
+			banned_until = case when ${changes.bannedUntil !== undefined} then ${changes.bannedUntil ?? null}::timestamptz
+				else banned_until end,
+			role = coalesce(${changes.role ?? null}, role),
+			updated_at = now()
+		where id = ${userId}`;
+}

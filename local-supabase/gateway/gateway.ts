@@ -5,6 +5,8 @@ import type { ApiKeys, SigningKey } from '../keys.ts';
 import { verifyStackJwt } from '../keys.ts';
 
 export interface GatewayOptions {
+	/** The port the gateway listens on; requests must name it in Host. */
+	port: number;
 	apiKeys: ApiKeys;
 	signingKeys: SigningKey[];
 	jwtSecret: string;
@@ -14,9 +16,11 @@ export interface GatewayOptions {
 interface Route {
 	prefix: string;
 	port: number;
-	/** Browser redirects carry no apikey; GoTrue's own open routes need none. */
-	open?: boolean;
 }
+
+// GoTrue's browser-facing routes, reached by redirects that carry no apikey. Only these exact
+// paths are open: `/auth/v1/verify/admin/users` is the admin API behind the apikey check.
+const OPEN_AUTH_PATHS = new Set(['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize']);
 
 const API_KEY_ROLES = new Set(['anon', 'service_role', 'supabase_admin']);
 const CORS_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT';
@@ -31,26 +35,27 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 export function createGateway(options: GatewayOptions) {
 	const { apiKeys } = options;
 	const routes: Route[] = [
-		{ prefix: '/auth/v1/verify', port: options.upstreams.auth, open: true },
-		{ prefix: '/auth/v1/callback', port: options.upstreams.auth, open: true },
-		{ prefix: '/auth/v1/authorize', port: options.upstreams.auth, open: true },
 		{ prefix: '/auth/v1', port: options.upstreams.auth },
 		{ prefix: '/rest/v1', port: options.upstreams.rest }
 	];
-	const verifiedKeys = new Map<string, boolean>();
+	// Only loopback names, so a web page whose own hostname was rebound to 127.0.0.1 (DNS
+	// rebinding) cannot talk to the stack as if it were same-origin.
+	const allowedHosts = new Set(['127.0.0.1', 'localhost', '[::1]'].map((host) => `${host}:${options.port}`));
+	// Verified JWT apikeys, until their exp: a key is never honoured past it.
+	const verifiedKeys = new Map<string, number>();
 
 	async function isValidApiKey(key: string): Promise<boolean> {
 		if ([apiKeys.anon, apiKeys.serviceRole, apiKeys.publishable, apiKeys.secret].includes(key)) return true;
 		if (key.split('.').length !== 3) return false;
-		const cached = verifiedKeys.get(key);
-		if (cached !== undefined) return cached;
-		const valid = await verifyStackJwt(key, options.signingKeys, options.jwtSecret).then(
-			(claims) => API_KEY_ROLES.has(String(claims.role)),
-			() => false
-		);
-		// Only successes are cached: an expiring key must be re-checked, and failures are cheap to repeat.
-		if (valid && verifiedKeys.size < 1000) verifiedKeys.set(key, true);
-		return valid;
+		const cachedUntil = verifiedKeys.get(key);
+		if (cachedUntil !== undefined && Date.now() < cachedUntil) return true;
+		verifiedKeys.delete(key);
+		const claims = await verifyStackJwt(key, options.signingKeys, options.jwtSecret).catch(() => undefined);
+		if (!claims || !API_KEY_ROLES.has(String(claims.role))) return false;
+		// Failures are not cached: they are cheap to repeat, and a cache of them could be flooded.
+		const until = typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY;
+		if (verifiedKeys.size < 1000) verifiedKeys.set(key, until);
+		return true;
 	}
 
 	/** The bearer the services see: a user's own JWT, else the JWT the apikey stands for. */
@@ -66,6 +71,9 @@ export function createGateway(options: GatewayOptions) {
 	const log: { total: number; byRoute: Record<string, number> } = { total: 0, byRoute: {} };
 
 	return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		if (!allowedHosts.has(req.headers.host ?? '')) {
+			return sendJson(res, 421, { message: 'This gateway answers only for 127.0.0.1 and localhost' });
+		}
 		const url = new URL(req.url ?? '/', 'http://gateway');
 		if (url.pathname === '/_local/requests') return sendJson(res, 200, log);
 		const route = routes.find((r) => url.pathname === r.prefix || url.pathname.startsWith(`${r.prefix}/`));
@@ -88,7 +96,8 @@ export function createGateway(options: GatewayOptions) {
 		if (!route) return sendJson(res, 404, { message: 'no Route matched with those values' });
 
 		const apikey = String(req.headers.apikey ?? url.searchParams.get('apikey') ?? '');
-		if (!route.open) {
+		const open = OPEN_AUTH_PATHS.has(url.pathname);
+		if (!open) {
 			if (!apikey) {
 				return sendJson(res, 401, {
 					message: 'No API key found in request',
@@ -111,7 +120,11 @@ export function createGateway(options: GatewayOptions) {
 		headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
 		headers['x-forwarded-host'] = req.headers.host ?? '';
 		headers['x-forwarded-prefix'] = route.prefix;
-		if (!route.open) headers.authorization = upstreamAuthorization(req.headers.authorization, apikey);
+		if (!open) headers.authorization = upstreamAuthorization(req.headers.authorization, apikey);
+		// Transfer-Encoding is hop-by-hop, but its framing is not: a chunked body goes on chunked.
+		// Node would otherwise write a DELETE's body unframed, and the upstream would read it as a
+		// second, smuggled request.
+		if (req.headers['transfer-encoding']) headers['transfer-encoding'] = 'chunked';
 
 		const upstreamPath = url.pathname.slice(route.prefix.length) || '/';
 		const upstream = httpRequest(

@@ -6,6 +6,7 @@ import { createGateway } from './gateway.ts';
 
 const config = loadStackConfig(process.argv[2] ?? process.cwd());
 const handle = createGateway({
+	port: config.ports.api,
 	apiKeys: await deriveApiKeys(config.auth.jwtSecret),
 	signingKeys: await loadSigningKeys(config),
 	jwtSecret: config.auth.jwtSecret,

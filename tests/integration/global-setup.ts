@@ -27,6 +27,7 @@ function pick(env: NodeJS.ProcessEnv): Record<string, string> {
 		'SUPABASE_SERVICE_ROLE_KEY',
 		'SUPABASE_SECRET_KEY',
 		'SUPABASE_DB_URL',
+		'SUPABASE_JWT_SECRET',
 		'LOCAL_SUPABASE_AUTH_URL'
 	];
 	return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));

@@ -12,6 +12,8 @@ export const anonKey = env.SUPABASE_ANON_KEY ?? env.PUBLIC_SUPABASE_ANON_KEY;
 /** Set only for the local stack: tests that read its internals skip elsewhere. */
 export const authDirectUrl = env.LOCAL_SUPABASE_AUTH_URL;
 export const dbUrl = env.SUPABASE_DB_URL;
+/** The legacy HS256 secret, when the stack under test names it (the local one does). */
+export const jwtSecret = env.SUPABASE_JWT_SECRET;
 export const isLocalStack = Boolean(authDirectUrl);
 
 const clientOptions = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
