@@ -5,18 +5,20 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import { fileURLToPath } from 'node:url';
 import { dbUrl, type StackConfig } from '../config.ts';
 
 const run = promisify(execFile);
 
-export function supabaseCli(config: StackConfig): string {
-	return path.join(config.projectRoot, 'node_modules', '.bin', 'supabase');
+/** The CLI this stack was installed with, whichever project folder it serves. */
+export function supabaseCli(): string {
+	return fileURLToPath(new URL('../../node_modules/.bin/supabase', import.meta.url));
 }
 
 /** Runs the Supabase CLI under this Node, with TLS off: the local Postgres has none. */
 export async function runSupabaseCli(config: StackConfig, args: string[]): Promise<string> {
 	try {
-		const { stdout } = await run(process.execPath, [supabaseCli(config), ...args], {
+		const { stdout } = await run(process.execPath, [supabaseCli(), ...args], {
 			cwd: config.projectRoot,
 			env: { ...process.env, PGSSLMODE: 'disable', DO_NOT_TRACK: '1' },
 			maxBuffer: 32 * 1024 * 1024
