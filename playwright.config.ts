@@ -8,13 +8,15 @@ if (!supabaseUrl || !supabaseKey) {
 	throw new Error('PUBLIC_SUPABASE_URL and a key are not set: run the end-to-end tests with `npm test`.');
 }
 
-export const ports = { vite: 4173, worker: 8788, fakeModel: 4010 };
+export const ports = { vite: 4173, worker: 8788, fakeModel: 4010, faultProxy: 4011 };
 const fakeModelUrl = `http://127.0.0.1:${ports.fakeModel}`;
+// The app reaches Supabase through a proxy that tests can tell to drop the database.
+const faultProxyUrl = `http://127.0.0.1:${ports.faultProxy}`;
 
 // What the app is given, under vite and under wrangler alike: the public URL and key of the
 // Supabase, and the fake provider. Never the service-role key.
 const appEnv: Record<string, string> = {
-	PUBLIC_SUPABASE_URL: supabaseUrl,
+	PUBLIC_SUPABASE_URL: faultProxyUrl,
 	PUBLIC_SUPABASE_PUBLISHABLE_KEY: supabaseKey,
 	AI_BASE_URL: `${fakeModelUrl}/v1`,
 	AI_MODEL: 'fake-model',
@@ -30,6 +32,12 @@ const servers: NonNullable<PlaywrightTestConfig['webServer']> = [
 		command: `node tests/support/fake-openai-main.ts`,
 		url: `${fakeModelUrl}/_control/calls`,
 		env: { FAKE_OPENAI_PORT: String(ports.fakeModel) },
+		reuseExistingServer: false
+	},
+	{
+		command: `node tests/support/fault-proxy-main.ts`,
+		url: `${faultProxyUrl}/rest/v1/`,
+		env: { FAULT_PROXY_PORT: String(ports.faultProxy), FAULT_PROXY_UPSTREAM: supabaseUrl },
 		reuseExistingServer: false
 	}
 ];

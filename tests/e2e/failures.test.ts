@@ -1,6 +1,6 @@
 // A provider that fails keeps the person's message and offers a retry that works.
 import { replyFor } from '../support/fake-openai.ts';
-import { ChatApp, expect, fakeModel, storedFor, test } from './support.ts';
+import { ChatApp, expect, fakeModel, setDatabaseDown, storedFor, test } from './support.ts';
 
 const QUESTION = 'Tell me one two three four five six';
 
@@ -43,4 +43,37 @@ test.describe('without JavaScript', () => {
 		await expect(app.said(replyFor(QUESTION))).toBeVisible();
 		await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
 	});
+});
+
+test.describe('when the database goes away', () => {
+	test.afterEach(async () => {
+		await setDatabaseDown(false);
+	});
+
+	for (const javaScript of [true, false]) {
+		test(`what was typed stays in the composer, with an error id (${javaScript ? 'JavaScript' : 'no JavaScript'})`, async ({
+			browser
+		}) => {
+			const context = await browser.newContext({ javaScriptEnabled: javaScript });
+			const app = await new ChatApp(await context.newPage(), 'outage', { javaScript }).signUp();
+			await app.send('Before the outage');
+			await expect(app.said(replyFor('Before the outage'))).toBeVisible();
+			await app.settled();
+
+			await setDatabaseDown(true);
+			const typed = 'Written during the outage, 🙂 keep me';
+			await app.send(typed);
+			await expect(app.page.getByRole('alert')).toContainText('cannot reach its database');
+			await expect(app.page.getByRole('alert')).toContainText(/error [0-9a-f]{8}/);
+			await expect(app.message).toHaveValue(typed);
+
+			await setDatabaseDown(false);
+			await app.page.getByRole('button', { name: 'Send' }).click();
+			await expect(app.said(typed)).toBeVisible();
+			await expect(app.said(replyFor(typed))).toBeVisible();
+			const stored = await storedFor(await app.userId());
+			expect(stored.messages.filter((message) => message.content === typed)).toHaveLength(1);
+			await context.close();
+		});
+	}
 });

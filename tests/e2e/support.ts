@@ -147,6 +147,11 @@ export const fakeModel = {
 	}
 };
 
+/** Takes the database away from the app, and gives it back (tests/support/fault-proxy.ts). */
+export async function setDatabaseDown(down: boolean): Promise<void> {
+	await fetch('http://127.0.0.1:4011/_control/database', { method: 'POST', body: JSON.stringify({ down }) });
+}
+
 /** Requests the auth server has served; only the local stack counts them (null elsewhere). */
 export async function authRequests(): Promise<{ total: number; byRoute: Record<string, number> } | null> {
 	if (!process.env.LOCAL_SUPABASE_AUTH_URL) return null;

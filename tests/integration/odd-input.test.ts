@@ -1,14 +1,15 @@
 // Ordinary input that once reached the database and came back as "unreachable" (503): each is
 // now stored, or refused with a 4xx that says why.
 import { randomUUID } from 'node:crypto';
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
 import { storableText, titleFrom } from '../../src/lib/chat/text.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import { sendMessageSchema } from '../../src/lib/schemas/chat.ts';
 import { finishReply, postMessage } from '../../src/lib/server/chat/messages.ts';
 import { AppError, fromPostgrest } from '../../src/lib/server/errors.ts';
-import { adminClient, signedUpUser } from './supabase.ts';
+import { startFaultProxy } from '../support/fault-proxy.ts';
+import { adminClient, publishableKey, signedUpUser, url } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
 const admin = adminClient() as Client;
@@ -73,3 +74,55 @@ describe('odd input', () => {
 		expect([unknown.code, unknown.status]).toEqual(['internal', 500]);
 	});
 });
+
+describe('a reply written while the database is away', () => {
+	it('is stored once the database is back, within the retry window', async () => {
+		const proxy = await startFaultProxy({ upstream: url });
+		try {
+			const user = await signedUpUser('outage');
+			const { data } = await user.client.auth.getSession();
+			const throughProxy = createClient<Database>(proxy.url, publishableKey, {
+				accessToken: async () => data.session!.access_token
+			});
+			const posted = await send(throughProxy, 'Answer me during an outage');
+			await setDown(proxy.url, true);
+			const finished = finishReply(
+				throughProxy,
+				posted.replyId,
+				{ content: 'Late but whole', status: 'complete' },
+				[300, 600, 1200, 2400]
+			);
+			await new Promise((resolve) => setTimeout(resolve, 700));
+			await setDown(proxy.url, false);
+			await finished;
+			const row = await admin.from('chat_messages').select('content, status').eq('id', posted.replyId).single();
+			expect(row.data).toEqual({ content: 'Late but whole', status: 'complete' });
+		} finally {
+			await proxy.close();
+		}
+	});
+
+	it('gives up with "unavailable" (503) when the outage outlasts the window', async () => {
+		const proxy = await startFaultProxy({ upstream: url });
+		try {
+			const user = await signedUpUser('outage-long');
+			const { data } = await user.client.auth.getSession();
+			const throughProxy = createClient<Database>(proxy.url, publishableKey, {
+				accessToken: async () => data.session!.access_token
+			});
+			const posted = await send(throughProxy, 'Answer me during a long outage');
+			await setDown(proxy.url, true);
+			const failure = await finishReply(throughProxy, posted.replyId, { content: 'x', status: 'complete' }, [50]).then(
+				() => null,
+				(error: unknown) => error
+			);
+			expect(failure).toBeInstanceOf(AppError);
+			expect((failure as AppError).status).toBe(503);
+		} finally {
+			await proxy.close();
+		}
+	});
+});
+
+const setDown = (proxyUrl: string, down: boolean) =>
+	fetch(`${proxyUrl}/_control/database`, { method: 'POST', body: JSON.stringify({ down }) });
