@@ -5,18 +5,16 @@
 //   - time to first token in the browser minus the fake model's own, over several messages
 //   - the JavaScript shipped to /chat/[id], gzipped
 // Usage: npm run bench:chat [-- rounds]
-import { spawn, spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { stopStack } from '../local-supabase/stack.ts';
-import { appEnv, projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
+import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { chromiumLaunchOptions } from '../tests/support/chromium.ts';
 import { startFakeOpenAI } from '../tests/support/fake-openai.ts';
+import { cookieClient, form, median, startWorker, stream } from './support.ts';
 
 const rounds = Number(process.argv[2] ?? 5);
 const port = 8790;
-const base = `http://127.0.0.1:${port}`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const target = await resolveSupabase();
 if (!target.env.LOCAL_SUPABASE_AUTH_URL)
@@ -32,58 +30,16 @@ const databaseRequests = async () =>
 
 const fake = await startFakeOpenAI({ tokenDelayMs: 20 });
 console.log('building the worker…');
-const build = spawnSync('vite', ['build'], { cwd: projectRoot, stdio: 'ignore' });
-if (build.status !== 0) throw new Error('vite build failed');
-const vars = Object.entries({ ...appEnv(target.env), AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' }).flatMap(
-	([name, value]) => ['--var', `${name}:${value}`]
-);
-const worker = spawn(
-	'wrangler',
-	['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...vars],
-	{
-		cwd: projectRoot,
-		stdio: 'ignore',
-		env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
-	}
-);
+const worker = await startWorker(port, target.env, { url: fake.url, id: 'fake-model' });
+const base = worker.base;
 
 try {
-	for (let attempt = 0; ; attempt++) {
-		if (attempt > 300) throw new Error('wrangler dev did not start');
-		const ready = await fetch(`${base}/login`).then(
-			(response) => response.ok,
-			() => false
-		);
-		if (ready) break;
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-
-	// A cookie jar, as a browser without JavaScript would keep one.
-	const jar = new Map<string, string>();
-	async function request(path: string, init: RequestInit = {}) {
-		const headers = new Headers(init.headers);
-		headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
-		if (init.method === 'POST') headers.set('origin', base);
-		const response = await fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
-		for (const line of response.headers.getSetCookie()) {
-			const [pair] = line.split(';');
-			const [name, ...value] = pair.split('=');
-			if (/Max-Age=0/i.test(line)) jar.delete(name);
-			else jar.set(name, value.join('='));
-		}
+	const { jar, request: send } = cookieClient(base);
+	const request = async (path: string, init?: RequestInit) => {
+		const response = await send(path, init);
 		await response.text();
 		return response;
-	}
-	const form = (fields: Record<string, string>) => ({
-		method: 'POST',
-		headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams(fields).toString()
-	});
-	const stream = (body: object) => ({
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body)
-	});
+	};
 	async function measure(action: () => Promise<Response>) {
 		const [auth, database] = [await authRequests(), await databaseRequests()];
 		const response = await action();
@@ -191,7 +147,7 @@ try {
 		`\nJavaScript loaded by /chat/[id]: ${scripts.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`
 	);
 } finally {
-	worker.kill('SIGTERM');
+	worker.stop();
 	await fake.close();
 	if (target.started) await stopStack(projectRoot);
 }

@@ -122,3 +122,36 @@ test('empty and oversized messages are refused before sending, with the text kep
 	await expect(app.message).toHaveValue(long);
 	expect(await storedFor(await app.userId())).toEqual({ sessions: [], messages: [] });
 });
+
+test('a finished reply stays on screen without reloading the page’s data', async ({ app, page }) => {
+	await app.signUp();
+	await app.send('First chat');
+	await expect(app.said(replyFor('First chat'))).toBeVisible();
+	await app.settled();
+	await page.goto('/chat');
+	await app.send('Second chat');
+	await expect(app.said(replyFor('Second chat'))).toBeVisible();
+	await app.settled();
+	const second = app.chatId();
+
+	const dataRequests: string[] = [];
+	page.on('request', (request) => {
+		if (request.url().includes('__data.json')) dataRequests.push(request.url());
+	});
+	// Back in the first chat, a new message moves it to the top of the list.
+	await app.chats.getByRole('link', { name: 'First chat' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('First chat');
+	const navigations = dataRequests.length;
+	await app.send('Again');
+	await expect(app.said(replyFor('Again'))).toBeVisible();
+	await app.settled();
+	expect(dataRequests.length).toBe(navigations);
+	await expect(app.chats.getByRole('link')).toHaveText(['First chat', 'Second chat']);
+
+	// What a reload shows is what was on screen.
+	const shown = await app.conversation.getByRole('listitem').allInnerTexts();
+	await page.reload();
+	await expect(app.conversation.getByRole('listitem')).toHaveText(shown);
+	await expect(app.chats.getByRole('link')).toHaveText(['First chat', 'Second chat']);
+	expect(second).not.toBe(app.chatId());
+});

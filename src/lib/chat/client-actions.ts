@@ -1,23 +1,37 @@
 // What the chat pages do with JavaScript on: show the message at once, stream the reply, then
-// reload the stored conversation in place of the live copy.
-import { goto, invalidateAll } from '$app/navigation';
+// keep the finished turn on screen as stored. The server has stored exactly what was streamed,
+// so reloading the page's data after every message would only cost a request and two database
+// round trips; the next navigation loads the stored copy anyway.
+import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
 import { live, streamTurn, type LiveTurn } from './live.svelte';
+import { withSettled, withTouchedChats, type DisplayMessage } from './messages';
+import { titleFrom } from './text';
 
 export interface SendResult {
 	stored: boolean;
 	error?: string | null;
 }
 
-async function settle(stored: boolean): Promise<SendResult> {
-	if (!stored) {
-		const error = live.turn?.error;
-		live.turn = null;
-		return { stored, error };
-	}
-	await invalidateAll();
+function settle(stored: boolean): SendResult {
+	const turn = live.turn;
 	live.turn = null;
+	if (!stored || !turn) return { stored, error: turn?.error };
+	if (turn.sessionId && turn.replyId) keep(turn, turn.sessionId, turn.replyId);
 	return { stored };
+}
+
+/** Lays a finished turn over the stored conversation, and moves its chat to the top of the list. */
+function keep(turn: LiveTurn, sessionId: string, replyId: string): void {
+	const messages: DisplayMessage[] = [];
+	if (turn.userMessage) {
+		messages.push({ ...turn.userMessage, role: 'user', status: 'complete', model: null });
+	}
+	const status = turn.status === 'complete' ? 'complete' : 'error';
+	messages.push({ id: replyId, role: 'assistant', content: turn.text, status, model: turn.model });
+	live.settled[sessionId] = withSettled(live.settled[sessionId] ?? [], messages);
+	const title = turn.userMessage ? titleFrom(turn.userMessage.content) : '';
+	live.touched = withTouchedChats(live.touched, [{ id: sessionId, title, updated_at: new Date().toISOString() }]);
 }
 
 /** Sends to an existing chat, or starts one (and moves to its page) when sessionId is null. */
@@ -26,13 +40,14 @@ export async function sendMessage(content: string, messageId: string, sessionId:
 		sessionId,
 		userMessage: { id: messageId, content },
 		replyId: null,
+		model: null,
 		text: '',
 		status: 'streaming',
 		error: null
 	};
 	const body = sessionId ? { messageId, content, sessionId } : { messageId, content };
-	// A new chat moves to its page as soon as it exists. The reload in settle() must wait for
-	// that move: a reply that ends at once would otherwise reload the page being left.
+	// A new chat moves to its page as soon as it exists. settle() waits for that move: a reply
+	// that ends at once would otherwise be laid over the page being left.
 	let moved: Promise<void> | undefined;
 	const stored = await streamTurn(body, turn, {
 		onStart(event) {
@@ -44,6 +59,14 @@ export async function sendMessage(content: string, messageId: string, sessionId:
 }
 
 export async function retryReply(replyId: string, sessionId: string): Promise<SendResult> {
-	const turn: LiveTurn = { sessionId, userMessage: null, replyId, text: '', status: 'streaming', error: null };
+	const turn: LiveTurn = {
+		sessionId,
+		userMessage: null,
+		replyId,
+		model: null,
+		text: '',
+		status: 'streaming',
+		error: null
+	};
 	return settle(await streamTurn({ replyId }, turn));
 }

@@ -1,5 +1,7 @@
-// The turn being streamed in this tab. It lives outside any component so it survives the
-// navigation from /chat to the new chat's page while the reply is still arriving.
+// The turn being streamed in this tab, and the turns finished here. They live outside any
+// component so they survive the navigation from /chat to the new chat's page while the reply is
+// still arriving, and so a finished turn stays on screen without reloading the page's data.
+import type { ChatSummary, DisplayMessage } from './messages';
 import type { StreamEvent } from './stream-protocol';
 
 export interface LiveTurn {
@@ -8,12 +10,20 @@ export interface LiveTurn {
 	/** The message just sent, shown at once; absent for a retry. */
 	userMessage: { id: string; content: string } | null;
 	replyId: string | null;
+	/** The model the reply is stored with, from the start event. */
+	model: string | null;
 	text: string;
 	status: 'streaming' | 'complete' | 'error';
 	error: string | null;
 }
 
-export const live = $state<{ turn: LiveTurn | null }>({ turn: null });
+export const live = $state<{
+	turn: LiveTurn | null;
+	/** Messages of turns that ended in this tab, by chat: shown as stored, without a reload. */
+	settled: Record<string, DisplayMessage[]>;
+	/** Chats written to in this tab, to move (or add) them to the top of the list. */
+	touched: ChatSummary[];
+}>({ turn: null, settled: {}, touched: [] });
 
 export type StreamBody = { messageId: string; content: string; sessionId?: string } | { replyId: string };
 
@@ -56,7 +66,7 @@ export async function streamTurn(body: StreamBody, turn: LiveTurn, handlers: Str
 		const event = JSON.parse(line) as StreamEvent;
 		const target = current();
 		if (event.type === 'start') {
-			Object.assign(target, { sessionId: event.sessionId, replyId: event.replyId });
+			Object.assign(target, { sessionId: event.sessionId, replyId: event.replyId, model: event.model });
 			handlers.onStart?.(event);
 		} else if (event.type === 'delta') {
 			target.text += event.text;

@@ -5,6 +5,26 @@ export type DisplayMessage = Pick<
 	Database['public']['Tables']['chat_messages']['Row'],
 	'id' | 'role' | 'content' | 'status' | 'model'
 >;
+export type ChatSummary = Pick<Database['public']['Tables']['chat_sessions']['Row'], 'id' | 'title' | 'updated_at'>;
+
+/** Stored messages with this tab's finished turns laid over them: same id replaced, new appended. */
+export function withSettled(stored: DisplayMessage[], settled: DisplayMessage[] | undefined): DisplayMessage[] {
+	if (!settled?.length) return stored;
+	const byId = new Map(settled.map((message) => [message.id, message]));
+	const known = new Set(stored.map((message) => message.id));
+	return [...stored.map((message) => byId.get(message.id) ?? message), ...settled.filter(({ id }) => !known.has(id))];
+}
+
+/** The chat list with the chats written to in this tab first, newest first, each listed once. */
+export function withTouchedChats(listed: ChatSummary[], touched: ChatSummary[]): ChatSummary[] {
+	if (!touched.length) return listed;
+	const titles = new Map(listed.map((chat) => [chat.id, chat.title]));
+	const ids = new Set(touched.map((chat) => chat.id));
+	const recent = touched.map((chat) => ({ ...chat, title: titles.get(chat.id) ?? chat.title }));
+	return [...recent, ...listed.filter((chat) => !ids.has(chat.id))].sort(
+		(a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at)
+	);
+}
 
 /** The stored conversation with this tab's streaming turn laid over it. */
 export function withLiveTurn(

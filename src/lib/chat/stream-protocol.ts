@@ -1,6 +1,7 @@
 // The streaming endpoint's wire format: one JSON event per line (NDJSON). Shared by the
 // endpoint and the browser so both sides agree on every field.
 export type StreamEvent =
+	/** `model` is the id the reply is stored with. */
 	| { type: 'start'; sessionId: string; replyId: string; model: string }
 	| { type: 'delta'; text: string }
 	| { type: 'done' }

@@ -25,7 +25,7 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 				}
 			};
 			const relay = async () => {
-				send({ type: 'start', sessionId: turn.sessionId, replyId: turn.replyId, model: request.chatModel.label });
+				send({ type: 'start', sessionId: turn.sessionId, replyId: turn.replyId, model: request.chatModel.id });
 				if (!turn.isNew) return send({ type: 'done' });
 				const run = writeReply(request);
 				for (;;) {

@@ -1,0 +1,178 @@
+// Load through the production worker (workerd) against the local stack and a zero-latency fake
+// model, next to the same writes sent straight to PostgREST:
+//   - USERS people at once, each sending MESSAGES messages as the page's JavaScript does: the
+//     stream (POST /api/chat, read to the end). The page keeps the finished turn on screen and
+//     reloads nothing after it (src/lib/chat/client-actions.ts); `--reload` adds the data reload
+//     the page did before, for comparison;
+//   - the same people's writes straight to PostgREST with their own JWT: post_message, then the
+//     reply's update;
+//   - p50/p95/p99 of both, their ratio, and workerd's CPU per message and per page view;
+//   - afterwards, the database is checked: nothing lost, duplicated or crossed between people.
+// Usage: npm run bench:load [-- users messages] [--reload]
+import { createClient } from '@supabase/supabase-js';
+import postgres from 'postgres';
+import type { Database } from '../src/lib/database.types.ts';
+import { stopStack } from '../local-supabase/stack.ts';
+import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
+import { startFakeOpenAI } from '../tests/support/fake-openai.ts';
+import { cookieClient, form, percentile, startWorker, stream } from './support.ts';
+
+const numbers = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg));
+const users = Number(numbers[0] ?? 50);
+const messages = Number(numbers[1] ?? 20);
+const reloadAfterEach = process.argv.includes('--reload');
+const pageViews = 200;
+const port = 8791;
+const runId = Date.now().toString(36);
+
+const target = await resolveSupabase();
+if (!target.env.SUPABASE_DB_URL) throw new Error('This bench checks the database directly; use the local stack.');
+const fake = await startFakeOpenAI({ tokenDelayMs: 0 });
+console.log('building the worker…');
+const worker = await startWorker(port, target.env, { url: fake.url, id: 'fake-model' });
+const sql = postgres(target.env.SUPABASE_DB_URL, { max: 2, onnotice: () => {} });
+
+const summary = (label: string, values: number[]) =>
+	`${label.padEnd(34)} p50 ${percentile(values, 50).toFixed(0).padStart(6)}  p95 ${percentile(values, 95)
+		.toFixed(0)
+		.padStart(6)}  p99 ${percentile(values, 99).toFixed(0).padStart(6)}  (ms, n=${values.length})`;
+
+async function appUser(index: number) {
+	const client = cookieClient(worker.base);
+	const email = `load-app-${runId}-${index}@example.com`;
+	await client.request('/login?/signup', form({ email, password: 'load-password-1', redirectTo: '/chat' }));
+	return { client, email };
+}
+
+async function directUser(index: number) {
+	const email = `load-direct-${runId}-${index}@example.com`;
+	const db = createClient<Database>(target.env.PUBLIC_SUPABASE_URL, target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY, {
+		auth: { persistSession: false, autoRefreshToken: false }
+	});
+	const { error } = await db.auth.signUp({ email, password: 'load-password-1' });
+	if (error) throw error;
+	return { db, email };
+}
+
+try {
+	console.log(`signing up ${users} + ${users} people…`);
+	const appPeople = await Promise.all(Array.from({ length: users }, (_, index) => appUser(index)));
+	const directPeople = await Promise.all(Array.from({ length: users }, (_, index) => directUser(index)));
+
+	// The app: the stream, as the page sends it.
+	const appLatencies: number[] = [];
+	const appFailures: string[] = [];
+	const cpuBefore = worker.cpuMs();
+	const appStarted = performance.now();
+	await Promise.all(
+		appPeople.map(async ({ client }, person) => {
+			let chatId: string | undefined;
+			for (let index = 0; index < messages; index++) {
+				const content = `person ${person} message ${index}`;
+				const started = performance.now();
+				const response = await client.request(
+					'/api/chat',
+					stream({ messageId: crypto.randomUUID(), content, ...(chatId ? { sessionId: chatId } : {}) })
+				);
+				const body = await response.text();
+				if (!response.ok || !body.includes('"type":"done"')) {
+					appFailures.push(`${response.status} ${body.slice(-200)}`);
+					continue;
+				}
+				chatId ??= (JSON.parse(body.split('\n')[0]) as { sessionId: string }).sessionId;
+				if (reloadAfterEach)
+					await (await client.request(`/chat/${chatId}/__data.json?x-sveltekit-invalidated=11`)).text();
+				appLatencies.push(performance.now() - started);
+			}
+		})
+	);
+	const appSeconds = (performance.now() - appStarted) / 1000;
+	const cpuPerMessage = (worker.cpuMs() - cpuBefore) / (users * messages);
+
+	// Page views, for the worker's CPU per view.
+	const viewer = appPeople[0].client;
+	const [{ id: viewedChat }] = await sql<{ id: string }[]>`
+		select s.id from public.chat_sessions s join auth.users u on u.id = s.user_id
+		where u.email = ${appPeople[0].email} limit 1`;
+	const viewCpuBefore = worker.cpuMs();
+	for (let index = 0; index < pageViews; index++) await (await viewer.request(`/chat/${viewedChat}`)).text();
+	const cpuPerView = (worker.cpuMs() - viewCpuBefore) / pageViews;
+
+	// The same writes, straight to PostgREST.
+	const directLatencies: number[] = [];
+	const directStarted = performance.now();
+	await Promise.all(
+		directPeople.map(async ({ db }, person) => {
+			let chatId: string | undefined;
+			for (let index = 0; index < messages; index++) {
+				const content = `person ${person} message ${index}`;
+				const started = performance.now();
+				const posted = await db.rpc('post_message', {
+					p_message_id: crypto.randomUUID(),
+					p_content: content,
+					p_session_id: chatId,
+					p_title: chatId ? undefined : content
+				});
+				if (posted.error) throw posted.error;
+				chatId = posted.data[0].session_id;
+				const written = await db
+					.from('chat_messages')
+					.update({ content: `Echo: ${content}`, status: 'complete', model: 'fake-model' })
+					.eq('id', posted.data[0].reply_id);
+				if (written.error) throw written.error;
+				directLatencies.push(performance.now() - started);
+			}
+		})
+	);
+	const directSeconds = (performance.now() - directStarted) / 1000;
+
+	console.log(`\n${users} people × ${messages} messages, at once`);
+	console.log(
+		summary(`app (${reloadAfterEach ? 'stream + reload' : 'stream'}), ${appSeconds.toFixed(1)} s`, appLatencies)
+	);
+	console.log(summary(`PostgREST direct, ${directSeconds.toFixed(1)} s`, directLatencies));
+	const ratio = (p: number) => (percentile(appLatencies, p) / percentile(directLatencies, p)).toFixed(2);
+	console.log(`app ÷ direct                       p50 ${ratio(50)}×  p95 ${ratio(95)}×  p99 ${ratio(99)}×`);
+	console.log(
+		`workerd CPU per message: ${cpuPerMessage.toFixed(2)} ms; per page view of /chat/[id]: ${cpuPerView.toFixed(2)} ms`
+	);
+	if (appFailures.length) console.log(`app failures: ${appFailures.length}; first: ${appFailures[0]}`);
+
+	// Nothing lost, duplicated or crossed.
+	const rows = await sql<
+		{ email: string; sessions: number; users: number; replies: number; complete: number; wrong: number }[]
+	>`
+		select u.email,
+			count(distinct s.id)::int as sessions,
+			count(*) filter (where m.role = 'user')::int as users,
+			count(*) filter (where m.role = 'assistant')::int as replies,
+			count(*) filter (where m.role = 'assistant' and m.status = 'complete')::int as complete,
+			count(*) filter (where m.user_id <> s.user_id)::int as wrong
+		from auth.users u
+		join public.chat_sessions s on s.user_id = u.id
+		join public.chat_messages m on m.session_id = s.id
+		where u.email like ${`load-%-${runId}-%`}
+		group by u.email`;
+	const [{ foreign }] = await sql<{ foreign: number }[]>`
+		select count(*)::int as foreign from public.chat_messages m
+		join auth.users u on u.id = m.user_id
+		where u.email like ${`load-%-${runId}-%`}
+			and m.content not like ('%person ' || split_part(split_part(u.email, '-', 4), '@', 1) || ' message %')`;
+	const expected = { sessions: 1, users: messages, replies: messages, complete: messages, wrong: 0 };
+	const bad = rows.filter((row) =>
+		Object.entries(expected).some(([key, value]) => row[key as keyof typeof expected] !== value)
+	);
+	console.log(
+		`\ndatabase check: ${rows.length} of ${users * 2} people found; ${bad.length} with lost, duplicated or unfinished rows; ` +
+			`${foreign} messages crossed between people`
+	);
+	if (rows.length !== users * 2 || bad.length || foreign) {
+		console.log('first problem:', bad[0] ?? 'missing people or crossed messages');
+		process.exitCode = 1;
+	}
+} finally {
+	worker.stop();
+	await fake.close();
+	await sql.end({ timeout: 2 });
+	if (target.started) await stopStack(projectRoot);
+}

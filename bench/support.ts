@@ -1,0 +1,112 @@
+// What the benches share: the production worker under wrangler dev, and a client that keeps
+// cookies as a browser without JavaScript would.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { appEnv, projectRoot } from '../scripts/supabase-env.ts';
+
+export const median = (values: number[]) => percentile(values, 50);
+
+export function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export interface Worker {
+	base: string;
+	process: ChildProcess;
+	/** CPU milliseconds the workerd processes have used so far (user + system). */
+	cpuMs(): number;
+	stop(): void;
+}
+
+/** Builds the worker and runs it in workerd, against the given Supabase and model. */
+export async function startWorker(
+	port: number,
+	supabaseEnv: Record<string, string>,
+	model: { url: string; id: string }
+): Promise<Worker> {
+	const build = spawnSync('vite', ['build'], { cwd: projectRoot, stdio: 'ignore' });
+	if (build.status !== 0) throw new Error('vite build failed');
+	const vars = Object.entries({ ...appEnv(supabaseEnv), AI_BASE_URL: model.url, AI_MODEL: model.id }).flatMap(
+		([name, value]) => ['--var', `${name}:${value}`]
+	);
+	const child = spawn(
+		'wrangler',
+		['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...vars],
+		{
+			cwd: projectRoot,
+			stdio: 'ignore',
+			env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
+		}
+	);
+	const base = `http://127.0.0.1:${port}`;
+	for (let attempt = 0; ; attempt++) {
+		if (attempt > 300) throw new Error('wrangler dev did not start');
+		const ready = await fetch(`${base}/login`).then(
+			(response) => response.ok,
+			() => false
+		);
+		if (ready) break;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	return {
+		base,
+		process: child,
+		cpuMs: () => descendantsCpuMs(child.pid!, 'workerd'),
+		stop: () => child.kill('SIGTERM')
+	};
+}
+
+/** Sums utime + stime of the descendants of `pid` whose command is `name` (Linux /proc). */
+function descendantsCpuMs(pid: number, name: string): number {
+	const ticksPerSecond = 100;
+	let total = 0;
+	const visit = (parent: number) => {
+		let children: string[] = [];
+		try {
+			children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+		} catch {
+			return;
+		}
+		for (const child of children.map(Number)) {
+			const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
+			const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			if (command === name) total += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+			visit(child);
+		}
+	};
+	visit(pid);
+	return total;
+}
+
+/** A client with its own cookie jar; POSTs carry the site's Origin, as a browser's do. */
+export function cookieClient(base: string) {
+	const jar = new Map<string, string>();
+	async function request(path: string, init: RequestInit = {}) {
+		const headers = new Headers(init.headers);
+		headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
+		if (init.method === 'POST') headers.set('origin', base);
+		const response = await fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
+		for (const line of response.headers.getSetCookie()) {
+			const [pair] = line.split(';');
+			const [name, ...value] = pair.split('=');
+			if (/Max-Age=0/i.test(line)) jar.delete(name);
+			else jar.set(name, value.join('='));
+		}
+		return response;
+	}
+	return { jar, request };
+}
+
+export const form = (fields: Record<string, string>) => ({
+	method: 'POST',
+	headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+	body: new URLSearchParams(fields).toString()
+});
+
+export const stream = (body: object) => ({
+	method: 'POST',
+	headers: { 'content-type': 'application/json' },
+	body: JSON.stringify(body)
+});
