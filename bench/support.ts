@@ -62,7 +62,7 @@ function descendantsCpuMs(pid: number, name: string): number {
 	const ticksPerSecond = 100;
 	let total = 0;
 	const visit = (parent: number) => {
-		let children: string[] = [];
+		let children: string[];
 		try {
 			children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
 		} catch {
