@@ -25,7 +25,7 @@ const schema = z.object({
 	/** The Workers AI model used when the worker has an AI binding and no AI_BASE_URL is set. */
 	WORKERS_AI_MODEL: z.string().trim().default('@cf/meta/llama-3.1-8b-instruct'),
 	AI_SYSTEM_PROMPT: optional,
-	/** Whole-reply limit; a provider that goes quiet for longer is treated as failed. */
+	/** How long a whole reply may take; a reply still unfinished then is stopped and kept as failed. */
 	AI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000)
 });
 
