@@ -102,16 +102,8 @@ export async function getUser(c: Context, deps: AuthDeps) {
 	return c.json(userJson(await loadUser(c, deps)));
 }
 
-const updateParams = z.looseObject({
-	email: optionalString,
-	phone: optionalString,
-	password: optionalString,
-	email_confirm: z.boolean().nullish(),
-	user_metadata: metadata.nullish(),
-	app_metadata: metadata.nullish(),
-	ban_duration: optionalString,
-	role: optionalString
-});
+// What updateUserById may change: what a create sets, plus a ban.
+const updateParams = createParams.extend({ ban_duration: optionalString });
 
 const DURATION_UNITS: Record<string, number> = {
 	ns: 1e-6,

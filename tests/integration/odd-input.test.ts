@@ -75,15 +75,21 @@ describe('odd input', () => {
 	});
 });
 
+/** A signed-up person whose client reaches Supabase through a fault proxy. */
+async function behindFaultProxy(label: string) {
+	const proxy = await startFaultProxy({ upstream: url });
+	const user = await signedUpUser(label);
+	const { data } = await user.client.auth.getSession();
+	const client = createClient<Database>(proxy.url, publishableKey, {
+		accessToken: async () => data.session!.access_token
+	});
+	return { proxy, client };
+}
+
 describe('a reply written while the database is away', () => {
 	it('is stored once the database is back, within the retry window', async () => {
-		const proxy = await startFaultProxy({ upstream: url });
+		const { proxy, client: throughProxy } = await behindFaultProxy('outage');
 		try {
-			const user = await signedUpUser('outage');
-			const { data } = await user.client.auth.getSession();
-			const throughProxy = createClient<Database>(proxy.url, publishableKey, {
-				accessToken: async () => data.session!.access_token
-			});
 			const posted = await send(throughProxy, 'Answer me during an outage');
 			await setDown(proxy.url, true);
 			const finished = finishReply(
@@ -103,13 +109,8 @@ describe('a reply written while the database is away', () => {
 	});
 
 	it('gives up with "unavailable" (503) when the outage outlasts the window', async () => {
-		const proxy = await startFaultProxy({ upstream: url });
+		const { proxy, client: throughProxy } = await behindFaultProxy('outage-long');
 		try {
-			const user = await signedUpUser('outage-long');
-			const { data } = await user.client.auth.getSession();
-			const throughProxy = createClient<Database>(proxy.url, publishableKey, {
-				accessToken: async () => data.session!.access_token
-			});
 			const posted = await send(throughProxy, 'Answer me during a long outage');
 			await setDown(proxy.url, true);
 			const failure = await finishReply(throughProxy, posted.replyId, { content: 'x', status: 'complete' }, [50]).then(
