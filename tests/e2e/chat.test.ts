@@ -1,6 +1,6 @@
 // The chat loop, with JavaScript and without, against the local stack and the fake provider.
 import { replyFor } from '../support/fake-openai.ts';
-import { ChatApp, expect, storedFor, test } from './support.ts';
+import { ChatApp, expect, fakeModel, storedFor, test } from './support.ts';
 
 const QUESTION = 'What do the tides have to do with the moon and the sun, in a few short sentences?';
 
@@ -154,4 +154,37 @@ test('a finished reply stays on screen without reloading the page’s data', asy
 	await expect(app.conversation.getByRole('listitem')).toHaveText(shown);
 	await expect(app.chats.getByRole('link')).toHaveText(['First chat', 'Second chat']);
 	expect(second).not.toBe(app.chatId());
+});
+
+test('messages sent one after another on the same page are each stored', async ({ app, page }) => {
+	await app.signUp();
+	for (const text of ['One', 'Two', 'Three']) {
+		await app.send(text);
+		await expect(app.said(replyFor(text))).toBeVisible();
+		await app.settled();
+	}
+	const stored = await storedFor(await app.userId());
+	expect(stored.messages.filter((message) => message.role === 'user').map((message) => message.content)).toEqual([
+		'One',
+		'Two',
+		'Three'
+	]);
+	await page.reload();
+	for (const text of ['One', 'Two', 'Three']) await expect(app.said(replyFor(text))).toBeVisible();
+});
+
+test('Enter while a reply is being written keeps the text and says why', async ({ app, page }) => {
+	await app.signUp();
+	await fakeModel.sayNext(Array.from({ length: 120 }, (_, index) => `w${index}`).join(' '));
+	await app.send('A long one');
+	await expect(app.conversation.getByText(/w5\b/)).toBeVisible();
+	await app.message.fill('Sent too early');
+	await app.message.press('Enter');
+	await expect(page.getByRole('alert')).toHaveText('Wait until the reply has finished, then send this.');
+	await expect(app.message).toHaveValue('Sent too early');
+	await app.settled();
+	const stored = await storedFor(await app.userId());
+	expect(stored.messages.some((message) => message.content === 'Sent too early')).toBe(false);
+	await page.getByRole('button', { name: 'Send' }).click();
+	await expect(app.said(replyFor('Sent too early'))).toBeVisible();
 });
