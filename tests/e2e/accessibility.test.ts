@@ -1,0 +1,74 @@
+// axe on every page, in light and dark; streamed replies announced politely; one alert at most.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { replyFor } from '../support/fake-openai.ts';
+import { expect, fakeModel, test } from './support.ts';
+
+async function expectNoViolations(page: Page, where: string) {
+	const { violations } = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
+	const found = violations.map(({ id, nodes }) => `${id}: ${nodes.map((node) => node.target.join(' ')).join(', ')}`);
+	expect(found, where).toEqual([]);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+	test(`axe finds no violations on any page (${colorScheme})`, async ({ app, page }) => {
+		await page.emulateMedia({ colorScheme });
+		await page.goto('/login');
+		await app.ready();
+		await expectNoViolations(page, '/login');
+		await page.getByRole('textbox', { name: 'Email' }).fill('not-an-account@example.com');
+		await page.getByLabel('Password').fill('wrong-password');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(page.getByRole('alert')).toBeVisible();
+		await expectNoViolations(page, '/login with an error');
+
+		await app.signUp();
+		await expectNoViolations(page, '/chat, no chats');
+		await fakeModel.failNext('status');
+		await app.send('This one fails');
+		await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+		await app.send('This one works, with **markdown**, `code` and a [link](https://example.com)');
+		await expect(app.conversation.getByRole('link', { name: 'link' })).toBeVisible();
+		await app.settled();
+		await expectNoViolations(page, '/chat/[id] with a failed and a complete reply');
+
+		await page.goto('/chat/00000000-0000-0000-0000-000000000000');
+		await expectNoViolations(page, 'the 404 page');
+	});
+}
+
+test('buttons meet 4.5:1 in dark mode', async ({ app, page }) => {
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await app.signUp();
+	const { violations } = await new AxeBuilder({ page }).withRules(['color-contrast']).analyze();
+	expect(violations).toEqual([]);
+	const send = page.getByRole('button', { name: 'Send' });
+	const colors = await send.evaluate((button) => {
+		const style = getComputedStyle(button);
+		return [style.color, style.backgroundColor];
+	});
+	// The control: the check above did look at a filled button.
+	expect(colors).toEqual(['rgb(13, 21, 38)', 'rgb(122, 156, 240)']);
+});
+
+test('replies land in a polite log, and old failures raise no alert', async ({ app, page }) => {
+	await app.signUp();
+	const log = app.conversation.getByRole('log');
+	await fakeModel.failNext('status');
+	await app.send('First, failing');
+	await expect(page.getByRole('alert')).toContainText('This reply failed before it finished.');
+	await expect(log).toHaveCount(1);
+	await app.send('Second, fine');
+	await expect(log.getByText(replyFor('Second, fine'), { exact: true })).toBeVisible();
+	await app.settled();
+	await fakeModel.failNext('status');
+	await app.send('Third, failing');
+	await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(2);
+	await page.reload();
+	// Two failed replies on the page, one alert: the latest.
+	await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(2);
+	await expect(page.getByRole('alert')).toHaveCount(1);
+	await expect(log).not.toHaveAttribute('aria-busy', 'true');
+});
