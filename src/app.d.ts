@@ -13,6 +13,8 @@ declare global {
 			/** True when the request arrived with auth cookies that no longer hold a live
 			 * session (signed out elsewhere, or the refresh token was revoked). */
 			sessionEnded: boolean;
+			/** The colour scheme chosen with the Theme button, from its cookie. */
+			theme: import('$lib/theme').Theme;
 		}
 		interface Error {
 			message: string;

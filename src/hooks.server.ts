@@ -2,9 +2,10 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { actionNameGuard } from '$lib/server/hooks/actions';
 import { authGuard } from '$lib/server/hooks/guard';
 import { securityHeaders } from '$lib/server/hooks/headers';
+import { themeHandle } from '$lib/server/hooks/theme';
 import { originGuard } from '$lib/server/hooks/origin';
 import { supabaseHandle } from '$lib/server/hooks/supabase';
 import { logError } from '$lib/server/errors';
 
-export const handle = sequence(securityHeaders, originGuard, actionNameGuard, supabaseHandle, authGuard);
+export const handle = sequence(securityHeaders, originGuard, actionNameGuard, themeHandle, supabaseHandle, authGuard);
 export const handleError = logError;
