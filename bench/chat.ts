@@ -89,6 +89,7 @@ try {
 	await page.goto(`${base}${chat}`);
 	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 	await page.waitForLoadState('networkidle');
+	const initialScripts = scripts.length;
 	const raw = scripts.reduce((sum, body) => sum + body.length, 0);
 	const gzipped = scripts.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
 
@@ -144,7 +145,13 @@ try {
 		`  of which request sent → model called:          median ${median(toModel).toFixed(1)}  (${toModel.map((v) => v.toFixed(1)).join(', ')})`
 	);
 	console.log(
-		`\nJavaScript loaded by /chat/[id]: ${scripts.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`
+		`\nJavaScript loaded by /chat/[id]: ${initialScripts} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`
+	);
+	// Loaded later, on demand: the markdown renderer, once a reply streams in this tab.
+	const later = scripts.slice(initialScripts);
+	const laterGzipped = later.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+	console.log(
+		`loaded on demand while replies streamed: ${later.length} files, ${(laterGzipped / 1024).toFixed(1)} KB gzipped`
 	);
 } finally {
 	worker.stop();

@@ -4,7 +4,10 @@ import type { LiveTurn } from './live.svelte';
 export type DisplayMessage = Pick<
 	Database['public']['Tables']['chat_messages']['Row'],
 	'id' | 'role' | 'content' | 'status' | 'model'
->;
+> & {
+	/** A stored reply as sanitized HTML, rendered by the server. */
+	html?: string;
+};
 export type ChatSummary = Pick<Database['public']['Tables']['chat_sessions']['Row'], 'id' | 'title' | 'updated_at'>;
 
 /** Stored messages with this tab's finished turns laid over them: same id replaced, new appended. */

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { chatId } from '$lib/schemas/chat';
 import { retryReplyAction, sendMessageAction } from '$lib/server/chat/actions';
+import { withRenderedReplies } from '$lib/server/chat/render';
 import { getSessionWithMessages } from '$lib/server/chat/sessions';
 import { modelLabel } from '$lib/server/chat/turn';
 import { AppError, describeFailure, errorMessage, failureText } from '$lib/server/errors';
@@ -17,7 +18,8 @@ export const load: PageServerLoad = async (event) => {
 	const id = parseChatId(event.params.id);
 	const form = { messageId: crypto.randomUUID(), modelLabel: modelLabel(event) };
 	try {
-		return { ...form, chat: await getSessionWithMessages(event.locals.supabase, id), chatError: null };
+		const chat = await getSessionWithMessages(event.locals.supabase, id);
+		return { ...form, chat: { ...chat, messages: withRenderedReplies(chat.messages) }, chatError: null };
 	} catch (cause) {
 		// After a failed send (a POST), the page comes back with the typed text in the composer,
 		// even when the chat itself cannot be read; a plain visit shows the error page.
