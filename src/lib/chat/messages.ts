@@ -37,7 +37,7 @@ export function withLiveTurn(
 ): DisplayMessage[] {
 	if (!turn || turn.sessionId !== sessionId) return stored;
 	const messages = stored.map((message) =>
-		message.id === turn.replyId ? { ...message, content: turn.text, status: turn.status } : message
+		message.id === turn.replyId ? { ...message, content: turn.text, status: turn.status, html: undefined } : message
 	);
 	const { userMessage } = turn;
 	if (userMessage && !stored.some((message) => message.id === userMessage.id)) {
