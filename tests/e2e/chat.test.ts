@@ -188,3 +188,41 @@ test('Enter while a reply is being written keeps the text and says why', async (
 	await page.getByRole('button', { name: 'Send' }).click();
 	await expect(app.said(replyFor('Sent too early'))).toBeVisible();
 });
+
+test.describe('copy buttons', () => {
+	const REPLY = 'Here it is:\n\n```js\nconst answer = 42;\n```\n\nAnd **done**.';
+
+	test('copy a code block and a whole reply, streamed and after a reload', async ({ app, page, context }) => {
+		await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+		await app.signUp();
+		await fakeModel.sayNext(REPLY);
+		await app.send('Show me code');
+		await expect(app.conversation.getByText('const answer = 42;')).toBeVisible();
+		await app.settled();
+		const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+		for (const pass of ['streamed', 'after reload']) {
+			if (pass === 'after reload') await page.reload();
+			await app.ready();
+			await app.conversation.getByRole('button', { name: 'Copy code' }).click();
+			await expect(app.conversation.getByRole('status')).toHaveText('Copied.');
+			expect(await clipboard(), pass).toBe('const answer = 42;\n');
+			await app.conversation.getByRole('button', { name: 'Copy reply' }).click();
+			await expect.poll(clipboard, { message: pass }).toBe(REPLY);
+		}
+		// The person's own messages have no copy button; the reply has exactly one of each.
+		await expect(app.conversation.getByRole('button', { name: 'Copy reply' })).toHaveCount(1);
+		await expect(app.conversation.getByRole('button', { name: 'Copy code' })).toHaveCount(1);
+	});
+
+	test.describe('without JavaScript', () => {
+		test.use({ javaScriptEnabled: false });
+
+		test('no copy button is drawn, since none could work', async ({ page }) => {
+			const app = await new ChatApp(page, 'nojs-copy', { javaScript: false }).signUp();
+			await fakeModel.sayNext(REPLY);
+			await app.send('Show me code');
+			await expect(app.conversation.getByText('const answer = 42;')).toBeVisible();
+			await expect(page.getByRole('button', { name: /^Copy/ })).toHaveCount(0);
+		});
+	});
+});
