@@ -3,10 +3,19 @@
 // each <pre> so that they go away with it. Only the browser runs this: without JavaScript there is
 // no clipboard to write to, and so no button.
 
+interface CodeCopyOptions {
+	/** The rendered reply: a change means {@html} drew new blocks. */
+	html: string;
+	/** False until the page is hydrated and the reply complete. */
+	enabled: boolean;
+	onCopied(text: string): void;
+}
+
 /** Adds a "Copy code" button to every code block under `node`; `onCopied` reports the outcome. */
-export function codeCopyButtons(node: HTMLElement, options: { html: string; onCopied(text: string): void }) {
+export function codeCopyButtons(node: HTMLElement, options: CodeCopyOptions) {
 	let current = options;
 	const add = () => {
+		if (!current.enabled) return;
 		for (const pre of node.querySelectorAll('pre')) {
 			if (pre.querySelector(':scope > button.copy-code')) continue;
 			const button = document.createElement('button');
@@ -21,7 +30,7 @@ export function codeCopyButtons(node: HTMLElement, options: { html: string; onCo
 	};
 	add();
 	return {
-		update(next: typeof options) {
+		update(next: CodeCopyOptions) {
 			current = next;
 			add();
 		}
