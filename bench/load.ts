@@ -6,7 +6,8 @@
 //     the page did before, for comparison;
 //   - the same people's writes straight to PostgREST with their own JWT: post_message, then the
 //     reply's update;
-//   - p50/p95/p99 of both, their ratio, and workerd's CPU per message and per page view;
+//   - p50/p95/p99 of both, their ratio, and workerd's CPU per message and per page view, next to
+//     its CPU per request to an empty worker (wrangler dev's own share);
 //   - afterwards, the database is checked: nothing lost, duplicated or crossed between people.
 // Usage: npm run bench:load [-- users messages] [--reload]
 import { createClient } from '@supabase/supabase-js';
@@ -15,7 +16,7 @@ import type { Database } from '../src/lib/database.types.ts';
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { startFakeOpenAI } from '../tests/support/fake-openai.ts';
-import { cookieClient, form, percentile, startWorker, stream } from './support.ts';
+import { cookieClient, form, percentile, startEmptyWorker, startWorker, stream } from './support.ts';
 
 const numbers = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg));
 const users = Number(numbers[0] ?? 50);
@@ -98,6 +99,17 @@ try {
 	for (let index = 0; index < pageViews; index++) await (await viewer.request(`/chat/${viewedChat}`)).text();
 	const cpuPerView = (worker.cpuMs() - viewCpuBefore) / pageViews;
 
+	// The same count of requests to an empty worker: wrangler dev's own share of every request.
+	const empty = await startEmptyWorker(port + 1);
+	let cpuPerEmptyRequest: number;
+	try {
+		const emptyCpuBefore = empty.cpuMs();
+		for (let index = 0; index < pageViews; index++) await (await fetch(empty.base)).text();
+		cpuPerEmptyRequest = (empty.cpuMs() - emptyCpuBefore) / pageViews;
+	} finally {
+		empty.stop();
+	}
+
 	// The same writes, straight to PostgREST.
 	const directLatencies: number[] = [];
 	const directStarted = performance.now();
@@ -135,6 +147,10 @@ try {
 	console.log(`app ÷ direct                       p50 ${ratio(50)}×  p95 ${ratio(95)}×  p99 ${ratio(99)}×`);
 	console.log(
 		`workerd CPU per message: ${cpuPerMessage.toFixed(2)} ms; per page view of /chat/[id]: ${cpuPerView.toFixed(2)} ms`
+	);
+	console.log(
+		`workerd CPU per request to an empty worker under the same wrangler dev: ${cpuPerEmptyRequest.toFixed(2)} ms ` +
+			'(its proxy and HTTP stack, which a deployed worker is not billed for)'
 	);
 	if (appFailures.length) console.log(`app failures: ${appFailures.length}; first: ${appFailures[0]}`);
 

@@ -2,6 +2,7 @@
 // cookies as a browser without JavaScript would.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { appEnv, projectRoot } from '../scripts/supabase-env.ts';
 
 export const median = (values: number[]) => percentile(values, 50);
@@ -27,22 +28,42 @@ export async function startWorker(
 ): Promise<Worker> {
 	const build = spawnSync('vite', ['build'], { cwd: projectRoot, stdio: 'ignore' });
 	if (build.status !== 0) throw new Error('vite build failed');
-	const vars = Object.entries({ ...appEnv(supabaseEnv), AI_BASE_URL: model.url, AI_MODEL: model.id }).flatMap(
-		([name, value]) => ['--var', `${name}:${value}`]
+	return runWrangler(
+		projectRoot,
+		port,
+		{ ...appEnv(supabaseEnv), AI_BASE_URL: model.url, AI_MODEL: model.id },
+		'/login'
 	);
+}
+
+/**
+ * A worker that answers "ok" and does nothing else, under the same wrangler dev: what workerd
+ * spends on any request there (its proxy worker, the HTTP stack) before Parley runs at all.
+ */
+export function startEmptyWorker(port: number): Promise<Worker> {
+	return runWrangler(path.join(projectRoot, 'bench', 'empty-worker'), port, {}, '/');
+}
+
+async function runWrangler(
+	cwd: string,
+	port: number,
+	vars: Record<string, string>,
+	readyPath: string
+): Promise<Worker> {
+	const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
 	const child = spawn(
 		'wrangler',
-		['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...vars],
+		['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...varArgs],
 		{
-			cwd: projectRoot,
+			cwd,
 			stdio: 'ignore',
 			env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }
 		}
 	);
 	const base = `http://127.0.0.1:${port}`;
 	for (let attempt = 0; ; attempt++) {
-		if (attempt > 300) throw new Error('wrangler dev did not start');
-		const ready = await fetch(`${base}/login`).then(
+		if (attempt > 300) throw new Error(`wrangler dev in ${cwd} did not start`);
+		const ready = await fetch(`${base}${readyPath}`).then(
 			(response) => response.ok,
 			() => false
 		);
