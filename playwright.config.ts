@@ -21,6 +21,11 @@ const appEnv: Record<string, string> = {
 	AI_BASE_URL: `${fakeModelUrl}/v1`,
 	AI_MODEL: 'fake-model',
 	AI_API_KEY: 'fake-provider-key',
+	// A second model, behind Anthropic's wire format on the same fake, for the Model picker.
+	AI_MODELS: JSON.stringify([
+		{ id: 'fake-claude', provider: 'anthropic', label: 'Fake Claude', baseURL: `${fakeModelUrl}/v1` }
+	]),
+	ANTHROPIC_API_KEY: 'fake-anthropic-key',
 	AI_TIMEOUT_MS: '15000'
 };
 
@@ -29,9 +34,9 @@ const targets = (process.env.PARLEY_E2E_TARGETS ?? 'vite,worker').split(',');
 
 const servers: NonNullable<PlaywrightTestConfig['webServer']> = [
 	{
-		command: `node tests/support/fake-openai-main.ts`,
+		command: `node tests/support/fake-provider-main.ts`,
 		url: `${fakeModelUrl}/_control/calls`,
-		env: { FAKE_OPENAI_PORT: String(ports.fakeModel) },
+		env: { FAKE_PROVIDER_PORT: String(ports.fakeModel) },
 		reuseExistingServer: false
 	},
 	{
@@ -56,7 +61,8 @@ if (targets.includes('vite')) {
 if (targets.includes('worker')) {
 	// The worker is built by `npm run test:e2e` before Playwright starts; here it only runs, in
 	// workerd from npm, with the Request.cf download and telemetry off (no internet here).
-	const vars = Object.entries(appEnv).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
+	// One shell line: each value is single-quoted (none holds a single quote), as JSON needs.
+	const vars = Object.entries(appEnv).flatMap(([name, value]) => ['--var', `'${name}:${value}'`]);
 	servers.push({
 		command: ['wrangler dev --ip 127.0.0.1 --port', String(ports.worker), '--log-level warn', ...vars].join(' '),
 		url: `http://127.0.0.1:${ports.worker}/login`,

@@ -10,7 +10,7 @@ import { chromium } from '@playwright/test';
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { chromiumLaunchOptions } from '../tests/support/chromium.ts';
-import { startFakeOpenAI } from '../tests/support/fake-openai.ts';
+import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import { cookieClient, form, median, startWorker, stream } from './support.ts';
 
 const rounds = Number(process.argv[2] ?? 5);
@@ -28,7 +28,7 @@ const databaseRequests = async () =>
 		.filter(([route]) => route.includes(' /rest/v1/'))
 		.reduce((sum, [, count]) => sum + count, 0);
 
-const fake = await startFakeOpenAI({ tokenDelayMs: 20 });
+const fake = await startFakeProvider({ tokenDelayMs: 20 });
 console.log('building the worker…');
 const worker = await startWorker(port, target.env, { url: fake.url, id: 'fake-model' });
 const base = worker.base;

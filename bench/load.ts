@@ -15,7 +15,7 @@ import postgres from 'postgres';
 import type { Database } from '../src/lib/database.types.ts';
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
-import { startFakeOpenAI } from '../tests/support/fake-openai.ts';
+import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import { cookieClient, form, percentile, startEmptyWorker, startWorker, stream } from './support.ts';
 
 const numbers = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg));
@@ -28,7 +28,7 @@ const runId = Date.now().toString(36);
 
 const target = await resolveSupabase();
 if (!target.env.SUPABASE_DB_URL) throw new Error('This bench checks the database directly; use the local stack.');
-const fake = await startFakeOpenAI({ tokenDelayMs: 0 });
+const fake = await startFakeProvider({ tokenDelayMs: 0 });
 console.log('building the worker…');
 const worker = await startWorker(port, target.env, { url: fake.url, id: 'fake-model' });
 const sql = postgres(target.env.SUPABASE_DB_URL, { max: 2, onnotice: () => {} });

@@ -52,6 +52,8 @@ export type Database = {
 				Row: {
 					created_at: string;
 					id: string;
+					model: string | null;
+					system_prompt: string | null;
 					title: string;
 					updated_at: string;
 					user_id: string;
@@ -60,6 +62,8 @@ export type Database = {
 				Insert: {
 					created_at?: string;
 					id?: string;
+					model?: string | null;
+					system_prompt?: string | null;
 					title: string;
 					updated_at?: string;
 					user_id?: string;
@@ -67,6 +71,8 @@ export type Database = {
 				Update: {
 					created_at?: string;
 					id?: string;
+					model?: string | null;
+					system_prompt?: string | null;
 					title?: string;
 					updated_at?: string;
 					user_id?: string;
@@ -79,8 +85,9 @@ export type Database = {
 		};
 		Functions: {
 			post_message: {
-				Args: { p_content: string; p_message_id: string; p_session_id?: string; p_title?: string };
+				Args: { p_content: string; p_message_id: string; p_model?: string; p_session_id?: string; p_title?: string };
 				Returns: {
+					chat_model: string;
 					content: string;
 					id: string;
 					is_new: boolean;
@@ -88,16 +95,19 @@ export type Database = {
 					role: Database['public']['Enums']['chat_role'];
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];
+					system_prompt: string;
 				}[];
 			};
 			restart_reply: {
 				Args: { p_reply_id: string };
 				Returns: {
+					chat_model: string;
 					content: string;
 					id: string;
 					role: Database['public']['Enums']['chat_role'];
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];
+					system_prompt: string;
 				}[];
 			};
 		};

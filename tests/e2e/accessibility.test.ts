@@ -1,7 +1,7 @@
 // axe on every page, in light and dark; streamed replies announced politely; one alert at most.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { replyFor } from '../support/fake-openai.ts';
+import { replyFor } from '../support/fake-provider.ts';
 import { expect, fakeModel, test } from './support.ts';
 
 async function expectNoViolations(page: Page, where: string) {

@@ -1,5 +1,5 @@
 // The chat loop, with JavaScript and without, against the local stack and the fake provider.
-import { replyFor } from '../support/fake-openai.ts';
+import { replyFor } from '../support/fake-provider.ts';
 import { ChatApp, expect, fakeModel, storedFor, test } from './support.ts';
 
 const QUESTION = 'What do the tides have to do with the moon and the sun, in a few short sentences?';

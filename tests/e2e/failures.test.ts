@@ -1,5 +1,5 @@
 // A provider that fails keeps the person's message and offers a retry that works.
-import { replyFor } from '../support/fake-openai.ts';
+import { replyFor } from '../support/fake-provider.ts';
 import { ChatApp, expect, fakeModel, setDatabaseDown, storedFor, test } from './support.ts';
 
 const QUESTION = 'Tell me one two three four five six';

@@ -1,5 +1,5 @@
 // Attacks found by trying Parley as an attacker would: each is refused, and nothing changed.
-import { replyFor } from '../support/fake-openai.ts';
+import { replyFor } from '../support/fake-provider.ts';
 import { ChatApp, expect, fakeModel, readSession, storedFor, test, writeSession } from './support.ts';
 
 const REDIRECTS = [

@@ -1,6 +1,6 @@
 // Who can reach what, and where tokens may travel.
 import type { APIRequestContext, Request, Response } from '@playwright/test';
-import { replyFor } from '../support/fake-openai.ts';
+import { replyFor } from '../support/fake-provider.ts';
 import {
 	ChatApp,
 	admin,

@@ -47,6 +47,20 @@ export class ChatApp {
 	get chats() {
 		return this.page.getByRole('navigation', { name: 'Chats' });
 	}
+	get modelPicker() {
+		return this.page.getByRole('combobox', { name: 'Model' });
+	}
+	get systemPrompt() {
+		return this.page.getByRole('textbox', { name: 'System prompt' });
+	}
+
+	/** Opens the chat's settings, sets its system prompt and saves it. */
+	async saveSystemPrompt(text: string) {
+		await this.ready();
+		await this.page.getByText('Chat settings').click();
+		await this.systemPrompt.fill(text);
+		await this.page.getByRole('button', { name: 'Save settings' }).click();
+	}
 
 	async fillCredentials(email = this.email) {
 		await this.page.getByRole('textbox', { name: 'Email' }).fill(email);
@@ -130,7 +144,7 @@ export async function writeSession(context: BrowserContext, session: StoredSessi
 	await context.addCookies([{ ...cookie, value }]);
 }
 
-/** Steers the fake provider (tests/support/fake-openai.ts) running beside the app. */
+/** Steers the fake provider (tests/support/fake-provider.ts) running beside the app. */
 export const fakeModel = {
 	url: 'http://127.0.0.1:4010',
 	async failNext(mode: 'status' | 'mid-stream' | 'hang') {
@@ -141,7 +155,14 @@ export const fakeModel = {
 		await fetch(`${this.url}/_control/say`, { method: 'POST', body: JSON.stringify({ text }) });
 	},
 	async calls(): Promise<
-		{ messages: { role: string; content: string }[]; receivedAt: number; firstTokenAt: number | null }[]
+		{
+			api: 'openai' | 'anthropic';
+			model: string;
+			system: string | null;
+			messages: { role: string; content: string }[];
+			receivedAt: number;
+			firstTokenAt: number | null;
+		}[]
 	> {
 		return (await fetch(`${this.url}/_control/calls`)).json();
 	}

@@ -171,4 +171,49 @@ describe('chat schema under RLS', () => {
 		await admin.auth.admin.deleteUser(user.userId);
 		expect(await rowsFor(user.userId)).toEqual({ sessions: [], messages: [] });
 	});
+
+	it('keeps a chat’s model and system prompt for its owner alone', async () => {
+		const { data: created } = await a.db.rpc('post_message', {
+			p_message_id: randomUUID(),
+			p_content: 'Which model?',
+			p_model: 'model-one'
+		});
+		const session = created![0].session_id;
+		expect(created![0].chat_model).toBe('model-one');
+		const saved = await a.db
+			.from('chat_sessions')
+			.update({ system_prompt: 'Be brief.' })
+			.eq('id', session)
+			.select('id');
+		expect(saved.data).toHaveLength(1);
+
+		// A later message with another model moves the chat to it; one without keeps it.
+		const next = await a.db.rpc('post_message', {
+			p_message_id: randomUUID(),
+			p_content: 'And now?',
+			p_session_id: session,
+			p_model: 'model-two'
+		});
+		expect([next.data![0].chat_model, next.data![0].system_prompt]).toEqual(['model-two', 'Be brief.']);
+		const kept = await post(a.db, 'Still?', session);
+		expect(kept.data![0].chat_model).toBe('model-two');
+
+		// B and anon change nothing: the update matches no row they may see.
+		const byB = await b.db
+			.from('chat_sessions')
+			.update({ system_prompt: 'Obey B.', model: 'b-model' })
+			.eq('id', session)
+			.select('id');
+		expect(byB.data).toEqual([]);
+		const byAnon = await anonClient().from('chat_sessions').update({ system_prompt: 'Obey anon.' }).eq('id', session);
+		expect(byAnon.error?.code).toBe('42501');
+		const { data: row } = await admin.from('chat_sessions').select('model, system_prompt').eq('id', session).single();
+		expect(row).toEqual({ model: 'model-two', system_prompt: 'Be brief.' });
+
+		const tooLong = await a.db
+			.from('chat_sessions')
+			.update({ system_prompt: 'x'.repeat(4001) })
+			.eq('id', session);
+		expect(tooLong.error?.code).toBe('23514');
+	});
 });

@@ -1,45 +1,54 @@
-// The reply pipeline against a real database and a fake provider that speaks OpenAI's SSE:
-// a reply is stored complete with its model, and every way a provider can fail leaves the
-// person's message in place and the reply stored as an error with the text that arrived.
+// The reply pipeline against a real database and a fake provider that speaks OpenAI's and
+// Anthropic's SSE: a reply is stored complete with its model, and every way a provider can fail
+// leaves the person's message in place and the reply stored as an error with the text that arrived.
 import { randomUUID } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
-import { resolveChatModel } from '../../src/lib/server/ai/registry.ts';
+import { parseModelsConfig } from '../../src/lib/server/ai/models-config.ts';
+import { modelRegistry } from '../../src/lib/server/ai/registry.ts';
 import { completeReply, writeReply } from '../../src/lib/server/ai/reply.ts';
 import { postMessage } from '../../src/lib/server/chat/messages.ts';
 import type { ServerEnv } from '../../src/lib/server/env.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
 import { adminClient, signedUpUser } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
 
 describe('writing a reply', () => {
-	let fake: FakeOpenAI;
+	let fake: FakeProvider;
 	let client: Client;
 	const admin = adminClient() as Client;
 
 	beforeAll(async () => {
-		fake = await startFakeOpenAI({ tokenDelayMs: 2 });
+		fake = await startFakeProvider({ tokenDelayMs: 2 });
 		client = (await signedUpUser('reply')).client as Client;
 	});
 	afterAll(() => fake.close());
 
-	const env = (overrides: Partial<ServerEnv> = {}): ServerEnv => ({
-		PUBLIC_SUPABASE_URL: 'http://unused.invalid',
-		supabaseKey: 'unused',
-		AI_BASE_URL: fake.url,
-		AI_MODEL: 'fake-model',
-		WORKERS_AI_MODEL: 'unused',
-		AI_TIMEOUT_MS: 5_000,
-		...overrides
+	/** The server's environment for these model variables (see ai/models-config.ts). */
+	const env = (vars: Record<string, string | undefined>): ServerEnv => {
+		const { models, defaultId } = parseModelsConfig(vars);
+		return {
+			PUBLIC_SUPABASE_URL: 'http://unused.invalid',
+			supabaseKey: 'unused',
+			WORKERS_AI_MODEL: 'unused',
+			AI_TIMEOUT_MS: 5_000,
+			models,
+			defaultModelId: defaultId
+		};
+	};
+	const shorthand = () => ({ AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' });
+	const anthropic = () => ({
+		AI_MODELS: JSON.stringify([{ id: 'fake-claude', provider: 'anthropic', baseURL: fake.url, maxOutputTokens: 300 }]),
+		ANTHROPIC_API_KEY: 'fake-anthropic-key'
 	});
 
-	async function turn(content: string, timeoutMs = 5_000) {
+	async function turn(content: string, timeoutMs = 5_000, vars: Record<string, string | undefined> = shorthand()) {
 		const posted = await postMessage(client, { messageId: randomUUID(), content });
 		const request = {
 			writer: client,
-			chatModel: resolveChatModel(env()),
+			chatModel: modelRegistry(env(vars)).chatModel(null),
 			replyId: posted.replyId,
 			history: posted.history,
 			timeoutMs
@@ -70,6 +79,73 @@ describe('writing a reply', () => {
 		});
 		// The model saw the person's message and not the empty reply being written.
 		expect(fake.calls.at(-1)?.messages).toEqual([{ role: 'user', content: 'Hello there model' }]);
+		expect(fake.calls.at(-1)).toMatchObject({ api: 'openai', maxTokens: 1024 });
+	});
+
+	it('streams from Anthropic’s Messages API, with the system prompt in its own field', async () => {
+		const { posted, request } = await turn('Hello Claude', 5_000, anthropic());
+		const outcome = await completeReply({ ...request, systemPrompt: 'Answer like a pirate.' });
+		expect(outcome).toEqual({ status: 'complete', content: 'Echo: Hello Claude' });
+		expect(await stored(posted.replyId)).toMatchObject({ status: 'complete', model: 'fake-claude' });
+		expect(fake.calls.at(-1)).toMatchObject({
+			api: 'anthropic',
+			model: 'fake-claude',
+			system: 'Answer like a pirate.',
+			maxTokens: 300,
+			messages: [{ role: 'user', content: 'Hello Claude' }]
+		});
+	});
+
+	it.each([
+		['answers 500', 'status', ''],
+		['sends an overloaded_error event midway', 'mid-stream', 'Echo: keep ']
+	] as const)('keeps the message and stores an error when Anthropic %s', async (_label, mode, partial) => {
+		fake.failNext(mode);
+		const { posted, request } = await turn('keep this message please', 5_000, anthropic());
+		const outcome = await completeReply(request);
+		expect(fake.calls.at(-1)?.outcome).toBe(mode);
+		expect(outcome.status).toBe('error');
+		expect(outcome.content).toBe(partial);
+		expect(await stored(posted.replyId)).toMatchObject({ status: 'error', content: partial, model: 'fake-claude' });
+	});
+
+	it('answers a 500-message chat, sending only the newest turns that fit the model’s budget', async () => {
+		const first = await postMessage(client, { messageId: randomUUID(), content: 'turn 0' });
+		await admin.from('chat_messages').update({ content: 'reply 0', status: 'complete' }).eq('id', first.replyId);
+		const { data: owner } = await admin.from('chat_sessions').select('user_id').eq('id', first.sessionId).single();
+		const filler = Array.from({ length: 498 }, (_, index) => ({
+			session_id: first.sessionId,
+			user_id: owner!.user_id,
+			role: index % 2 ? ('assistant' as const) : ('user' as const),
+			status: 'complete' as const,
+			content: `${index % 2 ? 'reply' : 'turn'} ${index + 1}: ${'lorem ipsum '.repeat(40)}`
+		}));
+		const { error } = await admin.from('chat_messages').insert(filler);
+		expect(error).toBeNull();
+		const posted = await postMessage(client, {
+			messageId: randomUUID(),
+			content: 'the last question',
+			sessionId: first.sessionId
+		});
+		expect(posted.history).toHaveLength(502);
+
+		const chatModel = modelRegistry(env(shorthand())).chatModel(null);
+		const outcome = await completeReply({
+			writer: client,
+			chatModel,
+			replyId: posted.replyId,
+			history: posted.history,
+			timeoutMs: 5_000
+		});
+		expect(outcome).toEqual({ status: 'complete', content: 'Echo: the last question' });
+		const sent = fake.calls.at(-1)!.messages;
+		// 8192 tokens less 1024 for the reply, three quarters of that, at ~125 tokens a turn.
+		expect(sent.length).toBeGreaterThan(10);
+		expect(sent.length).toBeLessThan(60);
+		expect(sent.at(-1)).toEqual({ role: 'user', content: 'the last question' });
+		expect(sent[0].role).toBe('user');
+		const characters = sent.reduce((sum, message) => sum + message.content.length, 0);
+		expect(characters / 4).toBeLessThan((8192 - 1024) * 0.75);
 	});
 
 	it.each([
@@ -104,7 +180,7 @@ describe('writing a reply', () => {
 	});
 
 	it('answers with the labelled offline demo model when nothing is configured', async () => {
-		const model = resolveChatModel(env({ AI_BASE_URL: undefined }));
+		const model = modelRegistry(env({})).chatModel(null);
 		expect(model.provider).toBe('demo');
 		expect(model.label).toBe('Offline demo model');
 		const { posted } = await turn('anyone there?');

@@ -35,7 +35,12 @@ function keep(turn: LiveTurn, sessionId: string, replyId: string): void {
 }
 
 /** Sends to an existing chat, or starts one (and moves to its page) when sessionId is null. */
-export async function sendMessage(content: string, messageId: string, sessionId: string | null): Promise<SendResult> {
+export async function sendMessage(
+	content: string,
+	messageId: string,
+	sessionId: string | null,
+	model: string
+): Promise<SendResult> {
 	const turn: LiveTurn = {
 		sessionId,
 		userMessage: { id: messageId, content },
@@ -45,7 +50,7 @@ export async function sendMessage(content: string, messageId: string, sessionId:
 		status: 'streaming',
 		error: null
 	};
-	const body = sessionId ? { messageId, content, sessionId } : { messageId, content };
+	const body = sessionId ? { messageId, content, model, sessionId } : { messageId, content, model };
 	// A new chat moves to its page as soon as it exists. settle() waits for that move: a reply
 	// that ends at once would otherwise be laid over the page being left.
 	let moved: Promise<void> | undefined;

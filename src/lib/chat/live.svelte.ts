@@ -25,7 +25,8 @@ export const live = $state<{
 	touched: ChatSummary[];
 }>({ turn: null, settled: {}, touched: [] });
 
-export type StreamBody = { messageId: string; content: string; sessionId?: string } | { replyId: string };
+export type StreamBody =
+	{ messageId: string; content: string; model: string; sessionId?: string } | { replyId: string };
 
 export interface StreamHandlers {
 	onStart?(event: Extract<StreamEvent, { type: 'start' }>): void;

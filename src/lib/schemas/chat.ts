@@ -1,6 +1,6 @@
 // Mirrors the CHECK constraints in supabase/migrations/*_chat.sql; change both together.
 import { z } from 'zod';
-import { MESSAGE_MAX_LENGTH } from '$lib/chat/limits';
+import { MESSAGE_MAX_LENGTH, SYSTEM_PROMPT_MAX_LENGTH } from '$lib/chat/limits';
 import { storableText } from '$lib/chat/text';
 
 const messageContent = z
@@ -18,10 +18,34 @@ const messageContent = z
 
 export const chatId = z.uuid({ error: 'That chat id is not valid.' });
 
+/** A configured model's id; the server checks that it is still offered. Blank means the default. */
+const modelId = z
+	.string()
+	.trim()
+	.max(200, { error: 'That model is not offered here.' })
+	.transform((value) => value || undefined)
+	.optional();
+
 /** What the composer posts. The form picks the message id, so posting it twice stores it once. */
 export const sendMessageSchema = z.object({
 	messageId: z.uuid({ error: 'The form is out of date. Reload the page and send again.' }),
-	content: messageContent
+	content: messageContent,
+	model: modelId
+});
+
+/** A chat's settings form. An empty prompt removes the chat's own prompt. */
+export const chatSettingsSchema = z.object({
+	systemPrompt: z
+		.string()
+		.transform(storableText)
+		.pipe(
+			z
+				.string()
+				.trim()
+				.max(SYSTEM_PROMPT_MAX_LENGTH, {
+					error: `A system prompt can be at most ${SYSTEM_PROMPT_MAX_LENGTH.toLocaleString('en')} characters long.`
+				})
+		)
 });
 
 export const retryReplySchema = z.object({

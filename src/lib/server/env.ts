@@ -4,6 +4,7 @@
 import { env as privateEnv } from '$env/dynamic/private';
 import { env as publicEnv } from '$env/dynamic/public';
 import { z } from 'zod';
+import { parseModelsConfig, type ModelConfig } from './ai/models-config';
 
 const optional = z
 	.string()
@@ -22,6 +23,9 @@ const schema = z.object({
 		.or(z.literal('').transform(() => undefined)),
 	AI_API_KEY: optional,
 	AI_MODEL: optional,
+	/** Several models at once, as JSON; see ai/models-config.ts and the README. */
+	AI_MODELS: optional,
+	AI_DEFAULT_MODEL: optional,
 	/** The Workers AI model used when the worker has an AI binding and no AI_BASE_URL is set. */
 	WORKERS_AI_MODEL: z.string().trim().default('@cf/meta/llama-3.1-8b-instruct'),
 	AI_SYSTEM_PROMPT: optional,
@@ -29,18 +33,30 @@ const schema = z.object({
 	AI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000)
 });
 
-export type ServerEnv = z.infer<typeof schema> & { supabaseKey: string };
+export type ServerEnv = z.infer<typeof schema> & {
+	supabaseKey: string;
+	/** Every configured model, keys resolved; empty when none is (then Workers AI or the demo). */
+	models: ModelConfig[];
+	defaultModelId?: string;
+};
 
 let parsed: ServerEnv | undefined;
 
 export function serverEnv(): ServerEnv {
 	if (parsed) return parsed;
-	const result = schema.safeParse({ ...privateEnv, ...publicEnv });
+	const vars = { ...privateEnv, ...publicEnv };
+	const result = schema.safeParse(vars);
 	if (!result.success) throw new Error(`Invalid configuration: ${z.prettifyError(result.error)}`);
 	const supabaseKey = result.data.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? result.data.PUBLIC_SUPABASE_ANON_KEY;
 	if (!supabaseKey) {
 		throw new Error('Invalid configuration: set PUBLIC_SUPABASE_PUBLISHABLE_KEY (or PUBLIC_SUPABASE_ANON_KEY)');
 	}
-	parsed = { ...result.data, supabaseKey };
+	let models;
+	try {
+		models = parseModelsConfig(vars);
+	} catch (error) {
+		throw new Error(`Invalid configuration: ${(error as Error).message}`, { cause: error });
+	}
+	parsed = { ...result.data, supabaseKey, models: models.models, defaultModelId: models.defaultId };
 	return parsed;
 }

@@ -11,6 +11,7 @@ const CATALOGUE = {
 	'not_found:reply': [404, 'That reply no longer exists or is already complete.'],
 	'bad_request:message': [400, 'That message cannot be sent.'],
 	'bad_request:body': [400, 'That request could not be read.'],
+	'bad_request:model': [400, 'That model is not offered here. Pick another one.'],
 	'unauthorized:session': [401, 'Your session has ended. Sign in again to continue.'],
 	'forbidden:chat': [403, 'That chat is not yours.'],
 	'conflict:message': [409, 'That message could not be stored as sent. Reload the page and send it again.'],

@@ -1,34 +1,102 @@
-// Which model answers. Chosen from configuration, in this order: an OpenAI-compatible API when
-// AI_BASE_URL is set, Workers AI when the worker has an AI binding, else the offline demo.
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+// Which models can answer, and which one answers a given chat. The configured list comes from
+// models-config.ts; with none configured, a worker with an AI binding uses Workers AI, and
+// anything else the offline demo, so `npm run dev` always answers.
 import type { LanguageModel } from 'ai';
-import { createWorkersAI } from 'workers-ai-provider';
 import type { ServerEnv } from '../env';
 import { createDemoModel, DEMO_MODEL_ID } from './demo-model';
+import { DEFAULT_CONTEXT_TOKENS, DEFAULT_MAX_OUTPUT_TOKENS, type ModelConfig } from './models-config';
+import { createLanguageModel } from './providers';
 
 export interface ChatModel {
 	model: LanguageModel;
-	/** Stored with each reply. */
+	/** Stored on the chat and with each reply. */
 	id: string;
-	provider: 'openai-compatible' | 'workers-ai' | 'demo';
+	provider: ModelConfig['provider'];
 	/** Shown in the UI, so nobody mistakes the demo for a real model. */
+	label: string;
+	contextTokens: number;
+	maxOutputTokens: number;
+}
+
+/** What the picker shows: never a URL or a key. */
+export interface ModelOption {
+	id: string;
 	label: string;
 }
 
-export function resolveChatModel(env: ServerEnv, platformEnv?: App.Platform['env']): ChatModel {
-	if (env.AI_BASE_URL) {
-		const id = env.AI_MODEL ?? 'gpt-4o-mini';
-		const provider = createOpenAICompatible({
-			name: 'openai-compatible',
-			baseURL: env.AI_BASE_URL,
-			apiKey: env.AI_API_KEY
-		});
-		return { model: provider.chatModel(id), id, provider: 'openai-compatible', label: id };
+export interface ModelChoice {
+	config: ModelConfig;
+	/** Set when the chat asked for a model that is no longer configured. */
+	unavailable: string | null;
+}
+
+const DEMO: ModelConfig = {
+	id: DEMO_MODEL_ID,
+	provider: 'demo',
+	model: DEMO_MODEL_ID,
+	label: 'Offline demo model',
+	contextTokens: DEFAULT_CONTEXT_TOKENS,
+	maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS
+};
+
+export class ModelRegistry {
+	readonly models: ModelConfig[];
+	readonly defaultId: string;
+	readonly #platformEnv: App.Platform['env'] | undefined;
+
+	constructor(env: ServerEnv, platformEnv?: App.Platform['env']) {
+		this.#platformEnv = platformEnv;
+		const configured = env.models.filter((model) => model.provider !== 'workers-ai' || platformEnv?.AI);
+		if (configured.length) this.models = configured;
+		else if (platformEnv?.AI) {
+			const id = env.WORKERS_AI_MODEL;
+			this.models = [
+				{
+					id,
+					provider: 'workers-ai',
+					model: id,
+					label: `${id} (Workers AI)`,
+					contextTokens: DEFAULT_CONTEXT_TOKENS,
+					maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS
+				}
+			];
+		} else this.models = [DEMO];
+		const wanted = env.defaultModelId;
+		this.defaultId = wanted && this.models.some((model) => model.id === wanted) ? wanted : this.models[0].id;
 	}
-	if (platformEnv?.AI) {
-		const id = env.WORKERS_AI_MODEL;
-		const workersAi = createWorkersAI({ binding: platformEnv.AI });
-		return { model: workersAi(id), id, provider: 'workers-ai', label: `${id} (Workers AI)` };
+
+	get options(): ModelOption[] {
+		return this.models.map(({ id, label }) => ({ id, label }));
 	}
-	return { model: createDemoModel(), id: DEMO_MODEL_ID, provider: 'demo', label: 'Offline demo model' };
+
+	has(id: string): boolean {
+		return this.models.some((model) => model.id === id);
+	}
+
+	/** The model for a chat: its own when still configured, else the default, saying so. */
+	pick(requested: string | null | undefined): ModelChoice {
+		const config = this.models.find((model) => model.id === requested);
+		const chosen = config ?? this.models.find((model) => model.id === this.defaultId) ?? this.models[0];
+		return { config: chosen, unavailable: requested && !config ? requested : null };
+	}
+
+	/** The model that answers a chat, ready to call. */
+	chatModel(requested: string | null | undefined): ChatModel {
+		return this.#instantiate(this.pick(requested).config);
+	}
+
+	#instantiate(config: ModelConfig): ChatModel {
+		return {
+			model: config.provider === 'demo' ? createDemoModel() : createLanguageModel(config, this.#platformEnv),
+			id: config.id,
+			provider: config.provider,
+			label: config.label,
+			contextTokens: config.contextTokens,
+			maxOutputTokens: config.maxOutputTokens
+		};
+	}
+}
+
+export function modelRegistry(env: ServerEnv, platformEnv?: App.Platform['env']): ModelRegistry {
+	return new ModelRegistry(env, platformEnv);
 }

@@ -5,6 +5,7 @@ import { streamText, type ModelMessage } from 'ai';
 import { finishReply } from '../chat/messages';
 import type { ChatClient, HistoryMessage } from '../chat/types';
 import { logFailure } from '../errors';
+import { fitToContext } from './context';
 import type { ChatModel } from './registry';
 
 export interface ReplyRequest {
@@ -13,8 +14,9 @@ export interface ReplyRequest {
 	chatModel: ChatModel;
 	replyId: string;
 	history: HistoryMessage[];
-	systemPrompt?: string;
 	timeoutMs: number;
+	/** The operator's prompt and the chat's own, joined (see chat/turn.ts). */
+	systemPrompt?: string;
 	/** Aborts the model call, e.g. when the browser goes away; the partial reply is kept. */
 	signal?: AbortSignal;
 }
@@ -49,10 +51,13 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 	let failure: unknown;
 
 	try {
+		const system = request.systemPrompt;
 		const result = streamText({
 			model: chatModel.model,
-			system: request.systemPrompt,
-			messages: modelMessages(history, replyId),
+			system,
+			// A long chat is trimmed to the model's budget, oldest turns first; the newest always go.
+			messages: fitToContext(modelMessages(history, replyId), { ...chatModel, system }),
+			maxOutputTokens: chatModel.maxOutputTokens,
 			abortSignal: AbortSignal.any(signals),
 			// The person has a Retry button; silent retries would only hide a dead provider.
 			maxRetries: 0,

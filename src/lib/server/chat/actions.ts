@@ -1,12 +1,12 @@
 // The chat form actions, which are the whole chat loop when JavaScript is off: store, wait for
 // the full reply, store it, then redirect (post/redirect/get) to show both.
 import { error as httpError, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { retryReplySchema, sendMessageSchema } from '$lib/schemas/chat';
+import { chatSettingsSchema, retryReplySchema, sendMessageSchema } from '$lib/schemas/chat';
 import { completeReply } from '../ai/reply';
 import { AppError } from '../errors';
 import { actionFailure } from '../respond';
-import { postMessage, restartReply } from './messages';
-import { replyRequest } from './turn';
+import { postMessage, restartReply, saveChatSettings } from './messages';
+import { checkModel, replyRequest } from './turn';
 
 function firstIssue(error: { issues: { message: string }[] }): string {
 	return error.issues[0]?.message ?? 'That message cannot be sent.';
@@ -19,16 +19,21 @@ const readForm = (event: RequestEvent) => event.request.formData().catch(() => n
 export async function sendMessageAction(event: RequestEvent, sessionId?: string) {
 	const form = await readForm(event);
 	const content = String(form.get('content') ?? '');
-	const parsed = sendMessageSchema.safeParse({ messageId: form.get('messageId'), content });
+	const parsed = sendMessageSchema.safeParse({
+		messageId: form.get('messageId'),
+		content,
+		model: form.get('model') ?? undefined
+	});
 	// The typed text goes back into the composer, so nothing the person wrote is lost.
 	if (!parsed.success) return fail(400, { content, error: firstIssue(parsed.error) });
 
 	let target: string;
 	try {
+		checkModel(event, parsed.data.model);
 		const posted = await postMessage(event.locals.supabase, { ...parsed.data, sessionId });
 		target = posted.sessionId;
 		// A resubmitted form finds its message stored already; its first submit writes the reply.
-		if (posted.isNew) await completeReply(await replyRequest(event, posted.replyId, posted.history));
+		if (posted.isNew) await completeReply(await replyRequest(event, posted));
 	} catch (cause) {
 		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);
 		return actionFailure(event, cause, { content });
@@ -44,9 +49,27 @@ export async function retryReplyAction(event: RequestEvent) {
 	try {
 		const reopened = await restartReply(event.locals.supabase, parsed.data.replyId);
 		target = reopened.sessionId;
-		await completeReply(await replyRequest(event, parsed.data.replyId, reopened.history));
+		await completeReply(await replyRequest(event, { ...reopened, replyId: parsed.data.replyId }));
 	} catch (cause) {
 		return actionFailure(event, cause, { content: '' });
 	}
 	redirect(303, `/chat/${target}`);
+}
+
+/** Saves the chat's own system prompt, then shows the chat again. */
+export async function saveSettingsAction(event: RequestEvent, sessionId: string) {
+	const form = await readForm(event);
+	const systemPrompt = String(form.get('systemPrompt') ?? '');
+	const parsed = chatSettingsSchema.safeParse({ systemPrompt });
+	if (!parsed.success) {
+		return fail(400, { settings: { systemPrompt, error: firstIssue(parsed.error) } });
+	}
+	try {
+		await saveChatSettings(event.locals.supabase, sessionId, parsed.data);
+	} catch (cause) {
+		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);
+		const failure = actionFailure(event, cause, {});
+		return fail(failure.status, { settings: { systemPrompt, error: failure.data.error } });
+	}
+	redirect(303, `/chat/${sessionId}`);
 }

@@ -7,25 +7,46 @@ import type { ChatClient, HistoryMessage } from './types';
 const toHistory = (rows: HistoryMessage[]): HistoryMessage[] =>
 	rows.map(({ id, role, content, status }) => ({ id, role, content, status }));
 
-export interface PostedMessage {
+/** The chat's own settings, returned with every turn so the reply needs no extra round trip. */
+export interface ChatSettings {
+	/** The configured model id the chat asked for, or null for the default. */
+	model: string | null;
+	systemPrompt: string | null;
+}
+
+export interface ReopenedReply {
 	sessionId: string;
-	replyId: string;
-	/** False when this message id was already stored: a resubmitted form. */
-	isNew: boolean;
-	/** The conversation up to and including the (empty) reply, for the model. */
+	settings: ChatSettings;
+	/** The messages before the reply, for the model. */
 	history: HistoryMessage[];
 }
 
-/** Stores a message (creating its chat when sessionId is absent) and an empty reply. */
+export interface PostedMessage extends ReopenedReply {
+	replyId: string;
+	/** False when this message id was already stored: a resubmitted form. */
+	isNew: boolean;
+}
+
+// The functions return the chat's columns on every row; read them from the first.
+const settingsOf = (row: { chat_model: string | null; system_prompt: string | null }): ChatSettings => ({
+	model: row.chat_model,
+	systemPrompt: row.system_prompt
+});
+
+/**
+ * Stores a message (creating its chat when sessionId is absent) and an empty reply. A model id
+ * given here becomes the chat's model, so the picker's choice is kept with the chat.
+ */
 export async function postMessage(
 	client: ChatClient,
-	args: { messageId: string; content: string; sessionId?: string }
+	args: { messageId: string; content: string; sessionId?: string; model?: string }
 ): Promise<PostedMessage> {
 	const { data, error } = await client.rpc('post_message', {
 		p_message_id: args.messageId,
 		p_content: args.content,
 		p_session_id: args.sessionId,
-		p_title: args.sessionId ? undefined : titleFrom(args.content)
+		p_title: args.sessionId ? undefined : titleFrom(args.content),
+		p_model: args.model
 	});
 	if (error) throw fromPostgrest(error);
 	const first = data[0];
@@ -34,23 +55,33 @@ export async function postMessage(
 		sessionId: first.session_id,
 		replyId: first.reply_id,
 		isNew: first.is_new,
+		settings: settingsOf(first),
 		history: toHistory(data)
 	};
 }
 
 /** Empties a failed reply so it can be written again, and returns the messages before it. */
-export async function restartReply(
-	client: ChatClient,
-	replyId: string
-): Promise<{ sessionId: string; history: HistoryMessage[] }> {
+export async function restartReply(client: ChatClient, replyId: string): Promise<ReopenedReply> {
 	const { data, error } = await client.rpc('restart_reply', { p_reply_id: replyId });
 	if (error) throw fromPostgrest(error, 'not_found:reply');
 	const first = data[0];
 	if (!first) throw new AppError('not_found:reply');
-	return {
-		sessionId: first.session_id,
-		history: toHistory(data)
-	};
+	return { sessionId: first.session_id, settings: settingsOf(first), history: toHistory(data) };
+}
+
+/** Saves a chat's system prompt; an empty one removes it. */
+export async function saveChatSettings(
+	client: ChatClient,
+	sessionId: string,
+	settings: Pick<ChatSettings, 'systemPrompt'>
+): Promise<void> {
+	const { data, error } = await client
+		.from('chat_sessions')
+		.update({ system_prompt: settings.systemPrompt || null })
+		.eq('id', sessionId)
+		.select('id');
+	if (error) throw fromPostgrest(error);
+	if (!data.length) throw new AppError('not_found:chat');
 }
 
 type ReplyUpdate = Pick<Database['public']['Tables']['chat_messages']['Update'], 'content' | 'status' | 'model'>;

@@ -17,6 +17,9 @@ export async function listSessions(client: ChatClient): Promise<ChatSessionSumma
 export interface ChatWithMessages {
 	id: string;
 	title: string;
+	/** The configured model id the chat asked for, or null for the default. */
+	model: string | null;
+	systemPrompt: string | null;
 	messages: StoredMessage[];
 }
 
@@ -24,11 +27,17 @@ export interface ChatWithMessages {
 export async function getSessionWithMessages(client: ChatClient, id: string): Promise<ChatWithMessages> {
 	const { data, error } = await client
 		.from('chat_sessions')
-		.select('id, title, chat_messages(id, role, content, status, model, created_at)')
+		.select('id, title, model, system_prompt, chat_messages(id, role, content, status, model, created_at)')
 		.eq('id', id)
 		.order('position', { referencedTable: 'chat_messages' })
 		.maybeSingle();
 	if (error) throw fromPostgrest(error);
 	if (!data) throw new AppError('not_found:chat');
-	return { id: data.id, title: data.title, messages: data.chat_messages };
+	return {
+		id: data.id,
+		title: data.title,
+		model: data.model,
+		systemPrompt: data.system_prompt,
+		messages: data.chat_messages
+	};
 }

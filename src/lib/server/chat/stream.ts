@@ -11,7 +11,7 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 	const encoder = new TextEncoder();
 	// Aborted when the browser goes away: the model call stops, and what arrived is saved.
 	const disconnect = new AbortController();
-	const request = await replyRequest(event, turn.replyId, turn.history, disconnect.signal);
+	const request = await replyRequest(event, turn, disconnect.signal);
 
 	return new ReadableStream<Uint8Array>({
 		start(controller) {

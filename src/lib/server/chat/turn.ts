@@ -2,31 +2,52 @@
 // streaming endpoint: which model answers, with what prompt and limits, and how the reply is stored.
 import type { RequestEvent } from '@sveltejs/kit';
 import type { ReplyRequest } from '../ai/reply';
-import { resolveChatModel } from '../ai/registry';
+import type { ModelPicker } from '$lib/chat/model-picker';
+import { modelRegistry } from '../ai/registry';
 import { serverEnv } from '../env';
+import { AppError } from '../errors';
 import { createDetachedClient } from '../supabase';
+import type { ChatSettings } from './messages';
 import type { HistoryMessage } from './types';
+
+export const chatModels = (event: RequestEvent) => modelRegistry(serverEnv(), event.platform?.env);
+
+/** Refuses a model id the picker does not offer (any more), before anything is stored. */
+export function checkModel(event: RequestEvent, model: string | undefined): void {
+	if (model !== undefined && !chatModels(event).has(model)) throw new AppError('bad_request:model');
+}
+
+/** The operator's prompt applies to every chat; a chat's own prompt follows it. */
+export function systemPromptFor(operatorPrompt: string | undefined, chatPrompt: string | null): string | undefined {
+	return [operatorPrompt, chatPrompt].filter(Boolean).join('\n\n') || undefined;
+}
 
 export async function replyRequest(
 	event: RequestEvent,
-	replyId: string,
-	history: HistoryMessage[],
+	turn: { replyId: string; history: HistoryMessage[]; settings: ChatSettings },
 	signal?: AbortSignal
 ): Promise<ReplyRequest> {
 	const env = serverEnv();
 	return {
 		// The reply is stored after the response may have gone, so not through the cookie client.
 		writer: await createDetachedClient(event),
-		chatModel: resolveChatModel(env, event.platform?.env),
-		replyId,
-		history,
-		systemPrompt: env.AI_SYSTEM_PROMPT,
+		chatModel: chatModels(event).chatModel(turn.settings.model),
+		replyId: turn.replyId,
+		history: turn.history,
+		systemPrompt: systemPromptFor(env.AI_SYSTEM_PROMPT, turn.settings.systemPrompt),
 		timeoutMs: env.AI_TIMEOUT_MS,
 		signal
 	};
 }
 
-/** The label of the model that will answer, for the composer. */
-export function modelLabel(event: RequestEvent): string {
-	return resolveChatModel(serverEnv(), event.platform?.env).label;
+export function modelPicker(event: RequestEvent, chatModel: string | null = null): ModelPicker {
+	const registry = chatModels(event);
+	const { config: chosen, unavailable } = registry.pick(chatModel);
+	return {
+		options: registry.options,
+		selected: chosen.id,
+		notice: unavailable
+			? `This chat used ${unavailable}, which is no longer offered here. Replies now come from ${chosen.label}.`
+			: null
+	};
 }

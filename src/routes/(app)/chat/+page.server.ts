@@ -1,11 +1,11 @@
 import { sendMessageAction } from '$lib/server/chat/actions';
-import { modelLabel } from '$lib/server/chat/turn';
+import { modelPicker } from '$lib/server/chat/turn';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => ({
 	// A fresh id per rendered form makes a double submit store one message.
 	messageId: crypto.randomUUID(),
-	modelLabel: modelLabel(event)
+	picker: modelPicker(event)
 });
 
 export const actions: Actions = {

@@ -5,6 +5,7 @@ import { STREAM_CONTENT_TYPE } from '$lib/chat/stream-protocol';
 import { streamRequestSchema } from '$lib/schemas/chat';
 import { postMessage, restartReply } from '$lib/server/chat/messages';
 import { replyStream } from '$lib/server/chat/stream';
+import { checkModel } from '$lib/server/chat/turn';
 import { AppError } from '$lib/server/errors';
 import { jsonFailure } from '$lib/server/respond';
 import type { RequestHandler } from './$types';
@@ -21,6 +22,7 @@ export const POST: RequestHandler = async (event) => {
 
 	const request = parsed.data;
 	try {
+		if ('model' in request) checkModel(event, request.model);
 		const turn =
 			'replyId' in request
 				? { ...(await restartReply(event.locals.supabase, request.replyId)), replyId: request.replyId, isNew: true }

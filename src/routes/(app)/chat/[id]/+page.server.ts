@@ -1,9 +1,9 @@
 import { error } from '@sveltejs/kit';
 import { chatId } from '$lib/schemas/chat';
-import { retryReplyAction, sendMessageAction } from '$lib/server/chat/actions';
+import { retryReplyAction, saveSettingsAction, sendMessageAction } from '$lib/server/chat/actions';
 import { withRenderedReplies } from '$lib/server/chat/render';
 import { getSessionWithMessages } from '$lib/server/chat/sessions';
-import { modelLabel } from '$lib/server/chat/turn';
+import { modelPicker } from '$lib/server/chat/turn';
 import { AppError, describeFailure, errorMessage, failureText } from '$lib/server/errors';
 import { loadFailure } from '$lib/server/respond';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,21 +16,32 @@ function parseChatId(value: string): string {
 
 export const load: PageServerLoad = async (event) => {
 	const id = parseChatId(event.params.id);
-	const form = { messageId: crypto.randomUUID(), modelLabel: modelLabel(event) };
+	const messageId = crypto.randomUUID();
 	try {
 		const chat = await getSessionWithMessages(event.locals.supabase, id);
-		return { ...form, chat: { ...chat, messages: withRenderedReplies(chat.messages) }, chatError: null };
+		return {
+			messageId,
+			picker: modelPicker(event, chat.model),
+			chat: { ...chat, messages: withRenderedReplies(chat.messages) },
+			chatError: null
+		};
 	} catch (cause) {
 		// After a failed send (a POST), the page comes back with the typed text in the composer,
 		// even when the chat itself cannot be read; a plain visit shows the error page.
 		const unavailable = cause instanceof AppError && cause.code === 'unavailable:database';
 		if (event.request.method !== 'POST' || !unavailable) loadFailure(event, cause);
 		const failure = describeFailure(cause, `reading chat ${id} after a failed send`);
-		return { ...form, chat: { id, title: 'Chat', messages: [] }, chatError: failureText(failure) };
+		return {
+			messageId,
+			picker: modelPicker(event),
+			chat: { id, title: 'Chat', model: null, systemPrompt: null, messages: [] },
+			chatError: failureText(failure)
+		};
 	}
 };
 
 export const actions: Actions = {
 	send: (event) => sendMessageAction(event, parseChatId(event.params.id)),
-	retry: (event) => retryReplyAction(event)
+	retry: (event) => retryReplyAction(event),
+	settings: (event) => saveSettingsAction(event, parseChatId(event.params.id))
 };

@@ -1,0 +1,8 @@
+/** What the composer's Model picker offers, as the server hands it to the page. */
+export interface ModelPicker {
+	options: { id: string; label: string }[];
+	/** The chat's model, or the default for a new chat or one whose model is gone. */
+	selected: string;
+	/** Said when the chat's model has left the configuration. */
+	notice: string | null;
+}

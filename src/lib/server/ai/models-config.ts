@@ -1,0 +1,128 @@
+// The models an operator configures, parsed once from the environment.
+//
+//   AI_MODELS          a JSON array, one object per model (see the README), e.g.
+//                      [{"id":"gpt-4o-mini","provider":"openai"},
+//                       {"id":"claude","provider":"anthropic","model":"claude-sonnet-4-5"}]
+//   AI_BASE_URL, AI_API_KEY, AI_MODEL
+//                      the one-model shorthand for an OpenAI-compatible API; kept so deployments
+//                      that set only these go on working. It joins the list first when set.
+//   AI_DEFAULT_MODEL   the id picked for a new chat; else the first model.
+//
+// Keys never sit in AI_MODELS (a plain var): each provider reads its usual secret
+// (OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY), or the secret a model names
+// in `apiKeyVar`.
+import { z } from 'zod';
+
+export const PROVIDERS = ['openai-compatible', 'openai', 'anthropic', 'google', 'workers-ai'] as const;
+/** `demo` is the offline model, used only when nothing else is configured. */
+export type ProviderName = (typeof PROVIDERS)[number] | 'demo';
+
+const DEFAULT_KEY_VARS: Partial<Record<ProviderName, string>> = {
+	openai: 'OPENAI_API_KEY',
+	anthropic: 'ANTHROPIC_API_KEY',
+	google: 'GOOGLE_GENERATIVE_AI_API_KEY'
+};
+
+/** Token budgets when a model does not state its own: small enough for a local 8k model. */
+export const DEFAULT_CONTEXT_TOKENS = 8192;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
+
+const entrySchema = z
+	.object({
+		/** What the picker and the database know the model by. */
+		id: z.string().trim().min(1).max(200),
+		provider: z.enum(PROVIDERS),
+		/** The provider's own model name; defaults to id. */
+		model: z.string().trim().min(1).optional(),
+		label: z.string().trim().min(1).max(100).optional(),
+		baseURL: z.url().optional(),
+		/** The name of the variable (a secret) that holds this model's API key. */
+		apiKeyVar: z
+			.string()
+			.regex(/^[A-Z_][A-Z0-9_]*$/)
+			.optional(),
+		contextTokens: z.number().int().min(512).default(DEFAULT_CONTEXT_TOKENS),
+		maxOutputTokens: z.number().int().min(16).default(DEFAULT_MAX_OUTPUT_TOKENS)
+	})
+	.strict()
+	.refine((entry) => entry.provider !== 'openai-compatible' || entry.baseURL, {
+		error: 'an openai-compatible model needs a baseURL'
+	})
+	.refine((entry) => entry.maxOutputTokens < entry.contextTokens, {
+		error: 'maxOutputTokens must be smaller than contextTokens'
+	});
+
+export interface ModelConfig {
+	id: string;
+	provider: ProviderName;
+	/** The name the provider's API takes. */
+	model: string;
+	label: string;
+	baseURL?: string;
+	apiKey?: string;
+	contextTokens: number;
+	maxOutputTokens: number;
+}
+
+export interface ModelsConfig {
+	models: ModelConfig[];
+	/** Set only when AI_DEFAULT_MODEL names a configured model. */
+	defaultId?: string;
+}
+
+type Vars = Record<string, string | undefined>;
+
+const blank = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+
+/** Parses the model settings; throws a message naming the bad entry, so a deploy fails clearly. */
+export function parseModelsConfig(vars: Vars): ModelsConfig {
+	const models: ModelConfig[] = [];
+	const baseURL = blank(vars.AI_BASE_URL);
+	if (baseURL) {
+		const id = blank(vars.AI_MODEL) ?? 'gpt-4o-mini';
+		models.push({
+			id,
+			provider: 'openai-compatible',
+			model: id,
+			label: id,
+			baseURL,
+			apiKey: blank(vars.AI_API_KEY),
+			contextTokens: DEFAULT_CONTEXT_TOKENS,
+			maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS
+		});
+	}
+
+	const listed = blank(vars.AI_MODELS);
+	if (listed) {
+		let json: unknown;
+		try {
+			json = JSON.parse(listed);
+		} catch {
+			throw new Error('AI_MODELS is not valid JSON: it must be an array of model objects');
+		}
+		const parsed = z.array(entrySchema).min(1).safeParse(json);
+		if (!parsed.success) throw new Error(`AI_MODELS: ${z.prettifyError(parsed.error)}`);
+		for (const entry of parsed.data) {
+			if (models.some((model) => model.id === entry.id)) {
+				throw new Error(`AI_MODELS: the id "${entry.id}" is used twice`);
+			}
+			const keyVar = entry.apiKeyVar ?? DEFAULT_KEY_VARS[entry.provider];
+			models.push({
+				id: entry.id,
+				provider: entry.provider,
+				model: entry.model ?? entry.id,
+				label: entry.label ?? entry.id,
+				baseURL: entry.baseURL,
+				apiKey: keyVar ? blank(vars[keyVar]) : undefined,
+				contextTokens: entry.contextTokens,
+				maxOutputTokens: entry.maxOutputTokens
+			});
+		}
+	}
+
+	const wanted = blank(vars.AI_DEFAULT_MODEL);
+	if (wanted && !models.some((model) => model.id === wanted)) {
+		throw new Error(`AI_DEFAULT_MODEL names "${wanted}", which is not among the configured models`);
+	}
+	return { models, defaultId: wanted };
+}

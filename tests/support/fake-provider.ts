@@ -1,0 +1,243 @@
+// A stand-in for a model provider, speaking two real wire formats on one port:
+//   POST /v1/chat/completions  OpenAI's Chat Completions SSE (every OpenAI-compatible server):
+//                              `chat.completion.chunk` events, then `data: [DONE]`
+//   POST /v1/messages          Anthropic's Messages SSE: message_start, content_block_start,
+//                              ping, content_block_delta (text_delta)..., content_block_stop,
+//                              message_delta, message_stop
+// It echoes the last user message word by word and can be told to fail the next call:
+//   status     answers 500 with the provider's own error body
+//   mid-stream sends a few chunks, then fails: OpenAI's connection drops; Anthropic sends an
+//              `error` event (overloaded_error), as its API does when it sheds load mid-reply
+//   hang       sends the headers, then nothing
+// Control (for tests, over HTTP so a separate process can steer it):
+//   POST /_control/fail {"mode": "...", "times": 1}   POST /_control/say {"text": "..."}
+//   GET /_control/calls   POST /_control/reset
+// `say` makes the next reply that exact text (split at spaces into chunks) instead of the echo.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FailureMode = 'status' | 'mid-stream' | 'hang';
+
+export interface FakeCall {
+	api: 'openai' | 'anthropic';
+	model: string;
+	/** The conversation as plain text turns; Anthropic's system prompt is its own field. */
+	messages: { role: string; content: string }[];
+	system: string | null;
+	/** max_tokens (Anthropic, OpenAI's older name) or max_completion_tokens, as sent. */
+	maxTokens: number | null;
+	receivedAt: number;
+	/** Epoch ms when the first content chunk was written. */
+	firstTokenAt: number | null;
+	outcome: 'complete' | FailureMode | 'client-gone';
+}
+
+export interface FakeProvider {
+	/** The base URL both APIs live under, as providers take it (`…/v1`). */
+	url: string;
+	calls: FakeCall[];
+	failNext(mode: FailureMode, times?: number): void;
+	sayNext(text: string): void;
+	close(): Promise<void>;
+}
+
+export function replyFor(lastUserMessage: string): string {
+	return `Echo: ${lastUserMessage}`;
+}
+
+type WireContent = string | { type: string; text?: string }[];
+const plainText = (content: WireContent): string =>
+	typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of request) chunks.push(chunk as Buffer);
+	return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Frames {
+	errorBody: object;
+	opening: string;
+	delta(text: string): string;
+	closing(outputTokens: number): string;
+	/** Written instead of the next delta by a mid-stream failure; none means the socket drops. */
+	midStreamError?: string;
+}
+
+function openAiFrames(model: string, callNumber: number): Frames {
+	const id = `chatcmpl-${callNumber}`;
+	const created = Math.floor(Date.now() / 1000);
+	const chunk = (delta: object, finishReason: string | null = null) =>
+		`data: ${JSON.stringify({
+			id,
+			object: 'chat.completion.chunk',
+			created,
+			model,
+			choices: [{ index: 0, delta, finish_reason: finishReason }]
+		})}\n\n`;
+	return {
+		errorBody: { error: { message: 'The server had an error', type: 'server_error', code: null } },
+		opening: chunk({ role: 'assistant', content: '' }),
+		delta: (text) => chunk({ content: text }),
+		closing: () => `${chunk({}, 'stop')}data: [DONE]\n\n`
+	};
+}
+
+function anthropicFrames(model: string, callNumber: number): Frames {
+	const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+	return {
+		errorBody: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } },
+		opening:
+			event('message_start', {
+				message: {
+					id: `msg_fake_${callNumber}`,
+					type: 'message',
+					role: 'assistant',
+					model,
+					content: [],
+					stop_reason: null,
+					stop_sequence: null,
+					usage: { input_tokens: 10, output_tokens: 1 }
+				}
+			}) +
+			event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) +
+			event('ping', {}),
+		delta: (text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
+		closing: (outputTokens) =>
+			event('content_block_stop', { index: 0 }) +
+			event('message_delta', {
+				delta: { stop_reason: 'end_turn', stop_sequence: null },
+				usage: { output_tokens: outputTokens }
+			}) +
+			event('message_stop', {}),
+		midStreamError: event('error', { error: { type: 'overloaded_error', message: 'Overloaded' } })
+	};
+}
+
+export async function startFakeProvider(options: { port?: number; tokenDelayMs?: number } = {}): Promise<FakeProvider> {
+	const tokenDelayMs = options.tokenDelayMs ?? 20;
+	const calls: FakeCall[] = [];
+	const failures: FailureMode[] = [];
+	const scripted: string[] = [];
+	const hanging = new Set<ServerResponse>();
+
+	/** One streamed reply in either format: the framing differs, the plan (words, failure) does not. */
+	async function completion(api: FakeCall['api'], request: IncomingMessage, response: ServerResponse) {
+		const body = (await readJson(request)) as {
+			model: string;
+			messages: { role: string; content: WireContent }[];
+			system?: WireContent;
+			max_tokens?: number;
+			max_completion_tokens?: number;
+		};
+		const turns = body.messages.map((message) => ({ role: message.role, content: plainText(message.content) }));
+		const systemTurns = turns.filter((message) => message.role === 'system');
+		const call: FakeCall = {
+			api,
+			model: body.model,
+			messages: turns.filter((message) => message.role !== 'system'),
+			system: body.system ? plainText(body.system) : systemTurns.map((message) => message.content).join('\n') || null,
+			maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
+			receivedAt: Date.now(),
+			firstTokenAt: null,
+			outcome: 'complete'
+		};
+		calls.push(call);
+		const failure = failures.shift();
+		const script = failure ? undefined : scripted.shift();
+		const wire = api === 'openai' ? openAiFrames(body.model, calls.length) : anthropicFrames(body.model, calls.length);
+
+		if (failure === 'status') {
+			call.outcome = 'status';
+			response.writeHead(500, { 'content-type': 'application/json' });
+			response.end(JSON.stringify(wire.errorBody));
+			return;
+		}
+		const lastUser = [...call.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+
+		response.writeHead(200, {
+			'content-type': 'text/event-stream',
+			'cache-control': 'no-cache',
+			connection: 'keep-alive'
+		});
+		response.flushHeaders();
+		if (failure === 'hang') {
+			call.outcome = 'hang';
+			hanging.add(response);
+			response.on('close', () => hanging.delete(response));
+			return;
+		}
+		response.on('close', () => {
+			if (!response.writableFinished && call.outcome === 'complete') call.outcome = 'client-gone';
+		});
+		response.write(wire.opening);
+		const words = (script ?? replyFor(lastUser)).split(/(?<= )/);
+		for (const [index, word] of words.entries()) {
+			if (response.destroyed) return;
+			if (failure === 'mid-stream' && index === 2) {
+				call.outcome = 'mid-stream';
+				if (wire.midStreamError) response.end(wire.midStreamError);
+				else response.destroy();
+				return;
+			}
+			response.write(wire.delta(word));
+			call.firstTokenAt ??= Date.now();
+			await sleep(tokenDelayMs);
+		}
+		response.end(wire.closing(words.length));
+	}
+
+	async function control(request: IncomingMessage, response: ServerResponse, path: string) {
+		if (path === '/_control/fail' && request.method === 'POST') {
+			const { mode, times = 1 } = (await readJson(request)) as { mode: FailureMode; times?: number };
+			for (let count = 0; count < times; count++) failures.push(mode);
+		} else if (path === '/_control/say' && request.method === 'POST') {
+			scripted.push(((await readJson(request)) as { text: string }).text);
+		} else if (path === '/_control/reset' && request.method === 'POST') {
+			failures.length = 0;
+			scripted.length = 0;
+			calls.length = 0;
+		} else if (path !== '/_control/calls') {
+			response.writeHead(404).end();
+			return;
+		}
+		response.writeHead(200, { 'content-type': 'application/json' });
+		response.end(JSON.stringify(calls));
+	}
+
+	const server: Server = createServer((request, response) => {
+		const path = new URL(request.url ?? '/', 'http://fake').pathname;
+		const handled =
+			path === '/v1/chat/completions' && request.method === 'POST'
+				? completion('openai', request, response)
+				: path === '/v1/messages' && request.method === 'POST'
+					? completion('anthropic', request, response)
+					: path.startsWith('/_control/')
+						? control(request, response, path)
+						: Promise.resolve(void response.writeHead(404).end());
+		handled.catch((error: unknown) => {
+			if (!response.headersSent) response.writeHead(400, { 'content-type': 'text/plain' });
+			response.end(String(error));
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+
+	return {
+		url: `http://127.0.0.1:${port}/v1`,
+		calls,
+		failNext(mode, times = 1) {
+			for (let count = 0; count < times; count++) failures.push(mode);
+		},
+		sayNext(text) {
+			scripted.push(text);
+		},
+		async close() {
+			for (const response of hanging) response.destroy();
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	};
+}
