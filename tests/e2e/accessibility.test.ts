@@ -33,6 +33,15 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		await expect(app.conversation.getByRole('link', { name: 'link' })).toBeVisible();
 		await app.settled();
 		await expectNoViolations(page, '/chat/[id] with a failed and a complete reply');
+		await page.getByText('Chat settings').click();
+		await expect(page.getByRole('textbox', { name: 'System prompt' })).toBeVisible();
+		await expectNoViolations(page, '/chat/[id] with its settings open');
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.getByRole('button', { name: 'Chats' }).click();
+		await expect(app.chats).toBeVisible();
+		await expectNoViolations(page, '/chat/[id] on a phone, with the chat list open');
+		await page.keyboard.press('Escape');
+		await page.setViewportSize({ width: 1280, height: 720 });
 
 		await page.goto('/chat/00000000-0000-0000-0000-000000000000');
 		await expectNoViolations(page, 'the 404 page');

@@ -72,7 +72,7 @@ export class ChatApp {
 		await this.ready();
 		await this.fillCredentials();
 		await this.page.getByRole('button', { name: 'Sign up' }).click();
-		await expect(this.chats).toBeVisible();
+		await this.signedIn();
 		return this;
 	}
 
@@ -81,7 +81,13 @@ export class ChatApp {
 		await this.ready();
 		await this.fillCredentials();
 		await this.page.getByRole('button', { name: 'Sign in' }).click();
-		await expect(this.chats).toBeVisible();
+		await this.signedIn();
+	}
+
+	/** On a chat page, whether the chat list shows or sits in the phone's drawer. */
+	async signedIn() {
+		await expect(this.page).toHaveURL(/\/chat(\/|\?|$)/);
+		await expect(this.message).toBeVisible();
 	}
 
 	/** With JavaScript on, waits until the page is enhanced; before that a click posts natively. */

@@ -1,0 +1,51 @@
+// Keeps keyboard focus inside an open drawer or dialog, and closes it on Escape. The rest of the
+// page is made inert by the caller, so pointer and screen-reader users stay inside too.
+import type { Action } from 'svelte/action';
+
+const FOCUSABLE =
+	'a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
+
+export const focusTrap: Action<HTMLElement, { active: boolean; onclose(): void }> = (node, initial) => {
+	let options = initial;
+	const focusables = () => [...node.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.offsetParent);
+
+	function onkeydown(event: KeyboardEvent) {
+		if (!options.active) return;
+		if (event.key === 'Escape') {
+			event.preventDefault();
+			options.onclose();
+			return;
+		}
+		if (event.key !== 'Tab') return;
+		const items = focusables();
+		if (!items.length) return;
+		const first = items[0];
+		const last = items[items.length - 1];
+		const inside = node.contains(document.activeElement);
+		if (event.shiftKey && (document.activeElement === first || !inside)) {
+			event.preventDefault();
+			last.focus();
+		} else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+			event.preventDefault();
+			first.focus();
+		}
+	}
+
+	// After the frame's style changes: the drawer may still be hidden when this runs.
+	const focusFirst = () =>
+		requestAnimationFrame(() => {
+			if (options.active) focusables()[0]?.focus();
+		});
+	document.addEventListener('keydown', onkeydown);
+	focusFirst();
+	return {
+		update(next) {
+			const opened = next.active && !options.active;
+			options = next;
+			if (opened) focusFirst();
+		},
+		destroy() {
+			document.removeEventListener('keydown', onkeydown);
+		}
+	};
+};

@@ -1,0 +1,114 @@
+// The layout on a phone and on a desktop: the chat list as a drawer, the composer at the bottom,
+// a conversation that follows a growing reply, and screenshots of both sizes kept as artifacts.
+import { replyFor } from '../support/fake-provider.ts';
+import { ChatApp, expect, fakeModel, test } from './support.ts';
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+const focusIsInChatList = (app: ChatApp) =>
+	app.page.evaluate(() => Boolean(document.activeElement?.closest('nav[aria-label="Chats"]')));
+
+test.describe('on a phone', () => {
+	test.use({ viewport: PHONE });
+
+	test('the chat list is a drawer: opened by Chats, focus kept inside, closed by Escape', async ({ app, page }) => {
+		await app.signUp();
+		await app.send('First chat on the phone');
+		await expect(app.said(replyFor('First chat on the phone'))).toBeVisible();
+		await app.settled();
+		const chatsButton = page.getByRole('button', { name: 'Chats' });
+		await expect(chatsButton).toHaveAttribute('aria-expanded', 'false');
+		await expect(app.chats).toBeHidden();
+
+		await chatsButton.click();
+		await expect(app.chats).toBeVisible();
+		await expect(chatsButton).toHaveAttribute('aria-expanded', 'true');
+		await expect(app.chats.getByRole('button', { name: 'Close' })).toBeFocused();
+		for (let press = 0; press < 6; press++) {
+			await page.keyboard.press(press % 2 ? 'Shift+Tab' : 'Tab');
+			await page.keyboard.press('Tab');
+			expect(await focusIsInChatList(app)).toBe(true);
+		}
+		// The page behind is inert while the drawer is open.
+		expect(await page.evaluate(() => document.querySelector('main')?.inert)).toBe(true);
+
+		await page.keyboard.press('Escape');
+		await expect(app.chats).toBeHidden();
+		await expect(chatsButton).toBeFocused();
+		expect(await page.evaluate(() => document.querySelector('main')?.inert)).toBe(false);
+
+		// Picking a chat closes the drawer on the chat's page.
+		await chatsButton.click();
+		await app.chats.getByRole('link', { name: 'First chat on the phone' }).click();
+		await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+		await expect(app.chats).toBeHidden();
+		await expect(app.said('First chat on the phone')).toBeVisible();
+	});
+
+	test('the composer stays at the bottom of the screen', async ({ app, page }) => {
+		await app.signUp();
+		const box = await app.message.boundingBox();
+		expect(box).not.toBeNull();
+		expect(box!.y + box!.height).toBeLessThanOrEqual(PHONE.height);
+		expect(box!.y).toBeGreaterThan(PHONE.height / 2);
+		await expect(page.getByRole('button', { name: 'Send' })).toBeInViewport();
+	});
+});
+
+test.describe('on a phone without JavaScript', () => {
+	test.use({ viewport: PHONE, javaScriptEnabled: false });
+
+	test('the chat list stacks above the chat, and needs no button', async ({ page }) => {
+		const app = await new ChatApp(page, 'nojs-phone', { javaScript: false }).signUp();
+		await expect(app.chats).toBeVisible();
+		await expect(page.getByRole('button', { name: 'Chats' })).toBeHidden();
+		await expect(page.getByRole('button', { name: 'Send' })).toBeInViewport();
+	});
+});
+
+test('on a desktop the chat list is always shown, with no drawer button', async ({ app, page }) => {
+	await page.setViewportSize(DESKTOP);
+	await app.signUp();
+	await expect(app.chats).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Chats' })).toBeHidden();
+});
+
+test('the view follows a growing reply until the reader scrolls up', async ({ app, page }) => {
+	await page.setViewportSize({ width: 800, height: 600 });
+	await app.signUp();
+	const long = Array.from({ length: 60 }, (_, index) => `Line ${index + 1}.\n\n`).join('');
+	await fakeModel.sayNext(long);
+	await app.send('Tell me a lot');
+	await expect(app.said('Line 60.')).toBeInViewport();
+	await app.settled();
+	// The conversation scrolls, not the page: the composer stays in view.
+	await expect(page.getByRole('button', { name: 'Send' })).toBeInViewport();
+	await expect(page.getByRole('button', { name: 'Jump to latest' })).toHaveCount(0);
+
+	await app.conversation.evaluate((element) => element.scrollTo({ top: 0 }));
+	const jump = page.getByRole('button', { name: 'Jump to latest' });
+	await expect(jump).toBeVisible();
+	await expect(app.said('Line 60.')).not.toBeInViewport();
+	await jump.click();
+	await expect(app.said('Line 60.')).toBeInViewport();
+	await expect(jump).toHaveCount(0);
+});
+
+test('screenshots of a chat at 390×844 and 1280×800', async ({ app, page }, testInfo) => {
+	await app.signUp();
+	await fakeModel.sayNext('Here is **some markdown**, a list:\n\n- one\n- two\n\n```js\nconst answer = 42;\n```\n');
+	await app.send('Show me what a reply looks like');
+	await expect(app.said('Show me what a reply looks like')).toBeVisible();
+	await app.settled();
+	for (const [name, size] of Object.entries({ phone: PHONE, desktop: DESKTOP })) {
+		await page.setViewportSize(size);
+		await page.reload();
+		await app.ready();
+		// Nothing is wider than the screen.
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+		const path = testInfo.outputPath(`chat-${name}-${size.width}x${size.height}.png`);
+		await page.screenshot({ path });
+		await testInfo.attach(`chat at ${size.width}×${size.height}`, { path, contentType: 'image/png' });
+	}
+});
