@@ -3,7 +3,8 @@
 //   - requests to the auth server per page view
 //   - database round trips (PostgREST requests, counted by the local gateway) per chat action
 //   - time to first token in the browser minus the fake model's own, over several messages
-//   - the JavaScript shipped to /chat/[id], gzipped
+//   - the JavaScript shipped to /chat/[id], gzipped, and what loads later on demand (the markdown
+//     renderer for a streamed reply, the highlighter for the first code block)
 // Usage: npm run bench:chat [-- rounds]
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
@@ -132,6 +133,14 @@ try {
 		overhead.push(firstText - requestStart - (call.firstTokenAt! - call.receivedAt));
 		toModel.push(call.receivedAt - requestStart);
 	}
+	// A reply with a code block brings the highlighter, on its own.
+	const beforeCode = scripts.length;
+	fake.sayNext('Code:\n\n```js\nconst answer = 42;\n```\n');
+	await page.getByRole('textbox', { name: 'Message' }).fill('Show me code');
+	await page.getByRole('button', { name: 'Send' }).click();
+	await page.locator('pre code .hljs-keyword').first().waitFor();
+	await page.waitForLoadState('networkidle');
+	const highlighter = scripts.slice(beforeCode);
 	await browser.close();
 
 	console.log(`\ntime to first token, ${rounds} messages (ms)`);
@@ -148,10 +157,14 @@ try {
 		`\nJavaScript loaded by /chat/[id]: ${initialScripts} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`
 	);
 	// Loaded later, on demand: the markdown renderer, once a reply streams in this tab.
-	const later = scripts.slice(initialScripts);
+	const later = scripts.slice(initialScripts, beforeCode);
 	const laterGzipped = later.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
 	console.log(
 		`loaded on demand while replies streamed: ${later.length} files, ${(laterGzipped / 1024).toFixed(1)} KB gzipped`
+	);
+	const highlighterGzipped = highlighter.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+	console.log(
+		`loaded on demand by the first code block (the highlighter): ${highlighter.length} files, ${(highlighterGzipped / 1024).toFixed(1)} KB gzipped`
 	);
 } finally {
 	worker.stop();

@@ -6,11 +6,16 @@ import type { renderMarkdown } from '$lib/markdown';
 const loaded = $state<{ render: typeof renderMarkdown | null }>({ render: null });
 let loading: Promise<void> | undefined;
 
-/** The reply as sanitized HTML, or null while the renderer is still loading. */
-export function renderInBrowser(text: string): string | null {
-	if (loaded.render) return loaded.render(text);
+/** The renderer, or null while it is still loading (reading this starts the load). */
+export function browserRenderer(): typeof renderMarkdown | null {
+	if (loaded.render) return loaded.render;
 	loading ??= import('$lib/markdown').then((module) => {
 		loaded.render = module.renderMarkdown;
 	});
 	return null;
+}
+
+/** The reply as sanitized HTML, or null while the renderer is still loading. */
+export function renderInBrowser(text: string): string | null {
+	return browserRenderer()?.(text) ?? null;
 }
