@@ -112,3 +112,25 @@ test('screenshots of a chat at 390×844 and 1280×800', async ({ app, page }, te
 		await testInfo.attach(`chat at ${size.width}×${size.height}`, { path, contentType: 'image/png' });
 	}
 });
+
+test('keyboard shortcuts start a new chat and reach the message box, and are listed', async ({ app, page }) => {
+	await app.signUp();
+	await app.send('A chat to leave');
+	await expect(app.said('Echo: A chat to leave')).toBeVisible();
+	await app.settled();
+	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+
+	await page.getByRole('button', { name: 'Theme' }).focus();
+	await page.keyboard.press('Shift+Escape');
+	await expect(app.message).toBeFocused();
+
+	await page.getByRole('button', { name: 'Theme' }).focus();
+	await page.keyboard.press('Control+Shift+O');
+	await expect(page).toHaveURL(/\/chat$/);
+	await expect(page.getByRole('heading', { name: 'New chat' })).toBeVisible();
+	await expect(app.message).toBeFocused();
+
+	await app.chats.getByText('Keyboard shortcuts').click();
+	await expect(app.chats.getByRole('definition').filter({ hasText: 'New chat' })).toBeVisible();
+	await expect(app.chats.getByText('Go to the message box')).toBeVisible();
+});
