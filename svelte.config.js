@@ -7,6 +7,8 @@ const config = {
 	compilerOptions: { runes: true },
 	kit: {
 		adapter: adapter(),
+		// Parley's CSS is small: inlined, it costs no render-blocking request before the first paint.
+		inlineStyleThreshold: 32_768,
 		// SvelteKit adds a nonce (rendered pages) or a hash (prerendered ones) for its own inline
 		// script, so no inline script runs without one. Styles may be inline: Svelte's transitions
 		// and vite's dev server write them, and a style cannot run code.

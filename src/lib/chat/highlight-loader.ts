@@ -19,7 +19,7 @@ export const highlightCode: Action<HTMLElement, HighlightOptions> = (node, initi
 			if (!current.enabled || !node.querySelector('pre code:not(.hljs)')) return;
 			highlighter ??= import('./highlight');
 			void highlighter.then((module) => {
-				if (current.enabled) module.highlightWithin(node);
+				if (current.enabled) void module.highlightWithin(node);
 			});
 		});
 	run();
