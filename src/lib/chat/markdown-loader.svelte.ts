@@ -14,8 +14,3 @@ export function browserRenderer(): typeof renderMarkdown | null {
 	});
 	return null;
 }
-
-/** The reply as sanitized HTML, or null while the renderer is still loading. */
-export function renderInBrowser(text: string): string | null {
-	return browserRenderer()?.(text) ?? null;
-}

@@ -16,17 +16,9 @@ const schema = z.object({
 	PUBLIC_SUPABASE_URL: z.url({ error: 'PUBLIC_SUPABASE_URL must be the URL of a Supabase project' }),
 	PUBLIC_SUPABASE_PUBLISHABLE_KEY: optional,
 	PUBLIC_SUPABASE_ANON_KEY: optional,
-	/** An OpenAI-compatible API: OpenAI, Ollama, LM Studio, vLLM, OpenRouter... */
-	AI_BASE_URL: z
-		.url()
-		.optional()
-		.or(z.literal('').transform(() => undefined)),
-	AI_API_KEY: optional,
-	AI_MODEL: optional,
-	/** Several models at once, as JSON; see ai/models-config.ts and the README. */
-	AI_MODELS: optional,
-	AI_DEFAULT_MODEL: optional,
-	/** The Workers AI model used when the worker has an AI binding and no AI_BASE_URL is set. */
+	// The model settings (AI_BASE_URL, AI_API_KEY, AI_MODEL, AI_MODELS, AI_DEFAULT_MODEL and the
+	// providers' keys) are parsed by ai/models-config.ts, into `models` below.
+	/** The Workers AI model used when the worker has an AI binding and no model is configured. */
 	WORKERS_AI_MODEL: z.string().trim().default('@cf/meta/llama-3.1-8b-instruct'),
 	AI_SYSTEM_PROMPT: optional,
 	/** How long a whole reply may take; a reply still unfinished then is stopped and kept as failed. */

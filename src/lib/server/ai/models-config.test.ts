@@ -69,6 +69,7 @@ describe('parseModelsConfig', () => {
 	});
 
 	it.each([
+		['a shorthand base URL that is not a URL', { AI_BASE_URL: 'localhost:11434' }, /AI_BASE_URL must be a URL/],
 		['not JSON', { AI_MODELS: '[{id:' }, /not valid JSON/],
 		['an unknown provider', { AI_MODELS: '[{"id":"x","provider":"mistery"}]' }, /provider/],
 		[

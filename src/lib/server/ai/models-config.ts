@@ -35,7 +35,7 @@ const entrySchema = z
 		/** The provider's own model name; defaults to id. */
 		model: z.string().trim().min(1).optional(),
 		label: z.string().trim().min(1).max(100).optional(),
-		baseURL: z.url().optional(),
+		baseURL: z.url({ protocol: /^https?$/ }).optional(),
 		/** The name of the variable (a secret) that holds this model's API key. */
 		apiKeyVar: z
 			.string()
@@ -79,6 +79,8 @@ export function parseModelsConfig(vars: Vars): ModelsConfig {
 	const models: ModelConfig[] = [];
 	const baseURL = blank(vars.AI_BASE_URL);
 	if (baseURL) {
+		if (!z.url({ protocol: /^https?$/ }).safeParse(baseURL).success)
+			throw new Error('AI_BASE_URL must be a URL, such as http://127.0.0.1:11434/v1');
 		const id = blank(vars.AI_MODEL) ?? 'gpt-4o-mini';
 		models.push({
 			id,

@@ -56,7 +56,11 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 			model: chatModel.model,
 			system,
 			// A long chat is trimmed to the model's budget, oldest turns first; the newest always go.
-			messages: fitToContext(modelMessages(history, replyId), { ...chatModel, system }),
+			messages: fitToContext(modelMessages(history, replyId), {
+				contextTokens: chatModel.contextTokens,
+				maxOutputTokens: chatModel.maxOutputTokens,
+				system
+			}),
 			maxOutputTokens: chatModel.maxOutputTokens,
 			abortSignal: AbortSignal.any(signals),
 			// The person has a Retry button; silent retries would only hide a dead provider.
