@@ -11,6 +11,7 @@ export type Database = {
 					model: string | null;
 					position: number;
 					role: Database['public']['Enums']['chat_role'];
+					search: unknown;
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];
 					user_id: string;
@@ -23,6 +24,7 @@ export type Database = {
 					model?: string | null;
 					position?: never;
 					role: Database['public']['Enums']['chat_role'];
+					search?: never;
 					session_id: string;
 					status?: Database['public']['Enums']['chat_message_status'];
 					user_id?: string;
@@ -34,6 +36,7 @@ export type Database = {
 					model?: string | null;
 					position?: never;
 					role?: Database['public']['Enums']['chat_role'];
+					search?: never;
 					session_id?: string;
 					status?: Database['public']['Enums']['chat_message_status'];
 					user_id?: string;
@@ -53,6 +56,7 @@ export type Database = {
 					created_at: string;
 					id: string;
 					model: string | null;
+					search: unknown;
 					system_prompt: string | null;
 					title: string;
 					updated_at: string;
@@ -63,6 +67,7 @@ export type Database = {
 					created_at?: string;
 					id?: string;
 					model?: string | null;
+					search?: never;
 					system_prompt?: string | null;
 					title: string;
 					updated_at?: string;
@@ -72,6 +77,7 @@ export type Database = {
 					created_at?: string;
 					id?: string;
 					model?: string | null;
+					search?: never;
 					system_prompt?: string | null;
 					title?: string;
 					updated_at?: string;
@@ -79,11 +85,71 @@ export type Database = {
 				};
 				Relationships: [];
 			};
+			chat_shares: {
+				Row: {
+					created_at: string;
+					messages: NonNullable<Json>;
+					session_id: string;
+					title: string;
+					token: string;
+					user_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					created_at?: string;
+					messages: NonNullable<Json>;
+					session_id: string;
+					title: string;
+					token: string;
+					user_id: string;
+				};
+				Update: {
+					created_at?: string;
+					messages?: NonNullable<Json>;
+					session_id?: string;
+					title?: string;
+					token?: string;
+					user_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'chat_shares_session_id_fkey';
+						columns: ['session_id'];
+						isOneToOne: false;
+						referencedRelation: 'chat_sessions';
+						referencedColumns: ['id'];
+					}
+				];
+			};
 		};
 		Views: {
 			[_ in never]: never;
 		};
 		Functions: {
+			create_share: {
+				Args: { p_session_id: string };
+				Returns: {
+					created_at: string;
+					token: string;
+				}[];
+			};
+			get_shared_chat: {
+				Args: { p_token: string };
+				Returns: {
+					created_at: string;
+					messages: Json;
+					title: string;
+				}[];
+			};
+			import_chats: { Args: { p_chats: Json }; Returns: string[] };
+			list_chats: {
+				Args: { p_before_id?: string; p_before_updated_at?: string; p_limit?: number };
+				Returns: {
+					id: string;
+					title: string;
+					updated_at: string;
+				}[];
+			};
 			post_message: {
 				Args: { p_content: string; p_message_id: string; p_model?: string; p_session_id?: string; p_title?: string };
 				Returns: {
@@ -108,6 +174,17 @@ export type Database = {
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];
 					system_prompt: string;
+				}[];
+			};
+			search_chats: {
+				Args: { p_limit?: number; p_query: string };
+				Returns: {
+					created_at: string;
+					message_id: string;
+					rank: number;
+					session_id: string;
+					snippet: string;
+					title: string;
 				}[];
 			};
 		};

@@ -9,6 +9,9 @@ import { redact } from './redact';
 const CATALOGUE = {
 	'not_found:chat': [404, 'That chat does not exist, or it is not yours.'],
 	'not_found:reply': [404, 'That reply no longer exists or is already complete.'],
+	'not_found:share': [404, 'That share link does not exist, or it was revoked.'],
+	'bad_request:title': [400, 'That title cannot be used.'],
+	'bad_request:import': [400, 'That file cannot be imported.'],
 	'bad_request:message': [400, 'That message cannot be sent.'],
 	'bad_request:body': [400, 'That request could not be read.'],
 	'bad_request:model': [400, 'That model is not offered here. Pick another one.'],

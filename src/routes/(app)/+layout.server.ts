@@ -1,15 +1,26 @@
+import { knownTimeZone, parseCursor } from '$lib/chat/chat-list';
+import { TIME_ZONE_COOKIE } from '$lib/chat/time-zone';
 import { listSessions } from '$lib/server/chat/sessions';
 import { describeFailure, failureText } from '$lib/server/errors';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
 	const email = event.locals.user?.email ?? null;
+	// Without JavaScript, "More" pages the chat list through ?chats=<cursor>.
+	const after = parseCursor(event.url.searchParams.get('chats'));
+	const list = {
+		email,
+		timeZone: knownTimeZone(event.cookies.get(TIME_ZONE_COOKIE)),
+		now: Date.now(),
+		paged: after !== null
+	};
 	try {
-		return { email, sessions: await listSessions(event.locals.supabase), sessionsError: null };
+		const page = await listSessions(event.locals.supabase, after);
+		return { ...list, sessions: page.chats, nextCursor: page.next, sessionsError: null };
 	} catch (cause) {
 		// The chat list is not worth the page: a failed send re-renders here, and the composer
 		// must come back with what was typed even while the database is away.
 		const failure = describeFailure(cause, `listing chats for ${event.url.pathname}`);
-		return { email, sessions: [], sessionsError: failureText(failure) };
+		return { ...list, sessions: [], nextCursor: null, sessionsError: failureText(failure) };
 	}
 };

@@ -6,6 +6,7 @@ import { completeReply } from '../ai/reply';
 import { AppError } from '../errors';
 import { actionFailure } from '../respond';
 import { postMessage, restartReply, saveChatSettings } from './messages';
+import { createShare } from './shares';
 import { checkModel, replyRequest } from './turn';
 
 function firstIssue(error: { issues: { message: string }[] }): string {
@@ -72,4 +73,16 @@ export async function saveSettingsAction(event: RequestEvent, sessionId: string)
 		return fail(failure.status, { settings: { systemPrompt, error: failure.data.error } });
 	}
 	redirect(303, `/chat/${sessionId}`);
+}
+
+/** Shares the chat as it is now; the page shows the link to copy. */
+export async function shareAction(event: RequestEvent, sessionId: string) {
+	try {
+		const token = await createShare(event.locals.supabase, sessionId);
+		return { share: { url: new URL(`/share/${token}`, event.url).href, error: null } };
+	} catch (cause) {
+		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);
+		const failure = actionFailure(event, cause, {});
+		return fail(failure.status, { share: { url: null, error: failure.data.error } });
+	}
 }

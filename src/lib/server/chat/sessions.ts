@@ -1,17 +1,30 @@
 // Reading chats. Every function takes the request's client, so RLS decides what exists.
+import { CHAT_PAGE_SIZE, cursorAfter, type ChatCursor } from '$lib/chat/chat-list';
 import { AppError, fromPostgrest } from '../errors';
 import type { ChatClient, ChatSessionSummary, StoredMessage } from './types';
 
-const SIDEBAR_LIMIT = 200;
+export interface ChatPage {
+	chats: ChatSessionSummary[];
+	/** The cursor of the page after this one, or null when this is the last. */
+	next: string | null;
+}
 
-export async function listSessions(client: ChatClient): Promise<ChatSessionSummary[]> {
-	const { data, error } = await client
-		.from('chat_sessions')
-		.select('id, title, updated_at')
-		.order('updated_at', { ascending: false })
-		.limit(SIDEBAR_LIMIT);
+/** One page of the chat list, newest first, starting after `after` (keyset paging). */
+export async function listSessions(
+	client: ChatClient,
+	after: ChatCursor | null = null,
+	pageSize = CHAT_PAGE_SIZE
+): Promise<ChatPage> {
+	// One row more than shown says whether there is a next page, without a count.
+	const { data, error } = await client.rpc('list_chats', {
+		p_before_updated_at: after?.updatedAt,
+		p_before_id: after?.id,
+		p_limit: pageSize + 1
+	});
 	if (error) throw fromPostgrest(error);
-	return data;
+	const chats = data.slice(0, pageSize);
+	const last = chats.at(-1);
+	return { chats, next: data.length > pageSize && last ? cursorAfter(last) : null };
 }
 
 export interface ChatWithMessages {

@@ -1,0 +1,74 @@
+// The chat list's shape, shared by the server (which renders it first) and the browser (which
+// loads further pages and regroups): the paging cursor and the date groups.
+import type { ChatSummary } from './messages';
+
+export const CHAT_PAGE_SIZE = 50;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ChatCursor {
+	updatedAt: string;
+	id: string;
+}
+
+/** Where the next page starts: just after the last chat listed. */
+export const cursorAfter = (chat: ChatSummary): string => `${chat.updated_at}_${chat.id}`;
+
+/** A cursor from a URL, or null for anything that is not one (which lists from the newest). */
+export function parseCursor(value: string | null): ChatCursor | null {
+	if (!value) return null;
+	const cut = value.lastIndexOf('_');
+	const updatedAt = value.slice(0, cut);
+	const id = value.slice(cut + 1);
+	if (cut < 1 || !UUID.test(id) || Number.isNaN(Date.parse(updatedAt))) return null;
+	return { updatedAt: new Date(updatedAt).toISOString(), id };
+}
+
+export interface ChatGroup {
+	label: string;
+	chats: ChatSummary[];
+}
+
+/** A time zone the runtime knows, or UTC. */
+export function knownTimeZone(value: string | undefined): string {
+	if (!value || value.length > 64) return 'UTC';
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: value });
+		return value;
+	} catch {
+		return 'UTC';
+	}
+}
+
+/**
+ * Groups newest-first chats as Today, Yesterday, Previous 7 days, Previous 30 days, then by month,
+ * counting calendar days in the person's time zone.
+ */
+export function groupChats(chats: ChatSummary[], now: number, timeZone: string): ChatGroup[] {
+	const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+	const month = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric', month: 'long' });
+	const dayNumber = (time: number) => {
+		const [y, m, d] = day.format(time).split('-').map(Number);
+		return Date.UTC(y, m - 1, d) / 86_400_000;
+	};
+	const today = dayNumber(now);
+	const groups: ChatGroup[] = [];
+	for (const chat of chats) {
+		const time = Date.parse(chat.updated_at);
+		const age = today - dayNumber(time);
+		const label =
+			age <= 0
+				? 'Today'
+				: age === 1
+					? 'Yesterday'
+					: age <= 7
+						? 'Previous 7 days'
+						: age <= 30
+							? 'Previous 30 days'
+							: month.format(time);
+		const last = groups.at(-1);
+		if (last?.label === label) last.chats.push(chat);
+		else groups.push({ label, chats: [chat] });
+	}
+	return groups;
+}

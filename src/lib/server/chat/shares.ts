@@ -1,0 +1,58 @@
+// Share links: read-only snapshots behind an unguessable token. Owners create, list and revoke
+// theirs under RLS; anyone with the token reads one snapshot through get_shared_chat.
+import { AppError, fromPostgrest } from '../errors';
+import type { ChatClient } from './types';
+
+export interface Share {
+	token: string;
+	sessionId: string;
+	title: string;
+	createdAt: string;
+}
+
+export interface SharedChat {
+	title: string;
+	createdAt: string;
+	messages: { role: 'user' | 'assistant'; content: string }[];
+}
+
+export const SHARE_TOKEN = /^[0-9a-f]{64}$/;
+
+export async function createShare(client: ChatClient, sessionId: string): Promise<string> {
+	const { data, error } = await client.rpc('create_share', { p_session_id: sessionId });
+	if (error) throw fromPostgrest(error);
+	const token = data[0]?.token;
+	if (!token) throw new AppError('not_found:chat');
+	return token;
+}
+
+export async function listShares(client: ChatClient): Promise<Share[]> {
+	const { data, error } = await client
+		.from('chat_shares')
+		.select('token, session_id, title, created_at')
+		.order('created_at', { ascending: false })
+		.limit(500);
+	if (error) throw fromPostgrest(error);
+	return data.map((row) => ({
+		token: row.token,
+		sessionId: row.session_id,
+		title: row.title,
+		createdAt: row.created_at
+	}));
+}
+
+export async function revokeShare(client: ChatClient, token: string): Promise<void> {
+	const { data, error } = await client.from('chat_shares').delete().eq('token', token).select('token');
+	if (error) throw fromPostgrest(error, 'not_found:share');
+	if (!data.length) throw new AppError('not_found:share');
+}
+
+/** The snapshot behind a token, or a not-found for an unknown or revoked one. */
+export async function getSharedChat(client: ChatClient, token: string): Promise<SharedChat> {
+	if (!SHARE_TOKEN.test(token)) throw new AppError('not_found:share');
+	const { data, error } = await client.rpc('get_shared_chat', { p_token: token });
+	if (error) throw fromPostgrest(error, 'not_found:share');
+	const row = data[0];
+	if (!row) throw new AppError('not_found:share');
+	return { title: row.title, createdAt: row.created_at, messages: row.messages as SharedChat['messages'] };
+}

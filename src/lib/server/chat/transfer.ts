@@ -1,0 +1,124 @@
+// Export and import in Parley's own format (docs/export-format.md). An export streams page by
+// page, so a large account is never held in memory; an import is one call, one transaction.
+import type { ExportedChat, ImportedChat } from '$lib/schemas/library';
+import { EXPORT_FORMAT, EXPORT_VERSION } from '$lib/schemas/library';
+import { AppError, fromPostgrest } from '../errors';
+import type { ChatClient } from './types';
+
+const EXPORT_PAGE_SIZE = 20;
+const COLUMNS =
+	'id, title, created_at, updated_at, model, system_prompt, chat_messages(role, content, model, created_at, status)';
+
+type Row = {
+	id: string;
+	title: string;
+	created_at: string;
+	updated_at: string;
+	model: string | null;
+	system_prompt: string | null;
+	chat_messages: {
+		role: 'user' | 'assistant';
+		content: string;
+		model: string | null;
+		created_at: string;
+		status: string;
+	}[];
+};
+
+/** Only finished messages are exported; a failed or unfinished reply has nothing to keep. */
+function exported(row: Row): ExportedChat {
+	return {
+		title: row.title,
+		created_at: row.created_at,
+		updated_at: row.updated_at,
+		model: row.model,
+		system_prompt: row.system_prompt,
+		messages: row.chat_messages
+			.filter((message) => message.status === 'complete')
+			.map(({ role, content, model, created_at }) => ({ role, content, model, created_at }))
+	};
+}
+
+/** The chats to export, newest first: one chat, or every chat page by page. */
+export async function* exportedChats(client: ChatClient, onlyId?: string): AsyncGenerator<ExportedChat> {
+	let after: Row | undefined;
+	for (;;) {
+		let query = client
+			.from('chat_sessions')
+			.select(COLUMNS)
+			.order('updated_at', { ascending: false })
+			.order('id', { ascending: false })
+			.order('position', { referencedTable: 'chat_messages' })
+			.limit(EXPORT_PAGE_SIZE);
+		if (onlyId) query = query.eq('id', onlyId);
+		if (after) {
+			const at = `"${after.updated_at}"`;
+			query = query.or(`updated_at.lt.${at},and(updated_at.eq.${at},id.lt.${after.id})`);
+		}
+		const { data, error } = await query.overrideTypes<Row[], { merge: false }>();
+		if (error) throw fromPostgrest(error);
+		if (onlyId && !after && !data.length) throw new AppError('not_found:chat');
+		for (const row of data) yield exported(row);
+		if (data.length < EXPORT_PAGE_SIZE) return;
+		after = data.at(-1);
+	}
+}
+
+/** The export as JSON text, chunk by chunk. */
+export async function* jsonExport(chats: AsyncIterable<ExportedChat>, now = new Date()): AsyncGenerator<string> {
+	yield `{"format":"${EXPORT_FORMAT}","version":${EXPORT_VERSION},"exported_at":${JSON.stringify(now.toISOString())},"chats":[`;
+	let first = true;
+	for await (const chat of chats) {
+		yield (first ? '\n' : ',\n') + JSON.stringify(chat);
+		first = false;
+	}
+	yield '\n]}\n';
+}
+
+/** The export as Markdown, for reading: one section per chat. */
+export async function* markdownExport(chats: AsyncIterable<ExportedChat>, now = new Date()): AsyncGenerator<string> {
+	yield `<!-- Exported from Parley on ${now.toISOString()} -->\n`;
+	for await (const chat of chats) {
+		const lines = [`\n# ${chat.title}\n`, `_Started ${chat.created_at ?? 'unknown'}_\n`];
+		if (chat.system_prompt) lines.push(`> **System prompt:** ${chat.system_prompt.replace(/\n/g, '\n> ')}\n`);
+		for (const message of chat.messages) {
+			const who = message.role === 'user' ? 'You' : `Assistant${message.model ? ` (${message.model})` : ''}`;
+			lines.push(`## ${who}\n`, `${message.content}\n`);
+		}
+		yield lines.join('\n') + '\n---\n';
+	}
+}
+
+/** A streamed download; a failure after the first byte ends the stream, and is logged by the caller. */
+export function downloadStream(
+	chunks: AsyncGenerator<string>,
+	onError: (cause: unknown) => void
+): ReadableStream<Uint8Array> {
+	const encoder = new TextEncoder();
+	return new ReadableStream({
+		async pull(controller) {
+			try {
+				const step = await chunks.next();
+				if (step.done) controller.close();
+				else controller.enqueue(encoder.encode(step.value));
+			} catch (cause) {
+				onError(cause);
+				controller.error(cause);
+			}
+		},
+		async cancel() {
+			await chunks.return(undefined);
+		}
+	});
+}
+
+/** Creates the chats as new chats of the caller, all or nothing; returns their ids. */
+export async function importChats(client: ChatClient, chats: ImportedChat[]): Promise<string[]> {
+	const { data, error } = await client.rpc('import_chats', { p_chats: chats });
+	if (error) {
+		const failure = fromPostgrest(error);
+		if (failure.code === 'bad_request:message') throw new AppError('bad_request:import', { cause: failure });
+		throw failure;
+	}
+	return data;
+}

@@ -1,0 +1,24 @@
+// A shared chat, for anyone holding its link: no sign-in, and nothing here reads auth cookies.
+import { renderMarkdown } from '$lib/markdown';
+import { getSharedChat } from '$lib/server/chat/shares';
+import { loadFailure } from '$lib/server/respond';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	event.setHeaders({ 'x-robots-tag': 'noindex, nofollow', 'cache-control': 'private, no-store' });
+	try {
+		const chat = await getSharedChat(event.locals.supabase, event.params.token);
+		return {
+			title: chat.title,
+			createdAt: chat.createdAt,
+			messages: chat.messages.map((message, index) => ({
+				index,
+				role: message.role,
+				content: message.role === 'user' ? message.content : '',
+				html: message.role === 'assistant' ? renderMarkdown(message.content) : null
+			}))
+		};
+	} catch (cause) {
+		loadFailure(event, cause);
+	}
+};
