@@ -160,6 +160,13 @@ export const fakeModel = {
 	async sayNext(text: string) {
 		await fetch(`${this.url}/_control/say`, { method: 'POST', body: JSON.stringify({ text }) });
 	},
+	/** The next title call answers this (after delayMs), or fails. */
+	async titleNext(plan: { text?: string; fail?: boolean; delayMs?: number }) {
+		await fetch(`${this.url}/_control/title`, { method: 'POST', body: JSON.stringify(plan) });
+	},
+	async titleCalls(): Promise<{ system: string | null; messages: { role: string; content: string }[] }[]> {
+		return (await fetch(`${this.url}/_control/title-calls`)).json();
+	},
 	async calls(): Promise<
 		{
 			api: 'openai' | 'anthropic';

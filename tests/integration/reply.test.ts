@@ -3,11 +3,12 @@
 // leaves the person's message in place and the reply stored as an error with the text that arrived.
 import { randomUUID } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
 import { parseModelsConfig } from '../../src/lib/server/ai/models-config.ts';
 import { modelRegistry } from '../../src/lib/server/ai/registry.ts';
 import { completeReply, writeReply } from '../../src/lib/server/ai/reply.ts';
+import { writeTitle } from '../../src/lib/server/ai/title.ts';
 import { postMessage } from '../../src/lib/server/chat/messages.ts';
 import type { ServerEnv } from '../../src/lib/server/env.ts';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
@@ -194,5 +195,46 @@ describe('writing a reply', () => {
 		expect(outcome.status).toBe('complete');
 		expect(outcome.content).toContain('Offline demo model');
 		expect(outcome.content).toContain('anyone there?');
+	});
+
+	describe('and then the title', () => {
+		const planTitle = (plan: { text?: string; fail?: boolean }) =>
+			fetch(`${fake.url.replace(/\/v1$/, '')}/_control/title`, { method: 'POST', body: JSON.stringify(plan) });
+		const titleOf = async (sessionId: string) =>
+			(await admin.from('chat_sessions').select('title').eq('id', sessionId).single()).data?.title;
+
+		it('stores the model’s title in place of the first words', async () => {
+			const { posted, request } = await turn('How do whales sleep without drowning?');
+			await planTitle({ text: 'Whale sleep' });
+			const job = { sessionId: posted.sessionId, firstMessage: 'How do whales sleep without drowning?' };
+			expect(await writeTitle(client, request.chatModel, job, 'They rest half their brain.')).toBe('Whale sleep');
+			expect(await titleOf(posted.sessionId)).toBe('Whale sleep');
+		});
+
+		it('keeps a title the person chose while the model was writing', async () => {
+			const { posted, request } = await turn('Rename me before the title lands');
+			await client.from('chat_sessions').update({ title: 'My own title' }).eq('id', posted.sessionId);
+			await planTitle({ text: 'Model title' });
+			const job = { sessionId: posted.sessionId, firstMessage: 'Rename me before the title lands' };
+			expect(await writeTitle(client, request.chatModel, job, 'Reply')).toBeNull();
+			expect(await titleOf(posted.sessionId)).toBe('My own title');
+		});
+
+		it('keeps the first words, and logs once, when the title call fails', async () => {
+			const { posted, request } = await turn('A title that will not come');
+			await planTitle({ fail: true });
+			const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+			try {
+				const job = { sessionId: posted.sessionId, firstMessage: 'A title that will not come' };
+				expect(await writeTitle(client, request.chatModel, job, 'Reply')).toBeNull();
+				expect(log).toHaveBeenCalledTimes(1);
+				expect(String(log.mock.calls[0][0])).toMatch(
+					/^\[[0-9a-f]{8}\] title for chat .* from openai-compatible\/fake-model: /
+				);
+			} finally {
+				log.mockRestore();
+			}
+			expect(await titleOf(posted.sessionId)).toBe('A title that will not come');
+		});
 	});
 });

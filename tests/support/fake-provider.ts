@@ -13,6 +13,9 @@
 //   POST /_control/fail {"mode": "...", "times": 1}   POST /_control/say {"text": "..."}
 //   GET /_control/calls   POST /_control/reset
 // `say` makes the next reply that exact text (split at spaces into chunks) instead of the echo.
+// Title calls (Parley's title instructions as the system prompt) are kept apart, so they never
+// take a scripted reply or a failure meant for a reply. By default a title is the first message:
+//   POST /_control/title {"text"?: "...", "fail"?: true, "delayMs"?: 0}   GET /_control/title-calls
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -40,6 +43,9 @@ export interface FakeProvider {
 	sayNext(text: string): void;
 	close(): Promise<void>;
 }
+
+/** How Parley's title calls start (src/lib/server/ai/title.ts). */
+const TITLE_MARKER = 'You write titles for chats.';
 
 export function replyFor(lastUserMessage: string): string {
 	return `Echo: ${lastUserMessage}`;
@@ -121,6 +127,8 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 	const calls: FakeCall[] = [];
 	const failures: FailureMode[] = [];
 	const scripted: string[] = [];
+	const titleCalls: FakeCall[] = [];
+	const titlePlans: { text?: string; fail?: boolean; delayMs?: number }[] = [];
 	const hanging = new Set<ServerResponse>();
 
 	/** One streamed reply in either format: the framing differs, the plan (words, failure) does not. */
@@ -144,9 +152,13 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			firstTokenAt: null,
 			outcome: 'complete'
 		};
-		calls.push(call);
-		const failure = failures.shift();
-		const script = failure ? undefined : scripted.shift();
+		const isTitle = call.system?.startsWith(TITLE_MARKER) ?? false;
+		const titlePlan = isTitle ? titlePlans.shift() : undefined;
+		(isTitle ? titleCalls : calls).push(call);
+		if (titlePlan?.delayMs) await sleep(titlePlan.delayMs);
+		const failure = isTitle ? (titlePlan?.fail ? 'status' : undefined) : failures.shift();
+		const firstUser = call.messages.find((message) => message.role === 'user')?.content.split('\n')[0] ?? '';
+		const script = isTitle ? (titlePlan?.text ?? firstUser) : failure ? undefined : scripted.shift();
 		const wire = api === 'openai' ? openAiFrames(body.model, calls.length) : anthropicFrames(body.model, calls.length);
 
 		if (failure === 'status') {
@@ -195,10 +207,18 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			for (let count = 0; count < times; count++) failures.push(mode);
 		} else if (path === '/_control/say' && request.method === 'POST') {
 			scripted.push(((await readJson(request)) as { text: string }).text);
+		} else if (path === '/_control/title' && request.method === 'POST') {
+			titlePlans.push((await readJson(request)) as { text?: string; fail?: boolean; delayMs?: number });
+		} else if (path === '/_control/title-calls') {
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.end(JSON.stringify(titleCalls));
+			return;
 		} else if (path === '/_control/reset' && request.method === 'POST') {
 			failures.length = 0;
 			scripted.length = 0;
 			calls.length = 0;
+			titlePlans.length = 0;
+			titleCalls.length = 0;
 		} else if (path !== '/_control/calls') {
 			response.writeHead(404).end();
 			return;

@@ -23,7 +23,9 @@ export const live = $state<{
 	settled: Record<string, DisplayMessage[]>;
 	/** Chats written to in this tab, to move (or add) them to the top of the list. */
 	touched: ChatSummary[];
-}>({ turn: null, settled: {}, touched: [] });
+	/** Titles the model wrote after a first reply in this tab, by chat; they win over older copies. */
+	titles: Record<string, string>;
+}>({ turn: null, settled: {}, touched: [], titles: {} });
 
 export type StreamBody =
 	{ messageId: string; content: string; model: string; sessionId?: string } | { replyId: string };
@@ -62,6 +64,8 @@ export async function streamTurn(body: StreamBody, turn: LiveTurn, handlers: Str
 	const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
 	let buffered = '';
 	let ended = false;
+	let markEnded: () => void = () => {};
+	const endedSignal = new Promise<void>((resolve) => (markEnded = resolve));
 	const handle = (line: string) => {
 		if (!line.trim()) return;
 		const event = JSON.parse(line) as StreamEvent;
@@ -74,24 +78,32 @@ export async function streamTurn(body: StreamBody, turn: LiveTurn, handlers: Str
 		} else if (event.type === 'done') {
 			ended = true;
 			target.status = 'complete';
+			markEnded();
 		} else if (event.type === 'error') {
 			ended = true;
 			Object.assign(target, { status: 'error', error: event.message });
+			markEnded();
+		} else if (event.type === 'title') {
+			live.titles[event.sessionId] = event.title;
 		}
 	};
-	try {
-		for (;;) {
-			const { value, done } = await reader.read();
-			if (done) break;
-			buffered += value;
-			const lines = buffered.split('\n');
-			buffered = lines.pop() ?? '';
-			lines.forEach(handle);
+	// Read to the end of the stream; the turn is over at done, and a title may follow it.
+	const pump = (async () => {
+		try {
+			for (;;) {
+				const { value, done } = await reader.read();
+				if (done) break;
+				buffered += value;
+				const lines = buffered.split('\n');
+				buffered = lines.pop() ?? '';
+				lines.forEach(handle);
+			}
+			handle(buffered);
+		} catch {
+			// The connection dropped; mid-reply, the server keeps what arrived and marks it failed.
 		}
-		handle(buffered);
-	} catch {
-		// The connection dropped mid-reply; the server keeps what arrived and marks it failed.
-	}
+	})();
+	await Promise.race([endedSignal, pump]);
 	if (!ended) Object.assign(current(), { status: 'error', error: 'The connection dropped before the reply finished.' });
 	return true;
 }

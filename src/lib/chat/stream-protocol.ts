@@ -5,6 +5,8 @@ export type StreamEvent =
 	| { type: 'start'; sessionId: string; replyId: string; model: string }
 	| { type: 'delta'; text: string }
 	| { type: 'done' }
+	/** After done, on a new chat's first reply: the title the model gave it (the stream then ends). */
+	| { type: 'title'; sessionId: string; title: string }
 	| { type: 'error'; message: string; status?: number };
 
 export const STREAM_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';

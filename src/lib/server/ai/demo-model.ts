@@ -2,6 +2,7 @@
 // says plainly that it is a demo, and streams word by word so the UI behaves as it will live.
 import type { LanguageModelV4, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { simulateReadableStream } from 'ai';
+import { TITLE_INSTRUCTIONS } from './title';
 
 export const DEMO_MODEL_ID = 'parley-offline-demo';
 
@@ -24,6 +25,24 @@ export function demoReply(question: string): string {
 	].join('\n');
 }
 
+/** The demo's title for a chat: the first message's first six words, deterministically. */
+export function demoTitle(question: string): string {
+	const words = question
+		.replace(/[^\p{L}\p{N}\s'-]/gu, ' ')
+		.split(/\s+/)
+		.filter(Boolean)
+		.slice(0, 6)
+		.join(' ');
+	return words ? words[0].toUpperCase() + words.slice(1) : 'Untitled chat';
+}
+
+function firstUserText(prompt: Parameters<LanguageModelV4['doStream']>[0]['prompt']): string {
+	const message = prompt.find((candidate) => candidate.role === 'user');
+	return message?.role === 'user'
+		? message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ')
+		: '';
+}
+
 export function createDemoModel(chunkDelayInMs = 15): LanguageModelV4 {
 	return {
 		specificationVersion: 'v4',
@@ -34,7 +53,9 @@ export function createDemoModel(chunkDelayInMs = 15): LanguageModelV4 {
 			throw new Error('The demo model only streams.');
 		},
 		async doStream({ prompt }) {
-			const words = demoReply(lastUserText(prompt)).split(/(?<=\s)/);
+			const asksForTitle = prompt[0]?.role === 'system' && prompt[0].content === TITLE_INSTRUCTIONS;
+			const text = asksForTitle ? demoTitle(firstUserText(prompt)) : demoReply(lastUserText(prompt));
+			const words = text.split(/(?<=\s)/);
 			const chunks: LanguageModelV4StreamPart[] = [
 				{ type: 'stream-start', warnings: [] },
 				{ type: 'text-start', id: 'demo' },

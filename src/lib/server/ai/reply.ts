@@ -7,6 +7,7 @@ import type { ChatClient, HistoryMessage } from '../chat/types';
 import { logFailure } from '../errors';
 import { fitToContext } from './context';
 import type { ChatModel } from './registry';
+import type { TitleJob } from './title';
 
 export interface ReplyRequest {
 	/** Stores the outcome; bound to the access token, never to cookies (see createDetachedClient). */
@@ -19,6 +20,8 @@ export interface ReplyRequest {
 	systemPrompt?: string;
 	/** Aborts the model call, e.g. when the browser goes away; the partial reply is kept. */
 	signal?: AbortSignal;
+	/** Set for a chat's first reply: once it is complete, the model gives the chat a title. */
+	title?: TitleJob;
 }
 
 export interface ReplyOutcome {

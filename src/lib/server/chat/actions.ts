@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { actionFailure } from '../respond';
 import { postMessage, restartReply, saveChatSettings } from './messages';
 import { createShare } from './shares';
-import { checkModel, replyRequest } from './turn';
+import { checkModel, replyRequest, titleAfter } from './turn';
 
 function firstIssue(error: { issues: { message: string }[] }): string {
 	return error.issues[0]?.message ?? 'That message cannot be sent.';
@@ -34,7 +34,11 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 		const posted = await postMessage(event.locals.supabase, { ...parsed.data, sessionId });
 		target = posted.sessionId;
 		// A resubmitted form finds its message stored already; its first submit writes the reply.
-		if (posted.isNew) await completeReply(await replyRequest(event, posted));
+		if (posted.isNew) {
+			const request = await replyRequest(event, posted);
+			// Not awaited: the title is written after the page has been answered.
+			void titleAfter(event, request, await completeReply(request));
+		}
 	} catch (cause) {
 		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);
 		return actionFailure(event, cause, { content });
@@ -50,7 +54,8 @@ export async function retryReplyAction(event: RequestEvent) {
 	try {
 		const reopened = await restartReply(event.locals.supabase, parsed.data.replyId);
 		target = reopened.sessionId;
-		await completeReply(await replyRequest(event, { ...reopened, replyId: parsed.data.replyId }));
+		const request = await replyRequest(event, { ...reopened, replyId: parsed.data.replyId });
+		void titleAfter(event, request, await completeReply(request));
 	} catch (cause) {
 		return actionFailure(event, cause, { content: '' });
 	}

@@ -4,7 +4,7 @@ import type { StreamEvent } from '$lib/chat/stream-protocol';
 import { writeReply } from '../ai/reply';
 import { describeFailure, failureText } from '../errors';
 import type { PostedMessage } from './messages';
-import { replyRequest } from './turn';
+import { replyRequest, titleAfter } from './turn';
 
 /** A resubmitted message (isNew false) only gets start and done: its first submit writes the reply. */
 export async function replyStream(event: RequestEvent, turn: PostedMessage): Promise<ReadableStream<Uint8Array>> {
@@ -32,9 +32,11 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 					const step = await run.next();
 					if (step.done) {
 						const outcome = step.value;
-						return send(
-							outcome.status === 'complete' ? { type: 'done' } : { type: 'error', message: outcome.message ?? '' }
-						);
+						send(outcome.status === 'complete' ? { type: 'done' } : { type: 'error', message: outcome.message ?? '' });
+						// The turn is over for the browser; the stream stays open for the title alone.
+						const title = await titleAfter(event, request, outcome);
+						if (title) send({ type: 'title', sessionId: turn.sessionId, title });
+						return;
 					}
 					send({ type: 'delta', text: step.value });
 				}

@@ -1,7 +1,8 @@
 // The model call behind a chat action, set up the same way for the form actions and the
 // streaming endpoint: which model answers, with what prompt and limits, and how the reply is stored.
 import type { RequestEvent } from '@sveltejs/kit';
-import type { ReplyRequest } from '../ai/reply';
+import type { ReplyOutcome, ReplyRequest } from '../ai/reply';
+import { writeTitle } from '../ai/title';
 import type { ModelPicker } from '$lib/chat/model-picker';
 import { modelRegistry } from '../ai/registry';
 import { serverEnv } from '../env';
@@ -24,11 +25,13 @@ export function systemPromptFor(operatorPrompt: string | undefined, chatPrompt: 
 
 export async function replyRequest(
 	event: RequestEvent,
-	turn: { replyId: string; history: HistoryMessage[]; settings: ChatSettings },
+	turn: { sessionId: string; replyId: string; history: HistoryMessage[]; settings: ChatSettings },
 	signal?: AbortSignal
 ): Promise<ReplyRequest> {
 	const env = serverEnv();
+	const asked = turn.history.filter((message) => message.role === 'user');
 	return {
+		title: asked.length === 1 ? { sessionId: turn.sessionId, firstMessage: asked[0].content } : undefined,
 		// The reply is stored after the response may have gone, so not through the cookie client.
 		writer: await createDetachedClient(event),
 		chatModel: chatModels(event).chatModel(turn.settings.model),
@@ -50,4 +53,15 @@ export function modelPicker(event: RequestEvent, chatModel: string | null = null
 			? `This chat used ${unavailable}, which is no longer offered here. Replies now come from ${chosen.label}.`
 			: null
 	};
+}
+
+/**
+ * After a chat's first complete reply, starts writing its title in the background (kept alive on
+ * Workers by waitUntil). Resolves to the stored title or null; null at once when there is none to write.
+ */
+export function titleAfter(event: RequestEvent, request: ReplyRequest, outcome: ReplyOutcome): Promise<string | null> {
+	if (!request.title || outcome.status !== 'complete') return Promise.resolve(null);
+	const job = writeTitle(request.writer, request.chatModel, request.title, outcome.content);
+	event.platform?.ctx?.waitUntil(job);
+	return job;
 }

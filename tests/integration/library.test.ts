@@ -1,0 +1,186 @@
+// The chat library's tables and functions through PostgREST: share links, search, paging and
+// import, for the owner, another signed-in person and anon, verb by verb. "Nothing changed" is
+// checked with the service-role client, which sees every row.
+import { randomUUID } from 'node:crypto';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/database.types.ts';
+import { adminClient, anonClient, signedUpUser } from './supabase.ts';
+
+type Client = SupabaseClient<Database>;
+const admin = adminClient() as Client;
+
+async function chatOf(client: Client, content: string) {
+	const { data, error } = await client.rpc('post_message', {
+		p_message_id: randomUUID(),
+		p_content: content,
+		p_title: content.slice(0, 40)
+	});
+	if (error) throw error;
+	return { sessionId: data[0].session_id, replyId: data[0].reply_id };
+}
+
+const sharesOf = async (userId: string) =>
+	(await admin.from('chat_shares').select('token, title, messages').eq('user_id', userId).order('token')).data ?? [];
+
+describe('chat library under RLS', () => {
+	let a: { db: Client; userId: string };
+	let b: { db: Client; userId: string };
+	const anon = anonClient() as Client;
+	let aChat: { sessionId: string; replyId: string };
+	let aToken: string;
+
+	beforeAll(async () => {
+		const [first, second] = await Promise.all([signedUpUser('lib-a'), signedUpUser('lib-b')]);
+		a = { db: first.client as Client, userId: first.userId };
+		b = { db: second.client as Client, userId: second.userId };
+		aChat = await chatOf(a.db, 'Kelp forests of the northern Pacific');
+		await a.db
+			.from('chat_messages')
+			.update({ content: 'Kelp grows fast.', status: 'complete' })
+			.eq('id', aChat.replyId);
+		await chatOf(b.db, 'Kelp farming as a business');
+		const shared = await a.db.rpc('create_share', { p_session_id: aChat.sessionId });
+		expect(shared.error).toBeNull();
+		aToken = shared.data![0].token;
+	});
+
+	it('shares a snapshot of finished messages behind a 256-bit-format token', async () => {
+		expect(aToken).toMatch(/^[0-9a-f]{64}$/);
+		const [share] = await sharesOf(a.userId);
+		expect(share.messages).toEqual([
+			{ role: 'user', content: 'Kelp forests of the northern Pacific' },
+			{ role: 'assistant', content: 'Kelp grows fast.' }
+		]);
+		// Two shares of one chat get two different tokens.
+		const again = await a.db.rpc('create_share', { p_session_id: aChat.sessionId });
+		expect(again.data![0].token).not.toBe(aToken);
+		await a.db.from('chat_shares').delete().eq('token', again.data![0].token);
+	});
+
+	it('gives anyone the share by its exact token, and nothing else', async () => {
+		for (const client of [anon, b.db, a.db]) {
+			const { data, error } = await client.rpc('get_shared_chat', { p_token: aToken });
+			expect(error).toBeNull();
+			expect(data).toHaveLength(1);
+			expect(data![0].title).toBe('Kelp forests of the northern Pacific');
+			// A near miss, a pattern, or nothing at all reads nothing.
+			for (const token of [aToken.slice(0, -1) + (aToken.endsWith('0') ? '1' : '0'), '%', '', aToken.slice(0, 32)]) {
+				expect((await client.rpc('get_shared_chat', { p_token: token })).data).toEqual([]);
+			}
+		}
+	});
+
+	it('lets neither anon nor another person list, forge, change or revoke A’s shares', async () => {
+		const before = await sharesOf(a.userId);
+		// Anon has no grant on the table at all; B sees only their own (none).
+		expect((await anon.from('chat_shares').select('token')).error?.code).toBe('42501');
+		expect((await b.db.from('chat_shares').select('token')).data).toEqual([]);
+		for (const client of [anon, b.db]) {
+			const forged = await client.from('chat_shares').insert({
+				token: 'f'.repeat(64),
+				session_id: aChat.sessionId,
+				user_id: a.userId,
+				title: 'forged',
+				messages: []
+			});
+			expect(forged.error?.code).toBe('42501');
+			const changed = await client.from('chat_shares').update({ title: 'changed' }).eq('token', aToken).select();
+			expect(changed.error?.code).toBe('42501');
+			const revoked = await client.from('chat_shares').delete().eq('token', aToken).select();
+			expect(revoked.data ?? []).toEqual([]);
+		}
+		// Sharing someone else's chat, or sharing without signing in, fails too.
+		expect((await b.db.rpc('create_share', { p_session_id: aChat.sessionId })).error?.code).toBe('P0002');
+		expect((await anon.rpc('create_share', { p_session_id: aChat.sessionId })).error?.code).toBe('42501');
+		// Even the owner cannot rewrite a snapshot: there is no update grant.
+		const rewritten = await a.db.from('chat_shares').update({ title: 'rewritten' }).eq('token', aToken).select();
+		expect(rewritten.error?.code).toBe('42501');
+
+		expect(await sharesOf(a.userId)).toEqual(before);
+		expect(await sharesOf(b.userId)).toEqual([]);
+		// The token does not open the chat itself.
+		for (const client of [anon, b.db]) {
+			expect((await client.from('chat_sessions').select('id').eq('id', aChat.sessionId)).data ?? []).toEqual([]);
+			expect((await client.from('chat_messages').select('id').eq('session_id', aChat.sessionId)).data ?? []).toEqual(
+				[]
+			);
+		}
+	});
+
+	it('revokes a share for good, and deleting the chat revokes its shares', async () => {
+		const extra = await a.db.rpc('create_share', { p_session_id: aChat.sessionId });
+		const token = extra.data![0].token;
+		const revoked = await a.db.from('chat_shares').delete().eq('token', token).select('token');
+		expect(revoked.data).toEqual([{ token }]);
+		expect((await anon.rpc('get_shared_chat', { p_token: token })).data).toEqual([]);
+
+		const doomed = await chatOf(a.db, 'Soon deleted');
+		const share = await a.db.rpc('create_share', { p_session_id: doomed.sessionId });
+		await a.db.from('chat_sessions').delete().eq('id', doomed.sessionId);
+		expect((await anon.rpc('get_shared_chat', { p_token: share.data![0].token })).data).toEqual([]);
+	});
+
+	it('searches only the caller’s own messages, though both people use the word', async () => {
+		const mine = await a.db.rpc('search_chats', { p_query: 'kelp' });
+		expect(mine.error).toBeNull();
+		expect(mine.data!.map((row) => row.session_id)).toEqual([aChat.sessionId, aChat.sessionId]);
+		expect(mine.data!.every((row) => row.snippet.includes('\uE000Kelp\uE001'))).toBe(true);
+		const theirs = await b.db.rpc('search_chats', { p_query: 'kelp' });
+		expect(theirs.data!.map((row) => row.title)).toEqual(['Kelp farming as a business']);
+		// The trigram fallback is under RLS too.
+		const partial = await b.db.rpc('search_chats', { p_query: 'northe' });
+		expect(partial.data).toEqual([]);
+		// The title is the first message here, so the chat is listed once, at the message.
+		const fallback = await a.db.rpc('search_chats', { p_query: 'northe' });
+		expect(fallback.data!.map((row) => [row.session_id, row.snippet])).toEqual([
+			[aChat.sessionId, 'Kelp forests of the \uE000northe\uE001rn Pacific']
+		]);
+		expect((await anon.rpc('search_chats', { p_query: 'kelp' })).error?.code).toBe('42501');
+	});
+
+	it('pages only the caller’s chats, and not for anon', async () => {
+		const listed = await b.db.rpc('list_chats', {});
+		expect(listed.data!.map((row) => row.title)).toEqual(['Kelp farming as a business']);
+		expect((await anon.rpc('list_chats', {})).error?.code).toBe('42501');
+	});
+
+	it('imports new chats for the caller only, all or nothing', async () => {
+		const file = [
+			{
+				title: 'Imported',
+				model: 'm',
+				messages: [
+					{ role: 'user', content: 'Hi' },
+					{ role: 'assistant', content: 'Hello' }
+				]
+			}
+		];
+		const imported = await b.db.rpc('import_chats', { p_chats: file });
+		expect(imported.error).toBeNull();
+		const { data: rows } = await admin
+			.from('chat_messages')
+			.select('user_id, role, content, status')
+			.eq('session_id', imported.data![0])
+			.order('position');
+		expect(rows).toEqual([
+			{ user_id: b.userId, role: 'user', content: 'Hi', status: 'complete' },
+			{ user_id: b.userId, role: 'assistant', content: 'Hello', status: 'complete' }
+		]);
+
+		const count = async () =>
+			(await admin.from('chat_sessions').select('id', { count: 'exact', head: true }).eq('user_id', b.userId)).count;
+		const before = await count();
+		// The second chat breaks a constraint: the first is not kept either.
+		const broken = await b.db.rpc('import_chats', {
+			p_chats: [file[0], { title: '', messages: [] }]
+		});
+		expect(broken.error?.code).toBe('23514');
+		const badRole = await b.db.rpc('import_chats', {
+			p_chats: [{ title: 'x', messages: [{ role: 'system', content: 'obey' }] }]
+		});
+		expect(badRole.error?.code).toBe('22P02');
+		expect(await count()).toBe(before);
+		expect((await anon.rpc('import_chats', { p_chats: file })).error?.code).toBe('42501');
+	});
+});
