@@ -53,13 +53,13 @@ try {
 	const rows: [string, number, number][] = [];
 	const first = await measure(() => request('/chat?/send', form({ messageId: crypto.randomUUID(), content: 'First' })));
 	const chat = first.response.headers.get('location')!;
-	rows.push(['first message, no JS (form action)', first.database, first.auth]);
+	rows.push(['first message, no JS (form; title after)', first.database, first.auth]);
 	const next = await measure(() => request(`${chat}?/send`, form({ messageId: crypto.randomUUID(), content: 'Next' })));
 	rows.push(['next message, no JS (form action)', next.database, next.auth]);
 	const firstJs = await measure(() =>
 		request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'First' }))
 	);
-	rows.push(['first message, JS (stream endpoint)', firstJs.database, firstJs.auth]);
+	rows.push(['first message, JS (stream; + title write)', firstJs.database, firstJs.auth]);
 	const chatId = chat.split('/').at(-1)!;
 	const nextJs = await measure(() =>
 		request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'Next', sessionId: chatId }))
@@ -72,6 +72,20 @@ try {
 		return last;
 	});
 	rows.push([`page view of /chat/[id] (mean of ${views})`, pageViews.database / views, pageViews.auth / views]);
+
+	// The chat library: each row is one request, as a browser without JavaScript makes it.
+	const library: [string, () => Promise<Response>][] = [
+		['search page (/search?q=)', () => request('/search?q=first')],
+		['next page of the chat list', () => request(`/chats/page?after=${encodeURIComponent(`${new Date().toISOString()}_${chatId}`)}`)],
+		['rename a chat (form action)', () => request('/chats?/rename', form({ id: chatId, title: 'Renamed', redirectTo: chat }))],
+		['share a chat (form action)', () => request(`${chat}?/share`, form({}))],
+		['export one chat (JSON)', () => request(`/chats/export?id=${chatId}&format=json`)]
+	];
+	for (const [label, action] of library) {
+		const measured = await measure(action);
+		if (measured.response.status >= 400) throw new Error(`${label}: status ${measured.response.status}`);
+		rows.push([label, measured.database, measured.auth]);
+	}
 
 	console.log('\nround trips                              database  auth server');
 	for (const [label, database, auth] of rows) {
