@@ -6,7 +6,7 @@
 //     must use the GIN indexes rather than scan the table
 // The seeded people stay for the next run (seeding takes a while); --clean deletes them after.
 // Usage: npm run bench:search [-- rounds] [--clean]
-import { createClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import postgres from 'postgres';
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
@@ -31,7 +31,7 @@ const emailOf = (index: number) => `bench-search-${index}@example.com`;
 
 try {
 	console.log(`signing up ${PEOPLE} people…`);
-	const people = [];
+	const people: { client: SupabaseClient<Database>; id: string }[] = [];
 	for (let index = 0; index < PEOPLE; index++) {
 		const client = createClient<Database>(target.env.PUBLIC_SUPABASE_URL, target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY, {
 			auth: { persistSession: false, autoRefreshToken: false }
