@@ -76,8 +76,14 @@ try {
 	// The chat library: each row is one request, as a browser without JavaScript makes it.
 	const library: [string, () => Promise<Response>][] = [
 		['search page (/search?q=)', () => request('/search?q=first')],
-		['next page of the chat list', () => request(`/chats/page?after=${encodeURIComponent(`${new Date().toISOString()}_${chatId}`)}`)],
-		['rename a chat (form action)', () => request('/chats?/rename', form({ id: chatId, title: 'Renamed', redirectTo: chat }))],
+		[
+			'next page of the chat list',
+			() => request(`/chats/page?after=${encodeURIComponent(`${new Date().toISOString()}_${chatId}`)}`)
+		],
+		[
+			'rename a chat (form action)',
+			() => request('/chats?/rename', form({ id: chatId, title: 'Renamed', redirectTo: chat }))
+		],
 		['share a chat (form action)', () => request(`${chat}?/share`, form({}))],
 		['export one chat (JSON)', () => request(`/chats/export?id=${chatId}&format=json`)]
 	];
