@@ -14,6 +14,8 @@ async function expectNoViolations(page: Page, where: string) {
 
 for (const colorScheme of ['light', 'dark'] as const) {
 	test(`axe finds no violations on any page (${colorScheme})`, async ({ app, page }) => {
+		// About twenty pages and states, each analysed in full.
+		test.setTimeout(90_000);
 		await page.emulateMedia({ colorScheme });
 		await page.goto('/login');
 		await app.ready();
@@ -42,6 +44,30 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		await expectNoViolations(page, '/chat/[id] on a phone, with the chat list open');
 		await page.keyboard.press('Escape');
 		await page.setViewportSize({ width: 1280, height: 720 });
+
+		// The library: search results, renaming, the delete question, a share, the library page.
+		await page.goto('/search?q=markdown');
+		await expect(page.locator('mark').first()).toBeVisible();
+		await expectNoViolations(page, '/search with results');
+		const item = app.chats.getByRole('listitem').filter({ hasText: 'This one fails' });
+		await item.getByRole('button', { name: 'Rename' }).click();
+		await expect(app.chats.getByRole('textbox', { name: 'Chat title' })).toBeVisible();
+		await expectNoViolations(page, 'renaming a chat');
+		await page.keyboard.press('Escape');
+		await item.getByRole('button', { name: 'Delete' }).click();
+		await expect(page.getByRole('dialog')).toBeVisible();
+		await expectNoViolations(page, 'the delete question');
+		await page.keyboard.press('Escape');
+		await item.getByRole('link').click();
+		await app.ready();
+		await page.getByRole('button', { name: 'Share' }).click();
+		const shareUrl = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+		await expectNoViolations(page, '/chat/[id] with its share link');
+		await page.goto('/chats');
+		await expectNoViolations(page, '/chats');
+		await page.goto(shareUrl);
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+		await expectNoViolations(page, 'a shared chat');
 
 		await page.goto('/chat/00000000-0000-0000-0000-000000000000');
 		await expectNoViolations(page, 'the 404 page');
