@@ -5,7 +5,10 @@ import type { Action } from 'svelte/action';
 const FOCUSABLE =
 	'a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
 
-export const focusTrap: Action<HTMLElement, { active: boolean; onclose(): void }> = (node, initial) => {
+export const focusTrap: Action<
+	HTMLElement,
+	{ active: boolean; onclose(): void; /** What takes focus on opening, if not the first control. */ initial?: string }
+> = (node, initial) => {
 	let options = initial;
 	const focusables = () => [...node.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.offsetParent);
 
@@ -34,7 +37,9 @@ export const focusTrap: Action<HTMLElement, { active: boolean; onclose(): void }
 	// After the frame's style changes: the drawer may still be hidden when this runs.
 	const focusFirst = () =>
 		requestAnimationFrame(() => {
-			if (options.active) focusables()[0]?.focus();
+			if (!options.active) return;
+			const wanted = options.initial ? node.querySelector<HTMLElement>(options.initial) : null;
+			(wanted ?? focusables()[0])?.focus();
 		});
 	document.addEventListener('keydown', onkeydown);
 	focusFirst();

@@ -113,7 +113,10 @@ test('screenshots of a chat at 390×844 and 1280×800', async ({ app, page }, te
 	}
 });
 
-test('keyboard shortcuts start a new chat and reach the message box, and are listed', async ({ app, page }) => {
+test('keyboard shortcuts start a new chat, reach the message box and the search box, and are listed', async ({
+	app,
+	page
+}) => {
 	await app.signUp();
 	await app.send('A chat to leave');
 	await expect(app.said('Echo: A chat to leave')).toBeVisible();
@@ -130,7 +133,23 @@ test('keyboard shortcuts start a new chat and reach the message box, and are lis
 	await expect(page.getByRole('heading', { name: 'New chat' })).toBeVisible();
 	await expect(app.message).toBeFocused();
 
+	await page.keyboard.press('Control+K');
+	await expect(page.getByRole('searchbox', { name: 'Search chats' })).toBeFocused();
+
 	await app.chats.getByText('Keyboard shortcuts').click();
 	await expect(app.chats.getByRole('definition').filter({ hasText: 'New chat' })).toBeVisible();
 	await expect(app.chats.getByText('Go to the message box')).toBeVisible();
+	await expect(app.chats.getByRole('definition').filter({ hasText: 'Search chats' })).toBeVisible();
+});
+
+test.describe('on a phone', () => {
+	test.use({ viewport: { width: 390, height: 844 } });
+
+	test('the search shortcut opens the chat list at the search box', async ({ app, page }) => {
+		await app.signUp();
+		await app.ready();
+		await page.keyboard.press('Control+K');
+		await expect(app.chats).toBeVisible();
+		await expect(page.getByRole('searchbox', { name: 'Search chats' })).toBeFocused();
+	});
 });
