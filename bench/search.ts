@@ -145,6 +145,32 @@ try {
 	console.log('  goal: p50 ≤ 30 ms, p95 ≤ 100 ms');
 	console.log(`  for comparison, list_chats (1 row): p50 ${median(baseline).toFixed(1)} ms`);
 
+	// The chat list pages by keyset, so the last page costs what the first does.
+	const [deep] = await sql`
+		select updated_at, id from public.chat_sessions where user_id = ${people[0].id}
+		order by updated_at desc, id desc offset 1949 limit 1`;
+	const paging: Record<string, number[]> = { 'first page': [], 'page after 1,950 chats': [] };
+	for (let round = 0; round < rounds; round++) {
+		for (const [name, args] of [
+			['first page', { p_limit: 51 }],
+			[
+				'page after 1,950 chats',
+				{ p_limit: 51, p_before_updated_at: deep.updated_at.toISOString(), p_before_id: deep.id }
+			]
+		] as const) {
+			const started = performance.now();
+			const { error } = await heavy.rpc('list_chats', args);
+			if (error) throw error;
+			paging[name].push(performance.now() - started);
+		}
+	}
+	console.log(`\nlist_chats (the chat list, 51 rows) for 2,000 chats, ms        p50     p95`);
+	for (const [name, values] of Object.entries(paging)) {
+		console.log(
+			`  ${name.padEnd(46)} ${median(values).toFixed(1).padStart(7)} ${percentile(values, 95).toFixed(1).padStart(7)}`
+		);
+	}
+
 	// The plans, as the heavy user under RLS: auto_explain logs the function's own statements.
 	console.log('\nplans (auto_explain, as the heavy user):');
 	const plans: string[] = [];

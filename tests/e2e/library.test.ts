@@ -186,6 +186,13 @@ for (const javaScript of [true, false]) {
 			const ids = await seedChats(await app.userId(), [
 				{ title: 'Tides <b>explained</b>', daysAgo: 0, message: 'Why are there two tides a day?' }
 			]);
+			// A reply with markup that must not run on the public page.
+			await admin.from('chat_messages').insert({
+				session_id: ids.get('Tides <b>explained</b>')!,
+				user_id: await app.userId(),
+				role: 'assistant',
+				content: 'Look: <img src=x onerror="alert(1)"> <script>alert(2)</script> **bold**'
+			});
 			await page.goto(`/chat/${ids.get('Tides <b>explained</b>')}`);
 			await app.ready();
 			await page.getByRole('button', { name: 'Share' }).click();
@@ -201,6 +208,9 @@ for (const javaScript of [true, false]) {
 			expect(response?.headers()['x-robots-tag']).toContain('noindex');
 			await expect(view.getByRole('heading', { name: 'Tides <b>explained</b>' })).toBeVisible();
 			await expect(view.getByText('Why are there two tides a day?')).toBeVisible();
+			await expect(view.locator('strong')).toHaveText('bold');
+			await expect(view.locator('[onerror], script:not([nonce])')).toHaveCount(0);
+			expect(await view.context().cookies()).toEqual([]);
 			await expect(view.locator('meta[property="og:title"]')).toHaveAttribute('content', 'Tides <b>explained</b>');
 			await expect(view.locator('meta[name="robots"]')).toHaveAttribute('content', /noindex/);
 
@@ -294,4 +304,33 @@ test('exports chats as JSON and Markdown and imports the JSON back as new chats'
 	await page.getByRole('button', { name: 'Import' }).click();
 	await expect(page.getByRole('alert').filter({ hasText: 'at most 5 MB' })).toBeVisible();
 	expect(await storedFor(await importer.userId())).toEqual(stored);
+});
+
+test('another person’s chat cannot be renamed, deleted or shared, and nothing changes', async ({ page, browser }) => {
+	const owner = await browser.newContext();
+	const victim = await new ChatApp(await owner.newPage(), 'lib-owner').signUp();
+	const ids = await seedChats(await victim.userId(), [{ title: 'Not yours', daysAgo: 0, message: 'Private words' }]);
+	const chat = ids.get('Not yours')!;
+	await owner.close();
+	const before = await storedFor(await victim.userId());
+
+	const app = await new ChatApp(page, 'lib-intruder').signUp();
+	const origin = new URL(page.url()).origin;
+	const post = (path: string, form: Record<string, string>) =>
+		page.request.post(path, { form, headers: { origin, accept: 'text/html' }, maxRedirects: 0 });
+	expect((await post('/chats?/rename', { id: chat, title: 'Mine now' })).status()).toBe(404);
+	expect((await post('/chats?/delete', { id: chat })).status()).toBe(404);
+	expect((await post(`/chat/${chat}?/share`, {})).status()).toBe(404);
+	expect((await post('/chats?/rename', { id: 'not-a-uuid', title: 'x' })).status()).toBe(400);
+	// Delete all removes only the intruder's own chats (there are none).
+	expect((await post('/chats?/deleteAll', {})).status()).toBe(303);
+	expect((await page.request.get(`/chats/export?id=${chat}`)).status()).toBe(404);
+	const everything = await (await page.request.get('/chats/export?format=json')).json();
+	expect(everything.chats).toEqual([]);
+	await page.goto('/search?q=private');
+	await expect(page.getByText('No chats match “private”.')).toBeVisible();
+
+	expect(await storedFor(await victim.userId())).toEqual(before);
+	expect((await admin.from('chat_shares').select('token').eq('session_id', chat)).data).toEqual([]);
+	await expect(app.chats.getByText('No chats yet.')).toBeVisible();
 });

@@ -161,7 +161,12 @@ test('a cross-origin POST to each action and endpoint is refused and stores noth
 		[`/chat/${chat}?/retry`, { form: { replyId: reply.id } }],
 		['/logout', { form: {} }],
 		['/api/chat', { data: { messageId: crypto.randomUUID(), content: 'forged stream', sessionId: chat } }],
-		['/api/chat', { data: { replyId: reply.id, sessionId: chat } }]
+		['/api/chat', { data: { replyId: reply.id, sessionId: chat } }],
+		[`/chat/${chat}?/share`, { form: {} }],
+		['/chats?/rename', { form: { id: chat, title: 'forged title' } }],
+		['/chats?/delete', { form: { id: chat } }],
+		['/chats?/deleteAll', { form: {} }],
+		['/chats?/import', { form: { file: '{}' } }]
 	];
 	for (const [path, body] of attempts) {
 		const response = await postFrom(page.request, path, body);

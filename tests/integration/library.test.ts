@@ -139,6 +139,20 @@ describe('chat library under RLS', () => {
 		expect((await anon.rpc('search_chats', { p_query: 'kelp' })).error?.code).toBe('42501');
 	});
 
+	it('keeps the search helpers out of the API: they are not in an exposed schema', async () => {
+		const query = "'kelp'";
+		for (const client of [anon, b.db, a.db]) {
+			const inPublic = await client.rpc('matching_messages' as never, { p_query: query, p_limit: 5 } as never);
+			expect(inPublic.error?.code).toBe('PGRST202');
+			const helper = await (client as unknown as SupabaseClient).schema('private').rpc('matching_messages', {
+				p_query: query,
+				p_limit: 5
+			});
+			expect(helper.error?.code).toBe('PGRST106');
+			expect(helper.data).toBeNull();
+		}
+	});
+
 	it('pages only the caller’s chats, and not for anon', async () => {
 		const listed = await b.db.rpc('list_chats', {});
 		expect(listed.data!.map((row) => row.title)).toEqual(['Kelp farming as a business']);
