@@ -29,11 +29,33 @@ export interface ChatGroup {
 	chats: ChatSummary[];
 }
 
+interface ZoneFormats {
+	day: Intl.DateTimeFormat;
+	month: Intl.DateTimeFormat;
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one, and a Worker pays for CPU: one
+// pair per time zone is kept for the isolate's life (a handful of zones, bounded anyway).
+const formats = new Map<string, ZoneFormats>();
+
+function formatsFor(timeZone: string): ZoneFormats {
+	let found = formats.get(timeZone);
+	if (!found) {
+		found = {
+			day: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+			month: new Intl.DateTimeFormat('en', { timeZone, year: 'numeric', month: 'long' })
+		};
+		if (formats.size >= 64) formats.clear();
+		formats.set(timeZone, found);
+	}
+	return found;
+}
+
 /** A time zone the runtime knows, or UTC. */
 export function knownTimeZone(value: string | undefined): string {
 	if (!value || value.length > 64) return 'UTC';
 	try {
-		new Intl.DateTimeFormat('en', { timeZone: value });
+		formatsFor(value);
 		return value;
 	} catch {
 		return 'UTC';
@@ -45,8 +67,7 @@ export function knownTimeZone(value: string | undefined): string {
  * counting calendar days in the person's time zone.
  */
 export function groupChats(chats: ChatSummary[], now: number, timeZone: string): ChatGroup[] {
-	const day = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-	const month = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric', month: 'long' });
+	const { day, month } = formatsFor(timeZone);
 	const dayNumber = (time: number) => {
 		const [y, m, d] = day.format(time).split('-').map(Number);
 		return Date.UTC(y, m - 1, d) / 86_400_000;
