@@ -41,12 +41,35 @@ const tomlSchema = z.looseObject({
 			email: z
 				.looseObject({
 					enable_signup: z.boolean().default(true),
-					enable_confirmations: z.boolean().default(false)
+					enable_confirmations: z.boolean().default(false),
+					// Go durations, as the CLI writes them ("60s", "1m").
+					max_frequency: z.string().default('60s'),
+					otp_expiry: z.number().int().min(60).max(86400).default(3600),
+					template: z
+						.looseObject({
+							recovery: z
+								.looseObject({ subject: z.string().optional(), content_path: z.string().optional() })
+								.optional()
+						})
+						.prefault({})
 				})
 				.prefault({})
 		})
+		.prefault({}),
+	local_smtp: z
+		.looseObject({
+			enabled: z.boolean().default(false),
+			port: port.default(54324)
+		})
 		.prefault({})
 });
+
+/** A mail the auth server sends from one of config.toml's templates, or GoTrue's default. */
+export interface MailTemplate {
+	subject: string | undefined;
+	/** Absolute path of the HTML template. */
+	contentPath: string | undefined;
+}
 
 /** The auth server's behaviour, as [auth] in config.toml sets it. */
 export interface AuthSettings {
@@ -62,6 +85,13 @@ export interface AuthSettings {
 	refreshTokenReuseInterval: number;
 	/** Absolute path of a JWK array, or undefined for the stack's own generated key. */
 	signingKeysPath: string | undefined;
+	/** Where mail goes: the local outbox's delivery URL, or undefined when [local_smtp] is off. */
+	mailUrl: string | undefined;
+	/** How soon the same address may be sent another mail, in seconds. */
+	emailMaxFrequency: number;
+	/** How long an emailed link or code stays valid, in seconds. */
+	otpExpiry: number;
+	templates: { recovery: MailTemplate };
 }
 
 export interface StackConfig {
@@ -75,6 +105,8 @@ export interface StackConfig {
 		rest: number;
 		restAdmin: number;
 		auth: number;
+		/** The mail outbox, when [local_smtp] is enabled. */
+		mail: number | undefined;
 	};
 	api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
 	seed: { enabled: boolean; sqlPaths: string[] };
@@ -121,10 +153,16 @@ const HONOURED = new Set([
 	'auth.refresh_token_reuse_interval',
 	'auth.signing_keys_path',
 	'auth.email.enable_signup',
-	'auth.email.enable_confirmations'
+	'auth.email.enable_confirmations',
+	'auth.email.max_frequency',
+	'auth.email.otp_expiry',
+	'auth.email.template.recovery.subject',
+	'auth.email.template.recovery.content_path',
+	'local_smtp.enabled',
+	'local_smtp.port'
 ]);
 // auth.enable_anonymous_sign_ins is honoured when false: sign-ins are answered as disabled.
-const IMPLEMENTED_SECTIONS = new Set(['api', 'db', 'auth']);
+const IMPLEMENTED_SECTIONS = new Set(['api', 'db', 'auth', 'local_smtp']);
 
 function isTable(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -173,7 +211,12 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 		const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
 		throw new ConfigError(`Invalid supabase/config.toml:\n${problems.join('\n')}`);
 	}
-	const { api, db, auth } = parsed.data;
+	const { api, db, auth, local_smtp: mail } = parsed.data;
+	const maxFrequency = parseGoSeconds(auth.email.max_frequency);
+	if (maxFrequency === undefined) {
+		throw new ConfigError(`Invalid supabase/config.toml:\n  auth.email.max_frequency: not a duration like "60s"`);
+	}
+	const recovery = auth.email.template.recovery;
 	const dataDir = path.join(projectRoot, '.local-supabase');
 	// Internal services sit just above the CLI's own port block.
 	const base = api.port + 10;
@@ -181,7 +224,14 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 		projectRoot,
 		supabaseDir,
 		dataDir,
-		ports: { api: api.port, db: db.port, rest: base, restAdmin: base + 1, auth: base + 2 },
+		ports: {
+			api: api.port,
+			db: db.port,
+			rest: base,
+			restAdmin: base + 1,
+			auth: base + 2,
+			mail: mail.enabled ? mail.port : undefined
+		},
 		api: { schemas: api.schemas, extraSearchPath: api.extra_search_path, maxRows: api.max_rows },
 		seed: { enabled: db.seed.enabled, sqlPaths: db.seed.sql_paths },
 		auth: {
@@ -195,7 +245,17 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			minimumPasswordLength: auth.minimum_password_length,
 			enableRefreshTokenRotation: auth.enable_refresh_token_rotation,
 			refreshTokenReuseInterval: auth.refresh_token_reuse_interval,
-			signingKeysPath: auth.signing_keys_path ? path.resolve(supabaseDir, auth.signing_keys_path) : undefined
+			signingKeysPath: auth.signing_keys_path ? path.resolve(supabaseDir, auth.signing_keys_path) : undefined,
+			mailUrl: mail.enabled ? `http://127.0.0.1:${mail.port}/_local/deliver` : undefined,
+			emailMaxFrequency: maxFrequency,
+			otpExpiry: auth.email.otp_expiry,
+			templates: {
+				recovery: {
+					subject: recovery?.subject,
+					// As the CLI reads it: relative to the project root ("./supabase/templates/…").
+					contentPath: recovery?.content_path ? path.resolve(projectRoot, recovery.content_path) : undefined
+				}
+			}
 		},
 		ignored: ignoredSettings(raw as Record<string, unknown>)
 	};
@@ -203,3 +263,12 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 
 export const dbUrl = (config: StackConfig, user = 'postgres', password = 'postgres') =>
 	`postgresql://${user}:${password}@127.0.0.1:${config.ports.db}/postgres`;
+
+/** A Go duration of seconds, minutes and hours ("60s", "1m30s"), in whole seconds. */
+export function parseGoSeconds(text: string): number | undefined {
+	const units: Record<string, number> = { h: 3600, m: 60, s: 1 };
+	if (!/^(\d+[hms])+$/.test(text)) return undefined;
+	let seconds = 0;
+	for (const [, amount, unit] of text.matchAll(/(\d+)([hms])/g)) seconds += Number(amount) * units[unit];
+	return seconds;
+}

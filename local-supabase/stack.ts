@@ -20,6 +20,8 @@ export interface StackEnv {
 	JWT_SECRET: string;
 	/** The auth server's own port, for counting its requests in tests and benches. */
 	AUTH_DIRECT_URL: string;
+	/** The mail outbox, as `supabase status` names Mailpit; absent when [local_smtp] is off. */
+	MAILPIT_URL?: string;
 }
 
 export async function stackEnv(config: StackConfig): Promise<StackEnv> {
@@ -34,7 +36,8 @@ export async function stackEnv(config: StackConfig): Promise<StackEnv> {
 		PUBLISHABLE_KEY: keys.publishable,
 		SECRET_KEY: keys.secret,
 		JWT_SECRET: config.auth.jwtSecret,
-		AUTH_DIRECT_URL: `http://127.0.0.1:${config.ports.auth}`
+		AUTH_DIRECT_URL: `http://127.0.0.1:${config.ports.auth}`,
+		...(config.ports.mail ? { MAILPIT_URL: `http://127.0.0.1:${config.ports.mail}` } : {})
 	};
 }
 
@@ -132,16 +135,21 @@ export async function stopStack(projectRoot: string): Promise<boolean> {
 	return true;
 }
 
-export async function componentHealth(config: StackConfig): Promise<Record<ComponentName, boolean>> {
+/** Each running component's health; the mail outbox only when [local_smtp] turns it on. */
+export async function componentHealth(config: StackConfig): Promise<Partial<Record<ComponentName, boolean>>> {
 	const { anon } = await deriveApiKeys(config.auth.jwtSecret);
 	const probe = (check: () => Promise<boolean>) => check().catch(() => false);
-	const [postgresUp, postgrestUp, authUp, gatewayUp] = await Promise.all([
+	const mailPort = config.ports.mail;
+	const [postgresUp, postgrestUp, mailUp, authUp, gatewayUp] = await Promise.all([
 		probe(() => postgresAnswers(config)),
 		probe(() => httpOk(`http://127.0.0.1:${config.ports.restAdmin}/ready`)),
+		mailPort ? probe(() => httpOk(`http://127.0.0.1:${mailPort}/livez`)) : Promise.resolve(undefined),
 		probe(() => httpOk(`http://127.0.0.1:${config.ports.auth}/health`)),
 		probe(() => httpOk(`http://127.0.0.1:${config.ports.api}/auth/v1/health`, { apikey: anon }))
 	]);
-	return { postgres: postgresUp, postgrest: postgrestUp, auth: authUp, gateway: gatewayUp };
+	const health: Partial<Record<ComponentName, boolean>> = { postgres: postgresUp, postgrest: postgrestUp };
+	if (mailUp !== undefined) health.mail = mailUp;
+	return { ...health, auth: authUp, gateway: gatewayUp };
 }
 
 export interface StackStatus {

@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import type { StackConfig } from './config.ts';
 
-export type ComponentName = 'postgres' | 'postgrest' | 'auth' | 'gateway';
+export type ComponentName = 'postgres' | 'postgrest' | 'mail' | 'auth' | 'gateway';
 
 export const COMPONENT_LABELS: Record<ComponentName, string> = {
 	postgres: 'Postgres',
 	postgrest: 'PostgREST',
+	mail: 'the mail outbox',
 	auth: 'the auth server',
 	gateway: 'the API gateway'
 };

@@ -1,5 +1,5 @@
 // The stack's supervisor: a detached process that starts Postgres, migrates, starts PostgREST,
-// the auth server and the gateway, records what happens in state.json, and stops them all on
+// the mail outbox (when [local_smtp] is on), the auth server and the gateway, records what happens in state.json, and stops them all on
 // SIGTERM. `node local-supabase/supervisor.ts <project root>`.
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -81,7 +81,11 @@ async function needsBootstrap(): Promise<boolean> {
 	}
 }
 
-function nodeService(name: 'auth' | 'gateway', healthUrl: string, headers: Record<string, string> = {}): Starter {
+function nodeService(
+	name: 'mail' | 'auth' | 'gateway',
+	healthUrl: string,
+	headers: Record<string, string> = {}
+): Starter {
 	return async () => {
 		const entry = fileURLToPath(new URL(`./${name}/main.ts`, import.meta.url));
 		const child = spawnLogged(config.dataDir, name, process.execPath, [entry, config.projectRoot]);
@@ -106,6 +110,8 @@ async function start(): Promise<void> {
 
 	const keys = await loadSigningKeys(config);
 	await startTracked('postgrest', () => startPostgrest(config, keys));
+	// Before auth, which sends its mail there.
+	if (config.ports.mail) await startTracked('mail', nodeService('mail', `http://127.0.0.1:${config.ports.mail}/livez`));
 	await startTracked('auth', nodeService('auth', `http://127.0.0.1:${config.ports.auth}/health`));
 	const { anon } = await deriveApiKeys(config.auth.jwtSecret);
 	await startTracked(

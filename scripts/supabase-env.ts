@@ -43,7 +43,8 @@ export async function resolveSupabase(): Promise<SupabaseTarget> {
 			SUPABASE_SECRET_KEY: local.SECRET_KEY,
 			SUPABASE_DB_URL: local.DB_URL,
 			SUPABASE_JWT_SECRET: local.JWT_SECRET,
-			LOCAL_SUPABASE_AUTH_URL: local.AUTH_DIRECT_URL
+			LOCAL_SUPABASE_AUTH_URL: local.AUTH_DIRECT_URL,
+			...(local.MAILPIT_URL ? { MAILPIT_URL: local.MAILPIT_URL } : {})
 		}
 	};
 }

@@ -4,6 +4,7 @@ import * as account from './account.ts';
 import * as admin from './admin.ts';
 import type { AuthDeps } from './context.ts';
 import { errorResponse } from './errors.ts';
+import * as recovery from './recovery.ts';
 import * as sessions from './sessions.ts';
 
 /** Requests served, by route; tests and benches read it to count round trips to the auth server. */
@@ -55,6 +56,9 @@ export function createAuthApp(deps: AuthDeps) {
 	app.post('/signup', route(account.signup));
 	app.post('/token', route(sessions.token));
 	app.post('/logout', route(sessions.logout));
+	app.post('/recover', route(recovery.recover));
+	app.post('/verify', route(recovery.verifyPost));
+	app.get('/verify', route(recovery.verifyGet));
 	app.get('/user', route(account.getUser));
 	app.put('/user', route(account.updateUser));
 

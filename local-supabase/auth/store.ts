@@ -323,3 +323,25 @@ export async function updateUserByAdmin(db: Db, userId: string, changes: AdminUs
 			updated_at = now()
 		where id = ${userId}`;
 }
+
+/** Records a recovery link's token hash (single use; it replaces any earlier one). */
+export async function setRecoveryToken(db: Db, userId: string, tokenHash: string): Promise<void> {
+	await db`
+		update auth.users set recovery_token = ${tokenHash}, recovery_sent_at = now(), updated_at = now()
+		where id = ${userId}`;
+}
+
+/**
+ * Spends a recovery token hash: at most one caller gets the user id back, and only within the
+ * expiry. Following the link also confirms the address, as it proves the person reads its mail.
+ */
+export async function takeRecoveryToken(db: Db, tokenHash: string, expirySeconds: number): Promise<string | undefined> {
+	if (!tokenHash) return undefined;
+	const [row] = await db<{ id: string }[]>`
+		update auth.users
+		set recovery_token = '', email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now()
+		where recovery_token = ${tokenHash}
+			and recovery_sent_at > now() - make_interval(secs => ${expirySeconds})
+		returning id`;
+	return row?.id;
+}

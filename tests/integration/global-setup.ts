@@ -28,6 +28,7 @@ function pick(env: NodeJS.ProcessEnv): Record<string, string> {
 		'SUPABASE_SECRET_KEY',
 		'SUPABASE_DB_URL',
 		'SUPABASE_JWT_SECRET',
+		'MAILPIT_URL',
 		'LOCAL_SUPABASE_AUTH_URL'
 	];
 	return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
