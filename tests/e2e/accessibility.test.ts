@@ -25,6 +25,12 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await expect(page.getByRole('alert')).toBeVisible();
 		await expectNoViolations(page, '/login with an error');
+		await page.getByRole('link', { name: 'Forgot your password?' }).click();
+		await expect(page.getByRole('button', { name: 'Send reset link' })).toBeVisible();
+		await expectNoViolations(page, '/forgot');
+		await page.goto('/auth/confirm');
+		await expect(page.getByRole('alert')).toBeVisible();
+		await expectNoViolations(page, '/auth/confirm without a link');
 
 		await app.signUp();
 		await expectNoViolations(page, '/chat, no chats');

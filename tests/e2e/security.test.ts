@@ -166,7 +166,9 @@ test('a cross-origin POST to each action and endpoint is refused and stores noth
 		['/chats?/rename', { form: { id: chat, title: 'forged title' } }],
 		['/chats?/delete', { form: { id: chat } }],
 		['/chats?/deleteAll', { form: {} }],
-		['/chats?/import', { form: { file: '{}' } }]
+		['/chats?/import', { form: { file: '{}' } }],
+		['/forgot', { form: { email: app.email } }],
+		['/auth/confirm', { form: { password: 'forged-password' } }]
 	];
 	for (const [path, body] of attempts) {
 		const response = await postFrom(page.request, path, body);

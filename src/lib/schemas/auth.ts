@@ -1,18 +1,29 @@
 import { z } from 'zod';
 
+const email = z
+	.string()
+	.trim()
+	.toLowerCase()
+	.pipe(z.email({ error: 'Enter a valid email address.' }));
+const fitsBcrypt = (value: string) => new TextEncoder().encode(value).length <= 72;
+
 export const credentialsSchema = z.object({
-	email: z
-		.string()
-		.trim()
-		.toLowerCase()
-		.pipe(z.email({ error: 'Enter a valid email address.' })),
+	email,
 	// bcrypt ignores bytes past 72, so GoTrue refuses longer passwords; say so before it does.
 	password: z
 		.string()
 		.min(1, { error: 'Enter your password.' })
-		.refine((value) => new TextEncoder().encode(value).length <= 72, {
-			error: 'Passwords can be at most 72 bytes long.'
-		})
+		.refine(fitsBcrypt, { error: 'Passwords can be at most 72 bytes long.' })
+});
+
+export const resetRequestSchema = z.object({ email });
+
+/** GoTrue's own minimum is six characters (minimum_password_length); it checks again. */
+export const newPasswordSchema = z.object({
+	password: z
+		.string()
+		.min(6, { error: 'Choose a password of at least six characters.' })
+		.refine(fitsBcrypt, { error: 'Passwords can be at most 72 bytes long.' })
 });
 
 export type Credentials = z.infer<typeof credentialsSchema>;

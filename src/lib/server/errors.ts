@@ -26,6 +26,8 @@ const CATALOGUE = {
 	'auth:email_invalid': [400, 'That email address cannot be used.'],
 	'auth:weak_password': [400, 'Choose a stronger password.'],
 	'auth:rate_limited': [429, 'Too many attempts. Wait a minute and try again.'],
+	'auth:link_expired': [400, 'This link has expired or was already used. Ask for a new one.'],
+	'auth:same_password': [400, 'Choose a password different from your old one.'],
 	'auth:banned': [403, 'This account is suspended.'],
 	'auth:rejected': [400, 'That did not work. Check your email and password and try again.'],
 	'unavailable:auth': [503, 'The sign-in service is not answering. Try again in a moment.'],
@@ -101,6 +103,9 @@ const AUTH_CODES: Record<string, ErrorCode> = {
 	email_provider_disabled: 'auth:email_provider_disabled',
 	email_address_invalid: 'auth:email_invalid',
 	over_request_rate_limit: 'auth:rate_limited',
+	over_email_send_rate_limit: 'auth:rate_limited',
+	otp_expired: 'auth:link_expired',
+	same_password: 'auth:same_password',
 	user_banned: 'auth:banned'
 };
 

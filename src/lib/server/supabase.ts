@@ -24,7 +24,7 @@ function isLocalhost(url: URL): boolean {
 
 /** Tokens live only in these cookies: out of reach of page scripts, not sent on cross-site
  * subrequests, and HTTPS-only wherever the app is not on a developer's own machine. */
-function authCookieOptions(url: URL) {
+export function authCookieOptions(url: URL) {
 	return { path: '/', httpOnly: true, sameSite: 'lax', secure: !isLocalhost(url) } as const;
 }
 

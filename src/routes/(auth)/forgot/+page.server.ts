@@ -1,0 +1,20 @@
+import { fail } from '@sveltejs/kit';
+import { resetRequestSchema } from '$lib/schemas/auth';
+import { requestPasswordReset } from '$lib/server/password-reset';
+import { actionFailure } from '$lib/server/respond';
+import type { Actions } from './$types';
+
+export const actions: Actions = {
+	default: async (event) => {
+		const form = await event.request.formData().catch(() => new FormData());
+		const email = String(form.get('email') ?? '');
+		const parsed = resetRequestSchema.safeParse({ email });
+		if (!parsed.success) return fail(400, { email, error: parsed.error.issues[0]?.message ?? 'Enter your email.' });
+		try {
+			await requestPasswordReset(event, parsed.data.email);
+		} catch (cause) {
+			return actionFailure(event, cause, { email });
+		}
+		return { email: parsed.data.email, sent: true };
+	}
+};

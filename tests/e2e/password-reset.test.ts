@@ -1,0 +1,99 @@
+// "Forgot your password?" end to end: the mail comes from the local outbox (Mailpit's API), its
+// link sets a new password on Parley's /auth/confirm, and the token never stays in the URL.
+import type { Page } from '@playwright/test';
+import { ChatApp, expect, test } from './support.ts';
+
+const outbox = process.env.MAILPIT_URL ?? 'http://127.0.0.1:54324';
+
+async function resetLinkFor(email: string): Promise<string> {
+	for (let attempt = 0; attempt < 50; attempt++) {
+		const list = (await (await fetch(`${outbox}/api/v1/messages`)).json()) as {
+			messages: { ID: string; To: { Address: string }[] }[];
+		};
+		const mail = list.messages.find((message) => message.To.some((to) => to.Address === email));
+		if (mail) {
+			const { HTML } = (await (await fetch(`${outbox}/api/v1/message/${mail.ID}`)).json()) as { HTML: string };
+			const href = /href="([^"]*\/auth\/confirm\?[^"]*)"/.exec(HTML)?.[1];
+			if (!href) throw new Error('the mail has no reset link');
+			// The mail links to the configured site URL; the test opens the same path on the app under test.
+			const link = new URL(href.replaceAll('&amp;', '&'));
+			return link.pathname + link.search;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	throw new Error(`no mail to ${email}`);
+}
+
+async function signOut(page: Page) {
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page).toHaveURL(/\/login/);
+}
+
+for (const javaScript of [true, false]) {
+	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', () => {
+		test.use({ javaScriptEnabled: javaScript });
+
+		test('a forgotten password is reset through the mailed link', async ({ page }) => {
+			const app = await new ChatApp(page, javaScript ? 'reset' : 'reset-nojs', { javaScript }).signUp();
+			await signOut(page);
+
+			await page.getByRole('link', { name: 'Forgot your password?' }).click();
+			await app.ready();
+			await page.getByRole('textbox', { name: 'Email' }).fill(app.email);
+			await page.getByRole('button', { name: 'Send reset link' }).click();
+			await expect(page.getByRole('status')).toContainText(`If there is an account for ${app.email}`);
+
+			const requests: string[] = [];
+			page.on('request', (request) => requests.push(request.url()));
+			await page.goto(await resetLinkFor(app.email));
+			// The token left the address bar at once, and nothing else was asked for with it.
+			await expect(page).toHaveURL(/\/auth\/confirm$/);
+			expect(requests.filter((url) => url.includes('token_hash')).length).toBe(1);
+			await app.ready();
+			await page.getByLabel('New password').fill('a-new-password-123');
+			await page.getByRole('button', { name: 'Save password' }).click();
+			await app.signedIn();
+
+			// The old password no longer works; the new one does.
+			await signOut(page);
+			await app.fillCredentials();
+			await page.getByRole('button', { name: 'Sign in' }).click();
+			await expect(page.getByRole('alert')).toContainText('Wrong email or password.');
+			await page.getByLabel('Password').fill('a-new-password-123');
+			await page.getByRole('button', { name: 'Sign in' }).click();
+			await app.signedIn();
+		});
+	});
+}
+
+test('a reset link works once, and a bad one says so', async ({ app, page }) => {
+	await app.signUp();
+	await signOut(page);
+	await page.goto('/forgot');
+	await app.ready();
+	await page.getByRole('textbox', { name: 'Email' }).fill(app.email);
+	await page.getByRole('button', { name: 'Send reset link' }).click();
+	await expect(page.getByRole('status')).toBeVisible();
+	const link = await resetLinkFor(app.email);
+
+	await page.goto(link);
+	await page.getByLabel('New password').fill('first-new-password');
+	await page.getByRole('button', { name: 'Save password' }).click();
+	await app.signedIn();
+	await signOut(page);
+
+	// The same link again: the token is spent, and the password stays as set.
+	await page.goto(link);
+	await page.getByLabel('New password').fill('second-new-password');
+	await page.getByRole('button', { name: 'Save password' }).click();
+	await expect(page.getByRole('alert')).toContainText('This link has expired or was already used.');
+	await page.goto('/auth/confirm?token_hash=not-a-token&type=recovery');
+	await expect(page.getByRole('alert')).toContainText('This link has expired or was already used.');
+	await expect(page.getByRole('link', { name: 'Forgot your password?' })).toBeVisible();
+
+	await page.goto('/login');
+	await app.fillCredentials();
+	await page.getByLabel('Password').fill('first-new-password');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await app.signedIn();
+});
