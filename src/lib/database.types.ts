@@ -133,6 +133,7 @@ export type Database = {
 					token: string;
 				}[];
 			};
+			delete_my_account: { Args: Record<PropertyKey, never>; Returns: undefined };
 			get_shared_chat: {
 				Args: { p_token: string };
 				Returns: {

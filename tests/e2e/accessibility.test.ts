@@ -71,6 +71,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		await expectNoViolations(page, '/chat/[id] with its share link');
 		await page.goto('/chats');
 		await expectNoViolations(page, '/chats');
+		await page.getByRole('link', { name: 'Account' }).click();
+		await expect(page.getByRole('button', { name: 'Delete my account' })).toBeVisible();
+		await expectNoViolations(page, '/account');
 		await page.goto(shareUrl);
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 		await expectNoViolations(page, 'a shared chat');

@@ -168,7 +168,10 @@ test('a cross-origin POST to each action and endpoint is refused and stores noth
 		['/chats?/deleteAll', { form: {} }],
 		['/chats?/import', { form: { file: '{}' } }],
 		['/forgot', { form: { email: app.email } }],
-		['/auth/confirm', { form: { password: 'forged-password' } }]
+		['/auth/confirm', { form: { password: 'forged-password' } }],
+		['/account?/password', { form: { current: 'correct-horse-battery', password: 'forged-password' } }],
+		['/account?/signOutEverywhere', { form: {} }],
+		['/account?/delete', { form: { confirm: 'DELETE' } }]
 	];
 	for (const [path, body] of attempts) {
 		const response = await postFrom(page.request, path, body);

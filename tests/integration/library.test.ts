@@ -198,3 +198,21 @@ describe('chat library under RLS', () => {
 		expect((await anon.rpc('import_chats', { p_chats: file })).error?.code).toBe('42501');
 	});
 });
+
+describe('delete_my_account', () => {
+	it('deletes only the caller, with their chats, and nothing for anon', async () => {
+		const [keeper, leaver] = await Promise.all([signedUpUser('keeps'), signedUpUser('leaves')]);
+		await chatOf(keeper.client as Client, 'I stay');
+		await chatOf(leaver.client as Client, 'I go');
+		expect((await (anonClient() as Client).rpc('delete_my_account')).error?.code).toBe('42501');
+
+		expect((await (leaver.client as Client).rpc('delete_my_account')).error).toBeNull();
+		expect((await admin.auth.admin.getUserById(leaver.userId)).data.user).toBeNull();
+		expect((await admin.from('chat_sessions').select('id').eq('user_id', leaver.userId)).data).toEqual([]);
+		// The other person and their chat are untouched.
+		expect((await admin.auth.admin.getUserById(keeper.userId)).data.user?.id).toBe(keeper.userId);
+		expect((await admin.from('chat_sessions').select('title').eq('user_id', keeper.userId)).data).toEqual([
+			{ title: 'I stay' }
+		]);
+	});
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DELETE_CONFIRMATION } from '$lib/chat/limits';
 
 const email = z
 	.string()
@@ -27,3 +28,12 @@ export const newPasswordSchema = z.object({
 });
 
 export type Credentials = z.infer<typeof credentialsSchema>;
+
+export const changePasswordSchema = z.object({
+	current: z.string().min(1, { error: 'Enter your current password.' }),
+	password: newPasswordSchema.shape.password
+});
+
+export const deleteAccountSchema = z.object({
+	confirm: z.literal(DELETE_CONFIRMATION, { error: `Type ${DELETE_CONFIRMATION} to confirm.` })
+});

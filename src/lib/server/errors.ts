@@ -28,6 +28,7 @@ const CATALOGUE = {
 	'auth:rate_limited': [429, 'Too many attempts. Wait a minute and try again.'],
 	'auth:link_expired': [400, 'This link has expired or was already used. Ask for a new one.'],
 	'auth:same_password': [400, 'Choose a password different from your old one.'],
+	'auth:wrong_password': [400, 'That is not your current password.'],
 	'auth:banned': [403, 'This account is suspended.'],
 	'auth:rejected': [400, 'That did not work. Check your email and password and try again.'],
 	'unavailable:auth': [503, 'The sign-in service is not answering. Try again in a moment.'],

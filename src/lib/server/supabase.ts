@@ -74,6 +74,17 @@ export async function createDetachedClient(event: RequestEvent): Promise<ChatCli
 	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, { accessToken: async () => accessToken });
 }
 
+/**
+ * A client with no session and no cookies: for proving a password (the account page) without
+ * touching this browser's own session. Its session lives in memory only, for the one call.
+ */
+export function createSessionlessClient(): ChatClient {
+	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
+	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, {
+		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
+	});
+}
+
 /** Removes this visitor's auth cookies without a network call: those that exist, within the bound. */
 export function clearAuthCookies(event: RequestEvent): void {
 	const options = authCookieOptions(event.url);

@@ -11,7 +11,8 @@ const noFieldErrors: FieldErrors = {};
 
 const NOTICES = new Map([
 	['session-ended', 'Your session has ended. Sign in again to continue.'],
-	['signed-out', 'You are signed out.']
+	['signed-out', 'You are signed out.'],
+	['account-deleted', 'Your account and all its chats are deleted.']
 ]);
 
 export const load: PageServerLoad = ({ locals, url }) => {

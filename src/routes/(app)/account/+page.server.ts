@@ -1,0 +1,53 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { changePasswordSchema, deleteAccountSchema } from '$lib/schemas/auth';
+import { changePassword, deleteMyAccount, signOutEverywhere } from '$lib/server/account';
+import { describeFailure, failureText } from '$lib/server/errors';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => ({ email: locals.user?.email ?? null });
+
+const readForm = (event: RequestEvent) => event.request.formData().catch(() => new FormData());
+const failed = (event: RequestEvent, section: string, cause: unknown) => {
+	const failure = describeFailure(cause, `${event.request.method} ${event.url.pathname} (${section})`);
+	return fail(failure.status, { section, error: failureText(failure), done: null });
+};
+
+export const actions: Actions = {
+	password: async (event) => {
+		const form = await readForm(event);
+		const parsed = changePasswordSchema.safeParse({
+			current: form.get('current') ?? '',
+			password: form.get('password') ?? ''
+		});
+		if (!parsed.success) return fail(400, { section: 'password', error: parsed.error.issues[0].message, done: null });
+		try {
+			await changePassword(event, parsed.data.current, parsed.data.password);
+		} catch (cause) {
+			return failed(event, 'password', cause);
+		}
+		return {
+			section: 'password',
+			error: null,
+			done: 'Your password is changed. Other devices are signed out within the hour.'
+		};
+	},
+	signOutEverywhere: async (event) => {
+		try {
+			await signOutEverywhere(event);
+		} catch (cause) {
+			return failed(event, 'sessions', cause);
+		}
+		redirect(303, '/login?reason=signed-out');
+	},
+	delete: async (event) => {
+		const form = await readForm(event);
+		const parsed = deleteAccountSchema.safeParse({ confirm: String(form.get('confirm') ?? '').trim() });
+		if (!parsed.success) return fail(400, { section: 'delete', error: parsed.error.issues[0].message, done: null });
+		try {
+			await deleteMyAccount(event);
+		} catch (cause) {
+			return failed(event, 'delete', cause);
+		}
+		redirect(303, '/login?reason=account-deleted');
+	}
+};
