@@ -140,9 +140,11 @@ describe.skipIf(!isLocalStack)('the gateway', () => {
 		}
 		const after = await authRoutes();
 		expect(after['GET /admin/users'] ?? 0).toBe(before['GET /admin/users'] ?? 0);
-		// The control: the exact open route reaches the auth server without an apikey.
-		const verify = await fetchJson(`${url}/auth/v1/verify`);
-		expect(verify.status).not.toBe(401);
+		// The control: the exact open route reaches the auth server without an apikey (which
+		// answers a link without a token with a redirect to the site, the error in its fragment).
+		const verify = await fetchJson(`${url}/auth/v1/verify`, { redirect: 'manual' });
+		expect(verify.status).toBe(303);
+		expect(verify.headers.get('location')).toContain('error_code=');
 	});
 
 	it('keeps a chunked body framed, so nothing is smuggled behind it', async () => {

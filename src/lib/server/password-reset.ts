@@ -8,8 +8,6 @@ import { authCookieOptions } from './supabase';
 
 const RESET_COOKIE = 'parley-reset';
 const RESET_PATH = '/auth/confirm';
-/** After the token was spent but the password was refused (e.g. the old one again). */
-const VERIFIED = 'verified';
 const TOKEN_HASH = /^[0-9a-f]{40,128}$/;
 
 /** Sends the reset mail. An unknown address is answered like a known one, by GoTrue too. */
@@ -30,23 +28,21 @@ export function holdResetToken(event: RequestEvent): boolean {
 
 export const hasResetToken = (event: RequestEvent) => Boolean(event.cookies.get(RESET_COOKIE));
 
-/** Spends the held token for a session (unless that happened already), then sets the password. */
+/**
+ * Spends the held token for a session, then sets the password. The token works once either way:
+ * a password GoTrue refuses after that (the old one again) leaves the person signed in, and a
+ * new link is needed for another try. A cookie that says "already verified" would let anyone
+ * holding a session set a password without the current one, which the account page asks for.
+ */
 export async function finishPasswordReset(event: RequestEvent, password: string): Promise<void> {
 	const held = event.cookies.get(RESET_COOKIE);
 	if (!held) throw new AppError('auth:link_expired');
+	forgetResetToken(event);
 	const auth = event.locals.supabase.auth;
-	if (held !== VERIFIED) {
-		const { error } = await auth.verifyOtp({ type: 'recovery', token_hash: held });
-		if (error) {
-			forgetResetToken(event);
-			throw fromAuth(error);
-		}
-		// The session is in the cookies now; a refused password can be tried again without the link.
-		event.cookies.set(RESET_COOKIE, VERIFIED, { ...authCookieOptions(event.url), path: RESET_PATH, maxAge: 30 * 60 });
-	}
+	const verified = await auth.verifyOtp({ type: 'recovery', token_hash: held });
+	if (verified.error) throw fromAuth(verified.error);
 	const { error } = await auth.updateUser({ password });
 	if (error) throw fromAuth(error);
-	forgetResetToken(event);
 }
 
 function forgetResetToken(event: RequestEvent): void {
