@@ -2,7 +2,9 @@
 import { replyFor } from '../support/fake-provider.ts';
 import { ChatApp, expect, fakeModel, storedFor, test } from './support.ts';
 
-const QUESTION = 'What do the tides have to do with the moon and the sun, in a few short sentences?';
+// Long enough that its echo streams in many deltas even when the markdown renderer loads late.
+const QUESTION =
+	'What do the tides have to do with the moon and the sun, and why are there two high tides a day in most places, in a few short sentences?';
 
 test('signs up, streams the first reply, and finds both after a reload', async ({ app, page }) => {
 	await app.signUp();

@@ -38,6 +38,8 @@ for (const javaScript of [true, false]) {
 			await signOut(page);
 
 			await page.getByRole('link', { name: 'Forgot your password?' }).click();
+			// The sign-in page has an Email box too: wait until the reset form has replaced it.
+			await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
 			await app.ready();
 			await page.getByRole('textbox', { name: 'Email' }).fill(app.email);
 			await page.getByRole('button', { name: 'Send reset link' }).click();
