@@ -3,6 +3,10 @@
 import { error, fail, json, type RequestEvent } from '@sveltejs/kit';
 import { describeFailure, failureText } from './errors';
 
+/** A body that is not a form reads as an empty one, and fails validation like one. */
+export const readForm = (event: RequestEvent): Promise<FormData> =>
+	event.request.formData().catch(() => new FormData());
+
 const where = (event: RequestEvent) => `${event.request.method} ${event.url.pathname}`;
 
 /** For loads: renders the error page with the message and, for a 5xx, the error id. */

@@ -4,7 +4,7 @@ import { error as httpError, fail, redirect, type RequestEvent } from '@sveltejs
 import { chatSettingsSchema, retryReplySchema, sendMessageSchema } from '$lib/schemas/chat';
 import { completeReply } from '../ai/reply';
 import { AppError } from '../errors';
-import { actionFailure } from '../respond';
+import { actionFailure, readForm } from '../respond';
 import { postMessage, restartReply, saveChatSettings } from './messages';
 import { createShare } from './shares';
 import { checkModel, replyRequest, titleAfter } from './turn';
@@ -12,9 +12,6 @@ import { checkModel, replyRequest, titleAfter } from './turn';
 function firstIssue(error: { issues: { message: string }[] }): string {
 	return error.issues[0]?.message ?? 'That message cannot be sent.';
 }
-
-/** A body that is not a form reads as an empty one, and fails validation like one. */
-const readForm = (event: RequestEvent) => event.request.formData().catch(() => new FormData());
 
 /** Posts a message to `sessionId`, or to a new chat when it is absent. */
 export async function sendMessageAction(event: RequestEvent, sessionId?: string) {

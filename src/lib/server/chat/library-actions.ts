@@ -4,12 +4,11 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { chatIdSchema, exportFileSchema, IMPORT_MAX_BYTES, renameChatSchema } from '$lib/schemas/library';
 import { AppError } from '../errors';
 import { safeRedirectPath } from '../redirect';
-import { actionFailure } from '../respond';
+import { actionFailure, readForm } from '../respond';
 import { deleteAllSessions, deleteSession, renameSession } from './library';
 import { revokeShare, SHARE_TOKEN } from './shares';
 import { importChats } from './transfer';
 
-const readForm = (event: RequestEvent) => event.request.formData().catch(() => new FormData());
 const firstIssue = (error: { issues: { message: string }[] }, fallback: string) => error.issues[0]?.message ?? fallback;
 /** Where the form was: the page it goes back to, on this site only. */
 const returnPath = (form: FormData) => safeRedirectPath(String(form.get('redirectTo') ?? ''));

@@ -2,11 +2,11 @@ import { fail, redirect } from '@sveltejs/kit';
 import { changePasswordSchema, deleteAccountSchema } from '$lib/schemas/auth';
 import { changePassword, deleteMyAccount, signOutEverywhere } from '$lib/server/account';
 import { describeFailure, failureText } from '$lib/server/errors';
+import { readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => ({ email: locals.user?.email ?? null });
 
-const readForm = (event: RequestEvent) => event.request.formData().catch(() => new FormData());
 const failed = (event: RequestEvent, section: string, cause: unknown) => {
 	const failure = describeFailure(cause, `${event.request.method} ${event.url.pathname} (${section})`);
 	return fail(failure.status, { section, error: failureText(failure), done: null });
