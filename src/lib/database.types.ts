@@ -151,6 +151,16 @@ export type Database = {
 					updated_at: string;
 				}[];
 			};
+			my_usage: {
+				Args: Record<PropertyKey, never>;
+				Returns: {
+					concurrent_replies: number;
+					period_seconds: number;
+					plan: string;
+					replies_per_period: number;
+					replies_used: number;
+				}[];
+			};
 			post_message: {
 				Args: { p_content: string; p_message_id: string; p_model?: string; p_session_id?: string; p_title?: string };
 				Returns: {

@@ -35,6 +35,11 @@ describe('chat schema under RLS', () => {
 	beforeAll(async () => {
 		const first = await signedUpUser('chat-a');
 		const second = await signedUpUser('chat-b');
+		// These tests leave their replies unwritten (`streaming`), which the concurrency cap would
+		// count; usage-limits.test.ts covers the cap itself.
+		for (const user of [first, second]) {
+			await admin.auth.admin.updateUserById(user.userId, { app_metadata: { concurrent_reply_limit: 100 } });
+		}
 		a = { ...first, db: first.client as Client };
 		b = { ...second, db: second.client as Client };
 		const { data, error } = await post(a.db, 'Hello from A');

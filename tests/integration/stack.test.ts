@@ -33,11 +33,12 @@ describe('local stack configuration', () => {
 	});
 
 	it('refuses to start on a taken port, names it, and starts nothing', async () => {
-		const root = projectWith('[api]\nport = 55421\n[db]\nport = 55422\n');
-		const squatter = createServer().listen(55422, '127.0.0.1');
+		// Below Linux's ephemeral range (32768–60999), so no outgoing connection can hold it.
+		const root = projectWith('[api]\nport = 31421\n[db]\nport = 31422\n');
+		const squatter = createServer().listen(31422, '127.0.0.1');
 		await new Promise((resolve) => squatter.once('listening', resolve));
 		try {
-			await expect(startStack(root)).rejects.toThrow(/Port 55422 \(Postgres\) is already in use/);
+			await expect(startStack(root)).rejects.toThrow(/Port 31422 \(Postgres\) is already in use/);
 			expect(existsSync(path.join(root, '.local-supabase', 'state.json'))).toBe(false);
 		} finally {
 			squatter.close();

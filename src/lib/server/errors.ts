@@ -5,6 +5,7 @@
 import type { HandleServerError } from '@sveltejs/kit';
 import { isAuthApiError, isAuthRetryableFetchError, type AuthError, type PostgrestError } from '@supabase/supabase-js';
 import { redact } from './redact';
+import { describeLimitRefusal } from './usage';
 
 const CATALOGUE = {
 	'not_found:chat': [404, 'That chat does not exist, or it is not yours.'],
@@ -25,6 +26,7 @@ const CATALOGUE = {
 	'auth:email_provider_disabled': [403, 'Email sign-in is turned off on this Parley.'],
 	'auth:email_invalid': [400, 'That email address cannot be used.'],
 	'auth:weak_password': [400, 'Choose a stronger password.'],
+	'rate_limited:replies': [429, 'You have sent too many messages for now. Try again later.'],
 	'auth:rate_limited': [429, 'Too many attempts. Wait a minute and try again.'],
 	'auth:link_expired': [400, 'This link has expired or was already used. Ask for a new one.'],
 	'auth:same_password': [400, 'Choose a password different from your old one.'],
@@ -41,11 +43,14 @@ export type ErrorCode = keyof typeof CATALOGUE;
 export class AppError extends Error {
 	readonly code: ErrorCode;
 	readonly status: number;
-	constructor(code: ErrorCode, options?: { cause?: unknown; message?: string }) {
+	/** For a 429: when to try again, sent as Retry-After. */
+	readonly retryAfterSeconds?: number;
+	constructor(code: ErrorCode, options?: { cause?: unknown; message?: string; retryAfterSeconds?: number }) {
 		super(options?.message ?? CATALOGUE[code][1], { cause: options?.cause });
 		this.name = 'AppError';
 		this.code = code;
 		this.status = CATALOGUE[code][0];
+		this.retryAfterSeconds = options?.retryAfterSeconds;
 	}
 }
 
@@ -71,6 +76,11 @@ export function fromPostgrest(error: PostgrestError, notFound: ErrorCode = 'not_
 			return new AppError('bad_request:message', { cause });
 		case '23505':
 			return new AppError('conflict:message', { cause });
+		case 'PT429': {
+			// The usage limits (see usage.ts); its detail says which one, and until when.
+			const refusal = describeLimitRefusal(error.details);
+			return new AppError('rate_limited:replies', { cause, ...refusal });
+		}
 		case 'PGRST301':
 		case 'PGRST303':
 			return new AppError('unauthorized:session', { cause });
@@ -132,6 +142,7 @@ export interface Failure {
 	message: string;
 	/** Set for every 5xx: the id in the log line, for the person to quote. */
 	errorId?: string;
+	retryAfterSeconds?: number;
 }
 
 /**
@@ -141,6 +152,7 @@ export interface Failure {
 export function describeFailure(cause: unknown, context: string): Failure {
 	const known = cause instanceof AppError ? cause : new AppError('internal', { cause });
 	const failure: Failure = { status: known.status, code: known.code, message: known.message };
+	if (known.retryAfterSeconds !== undefined) failure.retryAfterSeconds = known.retryAfterSeconds;
 	if (known.status >= 500) failure.errorId = logFailure(context, known);
 	return failure;
 }
