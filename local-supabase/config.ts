@@ -34,10 +34,20 @@ const tomlSchema = z.looseObject({
 			jwt_expiry: z.number().int().min(30).max(604800).default(3600),
 			jwt_secret: z.string().min(16).optional(),
 			enable_signup: z.boolean().default(true),
+			enable_anonymous_sign_ins: z.boolean().default(false),
 			minimum_password_length: z.number().int().min(6).max(72).default(6),
 			enable_refresh_token_rotation: z.boolean().default(true),
 			refresh_token_reuse_interval: z.number().int().min(0).default(10),
 			signing_keys_path: z.string().min(1).optional(),
+			// The CLI's defaults. Per IP address: anonymous_users per hour, the rest per 5 minutes.
+			rate_limit: z
+				.looseObject({
+					anonymous_users: z.number().int().min(1).default(30),
+					token_refresh: z.number().int().min(1).default(150),
+					sign_in_sign_ups: z.number().int().min(1).default(30),
+					token_verifications: z.number().int().min(1).default(30)
+				})
+				.prefault({}),
 			email: z
 				.looseObject({
 					enable_signup: z.boolean().default(true),
@@ -78,6 +88,7 @@ export interface AuthSettings {
 	jwtExpiry: number;
 	jwtSecret: string;
 	enableSignup: boolean;
+	enableAnonymousSignIns: boolean;
 	enableEmailSignup: boolean;
 	enableConfirmations: boolean;
 	minimumPasswordLength: number;
@@ -92,6 +103,19 @@ export interface AuthSettings {
 	/** How long an emailed link or code stays valid, in seconds. */
 	otpExpiry: number;
 	templates: { recovery: MailTemplate };
+	rateLimits: RateLimitSettings;
+}
+
+/** [auth.rate_limit]: requests per IP address, as GoTrue's token buckets refill. */
+export interface RateLimitSettings {
+	/** Anonymous sign-ins per hour. */
+	anonymousUsers: number;
+	/** Password sign-ins and refreshes (POST /token) per 5 minutes. */
+	tokenRefresh: number;
+	/** Sign-ups, and requests that send a mail or change the user, per 5 minutes. */
+	signInSignUps: number;
+	/** Link and code verifications per 5 minutes. */
+	tokenVerifications: number;
 }
 
 export interface StackConfig {
@@ -148,10 +172,15 @@ const HONOURED = new Set([
 	'auth.jwt_expiry',
 	'auth.jwt_secret',
 	'auth.enable_signup',
+	'auth.enable_anonymous_sign_ins',
 	'auth.minimum_password_length',
 	'auth.enable_refresh_token_rotation',
 	'auth.refresh_token_reuse_interval',
 	'auth.signing_keys_path',
+	'auth.rate_limit.anonymous_users',
+	'auth.rate_limit.token_refresh',
+	'auth.rate_limit.sign_in_sign_ups',
+	'auth.rate_limit.token_verifications',
 	'auth.email.enable_signup',
 	'auth.email.enable_confirmations',
 	'auth.email.max_frequency',
@@ -161,7 +190,6 @@ const HONOURED = new Set([
 	'local_smtp.enabled',
 	'local_smtp.port'
 ]);
-// auth.enable_anonymous_sign_ins is honoured when false: sign-ins are answered as disabled.
 const IMPLEMENTED_SECTIONS = new Set(['api', 'db', 'auth', 'local_smtp']);
 
 function isTable(value: unknown): value is Record<string, unknown> {
@@ -174,7 +202,7 @@ export function ignoredSettings(raw: Record<string, unknown>): string[] {
 	const visit = (table: Record<string, unknown>, prefix: string) => {
 		for (const [key, value] of Object.entries(table)) {
 			const name = prefix ? `${prefix}.${key}` : key;
-			if (HONOURED.has(name) || (name === 'auth.enable_anonymous_sign_ins' && value === false)) continue;
+			if (HONOURED.has(name)) continue;
 			if (isTable(value) && [...HONOURED].some((known) => known.startsWith(`${name}.`))) visit(value, name);
 			else ignored.push(`[${prefix || 'top level'}] ${key} is not honoured by the local stack`);
 		}
@@ -240,6 +268,7 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			jwtExpiry: auth.jwt_expiry,
 			jwtSecret: auth.jwt_secret ?? checkoutJwtSecret(dataDir),
 			enableSignup: auth.enable_signup,
+			enableAnonymousSignIns: auth.enable_anonymous_sign_ins,
 			enableEmailSignup: auth.email.enable_signup,
 			enableConfirmations: auth.email.enable_confirmations,
 			minimumPasswordLength: auth.minimum_password_length,
@@ -255,6 +284,12 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 					// As the CLI reads it: relative to the project root ("./supabase/templates/…").
 					contentPath: recovery?.content_path ? path.resolve(projectRoot, recovery.content_path) : undefined
 				}
+			},
+			rateLimits: {
+				anonymousUsers: auth.rate_limit.anonymous_users,
+				tokenRefresh: auth.rate_limit.token_refresh,
+				signInSignUps: auth.rate_limit.sign_in_sign_ups,
+				tokenVerifications: auth.rate_limit.token_verifications
 			}
 		},
 		ignored: ignoredSettings(raw as Record<string, unknown>)

@@ -29,13 +29,11 @@ const UNIQUE_VIOLATION = '23505';
 
 export async function signup(c: Context, deps: AuthDeps) {
 	const { settings } = deps;
-	if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
 	const params = await readJson(c, signupParams);
-	if (!params.email && !params.phone) {
-		// GoTrue reads a signup without email or phone as an anonymous sign-in. This server does
-		// not implement them (see the README), so it answers as GoTrue does when they are off.
-		throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
-	}
+	// GoTrue reads a signup without email or phone as an anonymous sign-in.
+	if (!params.email && !params.phone) return signupAnonymously(c, deps, params.data);
+	deps.limits.check(c, 'signup');
+	if (!settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
 	if (params.password === '') throw badRequest('validation_failed', 'Signup requires a valid password');
 	assertPasswordStrength(settings, params.password);
 	if (params.email && params.phone) {
@@ -87,6 +85,16 @@ export async function signup(c: Context, deps: AuthDeps) {
 	return c.json(user ? userJson(user) : {});
 }
 
+async function signupAnonymously(c: Context, deps: AuthDeps, data: Record<string, unknown>) {
+	if (!deps.settings.enableAnonymousSignIns) {
+		throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+	}
+	deps.limits.check(c, 'anonymous');
+	if (!deps.settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+	const userId = await store.createAnonymousUser(deps.sql, { aud: AUDIENCE, role: AUDIENCE, userMetadata: data });
+	return c.json(await signIn(c, deps, userId));
+}
+
 export async function getUser(c: Context, deps: AuthDeps) {
 	const { user, claims } = await requireUser(c, deps);
 	if (
@@ -113,6 +121,12 @@ export async function updateUser(c: Context, deps: AuthDeps) {
 	if (params.password) assertPasswordStrength(deps.settings, params.password);
 	if (params.app_metadata) throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
 	if (params.phone) throw unprocessable('phone_provider_disabled', 'Phone signups are disabled');
+	if (user.is_anonymous && params.password && !params.email) {
+		throw unprocessable(
+			'validation_failed',
+			'Updating password of an anonymous user without an email or phone is not allowed'
+		);
+	}
 
 	const newEmail = params.email ? validateEmail(params.email) : undefined;
 	if (newEmail && newEmail !== user.email) {
@@ -131,8 +145,13 @@ export async function updateUser(c: Context, deps: AuthDeps) {
 		// A new password ends every other session of the user.
 		if (encryptedPassword) await store.updatePassword(tx, user.id, encryptedPassword, sessionId);
 		if (params.data) await store.mergeUserMetadata(tx, user.id, params.data);
-		// No mailer runs here: the change waits, unconfirmed, as it would for the email link.
-		if (newEmail && newEmail !== user.email) await store.requestEmailChange(tx, user.id, newEmail);
+		if (newEmail && newEmail !== user.email) {
+			// A guest adding an email with confirmations off is like a signup: it is confirmed at
+			// once and the account stops being anonymous. Anyone else's change waits, unconfirmed,
+			// as it would for the email link (no email-change mail is sent yet).
+			if (user.is_anonymous && !deps.settings.enableConfirmations) await store.adoptEmail(tx, user.id, newEmail);
+			else await store.requestEmailChange(tx, user.id, newEmail);
+		}
 	});
 	const updated = await store.findUserById(deps.sql, user.id);
 	return c.json(updated ? userJson(updated) : {});

@@ -4,6 +4,7 @@ import * as account from './account.ts';
 import * as admin from './admin.ts';
 import type { AuthDeps } from './context.ts';
 import { errorResponse } from './errors.ts';
+import { type LimitedRoute, RateLimits } from './rate-limits.ts';
 import * as recovery from './recovery.ts';
 import * as sessions from './sessions.ts';
 
@@ -15,10 +16,17 @@ export interface RequestLog {
 
 export const REQUEST_LOG_PATH = '/_local/requests';
 
-export function createAuthApp(deps: AuthDeps) {
+export function createAuthApp(base: Omit<AuthDeps, 'limits'>) {
+	const deps: AuthDeps = { ...base, limits: new RateLimits(base.settings.rateLimits) };
 	const log: RequestLog = { total: 0, byRoute: {} };
 	const app = new Hono();
-	const route = (handler: (c: Context, deps: AuthDeps) => Promise<Response>) => (c: Context) => handler(c, deps);
+	type Handler = (c: Context, deps: AuthDeps) => Promise<Response>;
+	const route = (handler: Handler) => (c: Context) => handler(c, deps);
+	// Routes whose limit does not depend on the body; /signup and /token choose theirs inside.
+	const limited = (name: LimitedRoute, handler: Handler) => (c: Context) => {
+		deps.limits.check(c, name);
+		return handler(c, deps);
+	};
 
 	app.use(async (c, next) => {
 		if (c.req.path !== REQUEST_LOG_PATH) {
@@ -37,7 +45,7 @@ export function createAuthApp(deps: AuthDeps) {
 	app.get('/settings', (c) =>
 		c.json({
 			external: {
-				anonymous_users: false /* answered as disabled, whatever config.toml says */,
+				anonymous_users: deps.settings.enableAnonymousSignIns,
 				email: deps.settings.enableEmailSignup,
 				phone: false
 			},
@@ -56,11 +64,11 @@ export function createAuthApp(deps: AuthDeps) {
 	app.post('/signup', route(account.signup));
 	app.post('/token', route(sessions.token));
 	app.post('/logout', route(sessions.logout));
-	app.post('/recover', route(recovery.recover));
-	app.post('/verify', route(recovery.verifyPost));
-	app.get('/verify', route(recovery.verifyGet));
+	app.post('/recover', limited('recover', recovery.recover));
+	app.post('/verify', limited('verify', recovery.verifyPost));
+	app.get('/verify', limited('verify', recovery.verifyGet));
 	app.get('/user', route(account.getUser));
-	app.put('/user', route(account.updateUser));
+	app.put('/user', limited('user', account.updateUser));
 
 	app.get('/admin/users', route(admin.listUsers));
 	app.post('/admin/users', route(admin.createUser));

@@ -7,6 +7,7 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import type { AuthSettings } from '../config.ts';
 import { AuthError, badRequest, forbidden } from './errors.ts';
+import type { RateLimits } from './rate-limits.ts';
 import { findUserWithSession, type UserRow } from './store.ts';
 import type { AccessTokenClaims, Tokens } from './tokens.ts';
 
@@ -14,6 +15,8 @@ export interface AuthDeps {
 	sql: Sql;
 	tokens: Tokens;
 	settings: AuthSettings;
+	/** The app's per-IP buckets; created by createAuthApp. */
+	limits: RateLimits;
 }
 
 export const AUDIENCE = 'authenticated';

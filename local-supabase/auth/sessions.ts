@@ -126,9 +126,11 @@ async function grantRefreshToken(c: Context, deps: AuthDeps) {
 
 export async function token(c: Context, deps: AuthDeps) {
 	const grantType = c.req.query('grant_type');
-	if (grantType === 'password') return c.json(await grantPassword(c, deps));
-	if (grantType === 'refresh_token') return c.json(await grantRefreshToken(c, deps));
-	throw badRequest('invalid_credentials', 'unsupported_grant_type');
+	const grant =
+		grantType === 'password' ? grantPassword : grantType === 'refresh_token' ? grantRefreshToken : undefined;
+	if (!grant) throw badRequest('invalid_credentials', 'unsupported_grant_type');
+	deps.limits.check(c, 'token');
+	return c.json(await grant(c, deps));
 }
 
 const SCOPES = new Set<store.LogoutScope>(['global', 'local', 'others']);

@@ -143,6 +143,23 @@ export async function createEmailUser(db: Db, input: NewUser): Promise<string> {
 	return id;
 }
 
+/** An anonymous user: no email, no password, no identity, and empty app_metadata, as GoTrue makes one. */
+export async function createAnonymousUser(
+	db: Db,
+	input: { aud: string; role: string; userMetadata: Record<string, unknown> }
+): Promise<string> {
+	const id = randomUUID();
+	await db`
+		insert into auth.users (
+			instance_id, id, aud, role, raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+			is_super_admin, is_anonymous
+		) values (
+			'00000000-0000-0000-0000-000000000000', ${id}, ${input.aud}, ${input.role}, '{}'::jsonb,
+			${db.json(input.userMetadata as never)}, now(), now(), false, true
+		)`;
+	return id;
+}
+
 export async function deleteUser(db: Db, id: string): Promise<void> {
 	await db`delete from auth.users where id = ${id}`;
 }
@@ -274,6 +291,25 @@ export async function mergeUserMetadata(db: Db, userId: string, data: Record<str
 
 export async function requestEmailChange(db: Db, userId: string, email: string): Promise<void> {
 	await db`update auth.users set email_change = ${email}, email_change_sent_at = now(), updated_at = now() where id = ${userId}`;
+}
+
+/** A confirmed email for an anonymous user, with its email identity: the guest becomes a member. */
+export async function adoptEmail(db: Db, userId: string, email: string): Promise<void> {
+	const identityData = { sub: userId, email, email_verified: true, phone_verified: false };
+	await db`
+		with adopted as (
+			update auth.users set email = ${email}, email_confirmed_at = now(), is_anonymous = false,
+				updated_at = now(),
+				raw_app_meta_data = coalesce(raw_app_meta_data, '{}'::jsonb)
+					|| jsonb_build_object(
+						'provider', coalesce(raw_app_meta_data ->> 'provider', 'email'),
+						'providers', '["email"]'::jsonb
+					)
+			where id = ${userId}
+			returning id
+		)
+		insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+		select id::text, id, ${db.json(identityData as never)}, 'email', now(), now(), now() from adopted`;
 }
 
 export async function confirmEmail(db: Db, userId: string): Promise<void> {

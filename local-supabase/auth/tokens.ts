@@ -60,7 +60,8 @@ export class Tokens {
 			user_metadata: user.user_metadata,
 			role: user.role,
 			aal: 'aal1',
-			amr: [{ method: 'password', timestamp: session.signedInAt }],
+			// GoTrue keeps each session's methods in auth.mfa_amr_claims; here they follow from the user.
+			amr: [{ method: user.is_anonymous ? 'anonymous' : 'password', timestamp: session.signedInAt }],
 			session_id: session.id,
 			is_anonymous: user.is_anonymous
 		})

@@ -1,0 +1,85 @@
+// [auth.rate_limit]: GoTrue's per-IP token buckets. Each limited route has its own buckets; a
+// bucket holds 30 requests (anonymous sign-ins: the hourly number) and refills at the configured
+// rate, so a burst passes and a steady flood is refused with 429 over_request_rate_limit.
+//
+// The client's address is the first of Sb-Forwarded-For (which a server such as Parley's Worker
+// sets to the address of the person it serves, as GoTrue reads it when its SB_FORWARDED_FOR
+// setting is on) and X-Forwarded-For (which the gateway sets to the socket's peer). A request
+// with neither, straight to the auth server's own port, is not limited, as in GoTrue without a
+// rate-limit header.
+import { isIP } from 'node:net';
+import type { Context } from 'hono';
+import type { RateLimitSettings } from '../config.ts';
+import { AuthError } from './errors.ts';
+
+const BURST = 30;
+const FIVE_MINUTES = 300;
+const HOUR = 3600;
+// Buckets idle this long are full again, so they are dropped rather than kept for ever.
+const IDLE_MS = HOUR * 1000;
+
+export type LimitedRoute = 'anonymous' | 'signup' | 'token' | 'recover' | 'user' | 'verify';
+
+interface Bucket {
+	tokens: number;
+	updatedAt: number;
+}
+
+class TokenBuckets {
+	private readonly buckets = new Map<string, Bucket>();
+	private readonly capacity: number;
+	private readonly perSecond: number;
+	constructor(capacity: number, perSecond: number) {
+		this.capacity = capacity;
+		this.perSecond = perSecond;
+	}
+
+	/** Takes one token for the key; false when its bucket is empty. */
+	take(key: string, now = Date.now()): boolean {
+		const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedAt: now };
+		const refilled = Math.min(this.capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.perSecond);
+		const allowed = refilled >= 1;
+		this.buckets.set(key, { tokens: allowed ? refilled - 1 : refilled, updatedAt: now });
+		if (this.buckets.size > 10_000) this.prune(now);
+		return allowed;
+	}
+
+	private prune(now: number) {
+		for (const [key, bucket] of this.buckets) if (now - bucket.updatedAt > IDLE_MS) this.buckets.delete(key);
+	}
+}
+
+/** The first address of a forwarding header, when it is an IP address. */
+function firstAddress(header: string | undefined): string | undefined {
+	const first = header?.split(',')[0]?.trim();
+	return first && isIP(first) ? first : undefined;
+}
+
+export function clientAddress(c: Context): string | undefined {
+	return firstAddress(c.req.header('sb-forwarded-for')) ?? firstAddress(c.req.header('x-forwarded-for'));
+}
+
+export class RateLimits {
+	private readonly routes: Record<LimitedRoute, TokenBuckets>;
+
+	constructor(settings: RateLimitSettings) {
+		const perFiveMinutes = (count: number) => new TokenBuckets(BURST, count / FIVE_MINUTES);
+		this.routes = {
+			anonymous: new TokenBuckets(settings.anonymousUsers, settings.anonymousUsers / HOUR),
+			signup: perFiveMinutes(settings.signInSignUps),
+			recover: perFiveMinutes(settings.signInSignUps),
+			user: perFiveMinutes(settings.signInSignUps),
+			token: perFiveMinutes(settings.tokenRefresh),
+			verify: perFiveMinutes(settings.tokenVerifications)
+		};
+	}
+
+	/** Throws GoTrue's 429 when the client has spent this route's bucket. */
+	check(c: Context, route: LimitedRoute): void {
+		const address = clientAddress(c);
+		if (address === undefined) return;
+		if (!this.routes[route].take(address)) {
+			throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached');
+		}
+	}
+}
