@@ -8,8 +8,9 @@ declare global {
 			/** This request's Supabase client. It carries the visitor's JWT from the auth cookies,
 			 * so every query runs under their RLS policies. Never shared between requests. */
 			supabase: SupabaseClient<Database>;
-			/** The signed-in person, from a locally verified JWT; null for visitors. */
-			user: { id: string; email: string | null } | null;
+			/** The signed-in person, from a locally verified JWT; null for visitors. A guest is an
+			 * anonymous sign-in ("Try it without an account"), with no email until they add one. */
+			user: { id: string; email: string | null; isGuest: boolean } | null;
 			/** True when the request arrived with auth cookies that no longer hold a live
 			 * session (signed out elsewhere, or the refresh token was revoked). */
 			sessionEnded: boolean;

@@ -83,6 +83,28 @@ for (const colorScheme of ['light', 'dark'] as const) {
 	});
 }
 
+for (const colorScheme of ['light', 'dark'] as const) {
+	test(`axe finds no violations on a guest's pages (${colorScheme})`, async ({ app, page }) => {
+		await page.emulateMedia({ colorScheme });
+		await page.goto('/login');
+		await app.ready();
+		await page.getByRole('button', { name: 'Try it without an account' }).click();
+		await app.signedIn();
+		await expectNoViolations(page, '/chat as a guest');
+		await page.getByRole('link', { name: 'Account' }).click();
+		await expect(page.getByRole('button', { name: 'Create account' })).toBeVisible();
+		await expectNoViolations(page, '/account as a guest');
+		await page.getByRole('textbox', { name: 'Email' }).fill('not an address');
+		await page.getByLabel('Password').fill('x');
+		await page.getByRole('button', { name: 'Create account' }).evaluate((button: HTMLButtonElement) => {
+			button.form?.setAttribute('novalidate', '');
+		});
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await expect(page.getByRole('alert')).toBeVisible();
+		await expectNoViolations(page, '/account as a guest, with an error');
+	});
+}
+
 test('buttons meet 4.5:1 in dark mode', async ({ app, page }) => {
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await app.signUp();

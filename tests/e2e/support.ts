@@ -187,7 +187,11 @@ export async function setDatabaseDown(down: boolean): Promise<void> {
 }
 
 /** Requests the auth server has served; only the local stack counts them (null elsewhere). */
-export async function authRequests(): Promise<{ total: number; byRoute: Record<string, number> } | null> {
+export async function authRequests(): Promise<{
+	total: number;
+	byRoute: Record<string, number>;
+	forwardedByRoute: Record<string, number>;
+} | null> {
 	if (!process.env.LOCAL_SUPABASE_AUTH_URL) return null;
 	return (await fetch(`${process.env.LOCAL_SUPABASE_AUTH_URL}/_local/requests`)).json();
 }

@@ -34,6 +34,9 @@ export const changePasswordSchema = z.object({
 	password: newPasswordSchema.shape.password
 });
 
+/** A guest's new account: the address to sign in with, and their first password. */
+export const createAccountSchema = z.object({ email, password: newPasswordSchema.shape.password });
+
 export const deleteAccountSchema = z.object({
 	confirm: z.literal(DELETE_CONFIRMATION, { error: `Type ${DELETE_CONFIRMATION} to confirm.` })
 });

@@ -28,7 +28,11 @@ export async function resolveUser(event: RequestEvent): Promise<Pick<App.Locals,
 		return { user: null, sessionEnded: true };
 	}
 	return {
-		user: { id: claims.sub, email: typeof claims.email === 'string' ? claims.email : null },
+		user: {
+			id: claims.sub,
+			email: typeof claims.email === 'string' && claims.email !== '' ? claims.email : null,
+			isGuest: claims.is_anonymous === true
+		},
 		sessionEnded: false
 	};
 }

@@ -6,10 +6,12 @@ import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
 	const email = event.locals.user?.email ?? null;
+	const isGuest = event.locals.user?.isGuest ?? false;
 	// Without JavaScript, "More" pages the chat list through ?chats=<cursor>.
 	const after = parseCursor(event.url.searchParams.get('chats'));
 	const list = {
 		email,
+		isGuest,
 		timeZone: knownTimeZone(event.cookies.get(TIME_ZONE_COOKIE)),
 		now: Date.now(),
 		paged: after !== null

@@ -1,11 +1,22 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { changePasswordSchema, deleteAccountSchema } from '$lib/schemas/auth';
-import { changePassword, deleteMyAccount, signOutEverywhere } from '$lib/server/account';
+import { changePasswordSchema, createAccountSchema, deleteAccountSchema } from '$lib/schemas/auth';
+import {
+	changePassword,
+	createAccountForGuest,
+	deleteMyAccount,
+	myUsage,
+	signOutEverywhere
+} from '$lib/server/account';
 import { describeFailure, failureText } from '$lib/server/errors';
 import { readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => ({ email: locals.user?.email ?? null });
+export const load: PageServerLoad = async ({ locals, url }) => ({
+	email: locals.user?.email ?? null,
+	isGuest: locals.user?.isGuest ?? false,
+	created: url.searchParams.has('created'),
+	usage: await myUsage(locals.supabase)
+});
 
 const failed = (event: RequestEvent, section: string, cause: unknown) => {
 	const failure = describeFailure(cause, `${event.request.method} ${event.url.pathname} (${section})`);
@@ -29,6 +40,28 @@ export const actions: Actions = {
 			section: 'password',
 			error: null,
 			done: 'Your password is changed. Other devices are signed out within the hour.'
+		};
+	},
+	createAccount: async (event) => {
+		const form = await readForm(event);
+		const email = String(form.get('email') ?? '');
+		const parsed = createAccountSchema.safeParse({ email, password: form.get('password') ?? '' });
+		if (!parsed.success) {
+			return fail(400, { section: 'create', error: parsed.error.issues[0].message, done: null, email });
+		}
+		let outcome: Awaited<ReturnType<typeof createAccountForGuest>>;
+		try {
+			outcome = await createAccountForGuest(event, parsed.data.email, parsed.data.password);
+		} catch (cause) {
+			const failure = describeFailure(cause, `${event.request.method} ${event.url.pathname} (create)`);
+			return fail(failure.status, { section: 'create', error: failureText(failure), done: null, email });
+		}
+		if (outcome === 'created') redirect(303, '/account?created');
+		return {
+			section: 'create',
+			error: null,
+			done: `Check your inbox: open the link we sent to ${parsed.data.email} to finish your account.`,
+			email
 		};
 	},
 	signOutEverywhere: async (event) => {

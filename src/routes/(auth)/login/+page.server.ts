@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { credentialsSchema } from '$lib/schemas/auth';
 import { fromAuth } from '$lib/server/errors';
 import { safeRedirectPath } from '$lib/server/redirect';
-import { actionFailure } from '$lib/server/respond';
+import { actionFailure, readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 type FieldErrors = Partial<Record<'email' | 'password', string[]>>;
@@ -22,7 +22,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 async function readCredentials(event: RequestEvent) {
-	const form = await event.request.formData().catch(() => new FormData());
+	const form = await readForm(event);
 	const email = String(form.get('email') ?? '');
 	const parsed = credentialsSchema.safeParse({ email, password: form.get('password') ?? '' });
 	if (!parsed.success) {
@@ -49,5 +49,12 @@ export const actions: Actions = {
 			return { email: credentials.email, confirmationSent: true };
 		}
 		redirect(303, redirectTo);
+	},
+	/** "Try it without an account": an anonymous sign-in, under the guest plan's limits. */
+	guest: async (event) => {
+		const form = await readForm(event);
+		const { error } = await event.locals.supabase.auth.signInAnonymously();
+		if (error) return actionFailure(event, fromAuth(error), { email: '', errors: noFieldErrors });
+		redirect(303, safeRedirectPath(String(form.get('redirectTo') ?? '')));
 	}
 };
