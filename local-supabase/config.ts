@@ -7,6 +7,10 @@ import { z } from 'zod';
 
 const port = z.number().int().min(1024).max(65535);
 
+const templateSchema = z
+	.looseObject({ subject: z.string().optional(), content_path: z.string().optional() })
+	.optional();
+
 const tomlSchema = z.looseObject({
 	api: z
 		.looseObject({
@@ -57,9 +61,8 @@ const tomlSchema = z.looseObject({
 					otp_expiry: z.number().int().min(60).max(86400).default(3600),
 					template: z
 						.looseObject({
-							recovery: z
-								.looseObject({ subject: z.string().optional(), content_path: z.string().optional() })
-								.optional()
+							recovery: templateSchema,
+							confirmation: templateSchema
 						})
 						.prefault({})
 				})
@@ -102,7 +105,7 @@ export interface AuthSettings {
 	emailMaxFrequency: number;
 	/** How long an emailed link or code stays valid, in seconds. */
 	otpExpiry: number;
-	templates: { recovery: MailTemplate };
+	templates: { recovery: MailTemplate; confirmation: MailTemplate };
 	rateLimits: RateLimitSettings;
 }
 
@@ -187,6 +190,8 @@ const HONOURED = new Set([
 	'auth.email.otp_expiry',
 	'auth.email.template.recovery.subject',
 	'auth.email.template.recovery.content_path',
+	'auth.email.template.confirmation.subject',
+	'auth.email.template.confirmation.content_path',
 	'local_smtp.enabled',
 	'local_smtp.port'
 ]);
@@ -220,6 +225,14 @@ export function ignoredSettings(raw: Record<string, unknown>): string[] {
 	return ignored;
 }
 
+/** As the CLI reads content_path: relative to the project root ("./supabase/templates/…"). */
+function mailTemplate(projectRoot: string, template: z.infer<typeof templateSchema>): MailTemplate {
+	return {
+		subject: template?.subject,
+		contentPath: template?.content_path ? path.resolve(projectRoot, template.content_path) : undefined
+	};
+}
+
 export class ConfigError extends Error {
 	override name = 'ConfigError';
 }
@@ -244,7 +257,6 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 	if (maxFrequency === undefined) {
 		throw new ConfigError(`Invalid supabase/config.toml:\n  auth.email.max_frequency: not a duration like "60s"`);
 	}
-	const recovery = auth.email.template.recovery;
 	const dataDir = path.join(projectRoot, '.local-supabase');
 	// Internal services sit just above the CLI's own port block.
 	const base = api.port + 10;
@@ -279,11 +291,8 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			emailMaxFrequency: maxFrequency,
 			otpExpiry: auth.email.otp_expiry,
 			templates: {
-				recovery: {
-					subject: recovery?.subject,
-					// As the CLI reads it: relative to the project root ("./supabase/templates/…").
-					contentPath: recovery?.content_path ? path.resolve(projectRoot, recovery.content_path) : undefined
-				}
+				recovery: mailTemplate(projectRoot, auth.email.template.recovery),
+				confirmation: mailTemplate(projectRoot, auth.email.template.confirmation)
 			},
 			rateLimits: {
 				anonymousUsers: auth.rate_limit.anonymous_users,

@@ -13,7 +13,8 @@ import {
 	requireUser,
 	validateEmail
 } from './context.ts';
-import { badRequest, forbidden, unprocessable } from './errors.ts';
+import { assertNotTooSoon, mailLink } from './email-links.ts';
+import { AuthError, badRequest, forbidden, unprocessable } from './errors.ts';
 import { signIn } from './sessions.ts';
 import * as store from './store.ts';
 import { obfuscatedUserJson, userJson } from './users.ts';
@@ -53,6 +54,7 @@ export async function signup(c: Context, deps: AuthDeps) {
 	}
 
 	let userId = existing?.id;
+	const created = !userId;
 	if (!userId) {
 		try {
 			userId = await store.createEmailUser(deps.sql, {
@@ -63,7 +65,7 @@ export async function signup(c: Context, deps: AuthDeps) {
 				userMetadata: params.data,
 				appMetadata: { provider: 'email', providers: ['email'] },
 				confirmed: autoconfirm,
-				confirmationSentAt: !autoconfirm
+				confirmationSentAt: false
 			});
 		} catch (error) {
 			if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
@@ -81,6 +83,16 @@ export async function signup(c: Context, deps: AuthDeps) {
 	}
 
 	if (autoconfirm) return c.json(await signIn(c, deps, userId));
+	const pending = await store.findUserById(deps.sql, userId);
+	if (!pending?.email) throw new AuthError(500, 'unexpected_failure', 'Database error saving new user');
+	try {
+		if (!created) assertNotTooSoon(deps, pending.confirmation_sent_at);
+		await mailLink(c, deps, { ...pending, email: pending.email }, 'confirmation');
+	} catch (error) {
+		// GoTrue creates the user and sends its mail in one transaction: no mail, no user.
+		if (created) await store.deleteUser(deps.sql, userId);
+		throw error;
+	}
 	const user = await store.findUserById(deps.sql, userId);
 	return c.json(user ? userJson(user) : {});
 }

@@ -5,7 +5,7 @@ import * as admin from './admin.ts';
 import type { AuthDeps } from './context.ts';
 import { errorResponse } from './errors.ts';
 import { type LimitedRoute, RateLimits } from './rate-limits.ts';
-import * as recovery from './recovery.ts';
+import * as links from './email-links.ts';
 import * as sessions from './sessions.ts';
 
 /** Requests served, by route; tests and benches read it to count round trips to the auth server. */
@@ -67,9 +67,10 @@ export function createAuthApp(base: Omit<AuthDeps, 'limits'>) {
 	app.post('/signup', route(account.signup));
 	app.post('/token', route(sessions.token));
 	app.post('/logout', route(sessions.logout));
-	app.post('/recover', limited('recover', recovery.recover));
-	app.post('/verify', limited('verify', recovery.verifyPost));
-	app.get('/verify', limited('verify', recovery.verifyGet));
+	app.post('/recover', limited('recover', links.recover));
+	app.post('/resend', limited('resend', links.resend));
+	app.post('/verify', limited('verify', links.verifyPost));
+	app.get('/verify', limited('verify', links.verifyGet));
 	app.get('/user', route(account.getUser));
 	app.put('/user', limited('user', account.updateUser));
 

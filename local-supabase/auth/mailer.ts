@@ -14,12 +14,19 @@ export interface MailFields {
 	Email: string;
 }
 
+// Used when config.toml names no template for the kind; the subjects are GoTrue's defaults.
 const DEFAULTS = {
 	recovery: {
-		subject: 'Reset Your Password',
-		html: '<h2>Reset Password</h2>\n<p>Follow this link to reset the password for your user:</p>\n<p><a href="{{ .ConfirmationURL }}">Reset Password</a></p>'
+		subject: 'Reset your password',
+		html: '<h2>Reset your password</h2>\n<p><a href="{{ .ConfirmationURL }}">Choose a new password</a></p>\n<p>Or enter the code {{ .Token }}.</p>'
+	},
+	confirmation: {
+		subject: 'Confirm your email address',
+		html: '<h2>Confirm your email address</h2>\n<p><a href="{{ .ConfirmationURL }}">Confirm {{ .Email }}</a></p>\n<p>Or enter the code {{ .Token }}.</p>'
 	}
 };
+
+export type MailKind = keyof typeof DEFAULTS;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
@@ -40,12 +47,7 @@ function textOf(html: string): string {
 		.trim();
 }
 
-export async function sendMail(
-	settings: AuthSettings,
-	kind: keyof typeof DEFAULTS,
-	to: string,
-	fields: MailFields
-): Promise<void> {
+export async function sendMail(settings: AuthSettings, kind: MailKind, to: string, fields: MailFields): Promise<void> {
 	if (!settings.mailUrl) {
 		// GoTrue answers like this when it has no way to send mail.
 		throw new AuthError(500, 'unexpected_failure', `Error sending ${kind} email`);

@@ -360,24 +360,49 @@ export async function updateUserByAdmin(db: Db, userId: string, changes: AdminUs
 		where id = ${userId}`;
 }
 
-/** Records a recovery link's token hash (single use; it replaces any earlier one). */
-export async function setRecoveryToken(db: Db, userId: string, tokenHash: string): Promise<void> {
+const LINK_COLUMNS = {
+	recovery: { token: 'recovery_token', sentAt: 'recovery_sent_at' },
+	confirmation: { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }
+} as const;
+
+/** Records a mailed link's token hash (single use; it replaces any earlier one of its kind). */
+export async function setLinkToken(
+	db: Db,
+	userId: string,
+	kind: keyof typeof LINK_COLUMNS,
+	tokenHash: string
+): Promise<void> {
+	const { token, sentAt } = LINK_COLUMNS[kind];
 	await db`
-		update auth.users set recovery_token = ${tokenHash}, recovery_sent_at = now(), updated_at = now()
+		update auth.users set ${db(token)} = ${tokenHash}, ${db(sentAt)} = now(), updated_at = now()
 		where id = ${userId}`;
 }
 
 /**
- * Spends a recovery token hash: at most one caller gets the user id back, and only within the
- * expiry. Following the link also confirms the address, as it proves the person reads its mail.
+ * Spends a link's token hash: at most one caller gets the user id back, and only within the
+ * expiry. Following either link confirms the address, as it proves the person reads its mail.
  */
-export async function takeRecoveryToken(db: Db, tokenHash: string, expirySeconds: number): Promise<string | undefined> {
+export async function takeLinkToken(
+	db: Db,
+	kind: keyof typeof LINK_COLUMNS,
+	tokenHash: string,
+	expirySeconds: number
+): Promise<string | undefined> {
 	if (!tokenHash) return undefined;
+	const { token, sentAt } = LINK_COLUMNS[kind];
 	const [row] = await db<{ id: string }[]>`
-		update auth.users
-		set recovery_token = '', email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now()
-		where recovery_token = ${tokenHash}
-			and recovery_sent_at > now() - make_interval(secs => ${expirySeconds})
-		returning id`;
+		with spent as (
+			update auth.users
+			set ${db(token)} = '', email_confirmed_at = coalesce(email_confirmed_at, now()),
+				raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}',
+				updated_at = now()
+			where ${db(token)} = ${tokenHash}
+				and ${db(sentAt)} > now() - make_interval(secs => ${expirySeconds})
+			returning id
+		), identity as (
+			update auth.identities i set identity_data = i.identity_data || '{"email_verified": true}', updated_at = now()
+			from spent where i.user_id = spent.id and i.provider = 'email'
+		)
+		select id from spent`;
 	return row?.id;
 }

@@ -1,28 +1,7 @@
 // "Forgot your password?" end to end: the mail comes from the local outbox (Mailpit's API), its
 // link sets a new password on Parley's /auth/confirm, and the token never stays in the URL.
 import type { Page } from '@playwright/test';
-import { ChatApp, expect, test } from './support.ts';
-
-const outbox = process.env.MAILPIT_URL ?? 'http://127.0.0.1:54324';
-
-async function resetLinkFor(email: string): Promise<string> {
-	for (let attempt = 0; attempt < 50; attempt++) {
-		const list = (await (await fetch(`${outbox}/api/v1/messages`)).json()) as {
-			messages: { ID: string; To: { Address: string }[] }[];
-		};
-		const mail = list.messages.find((message) => message.To.some((to) => to.Address === email));
-		if (mail) {
-			const { HTML } = (await (await fetch(`${outbox}/api/v1/message/${mail.ID}`)).json()) as { HTML: string };
-			const href = /href="([^"]*\/auth\/confirm\?[^"]*)"/.exec(HTML)?.[1];
-			if (!href) throw new Error('the mail has no reset link');
-			// The mail links to the configured site URL; the test opens the same path on the app under test.
-			const link = new URL(href.replaceAll('&amp;', '&'));
-			return link.pathname + link.search;
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	throw new Error(`no mail to ${email}`);
-}
+import { ChatApp, expect, mailedLink, test } from './support.ts';
 
 async function signOut(page: Page) {
 	await page.getByRole('button', { name: 'Sign out' }).click();
@@ -47,7 +26,7 @@ for (const javaScript of [true, false]) {
 
 			const requests: string[] = [];
 			page.on('request', (request) => requests.push(request.url()));
-			await page.goto(await resetLinkFor(app.email));
+			await page.goto(await mailedLink(app.email));
 			// The token left the address bar at once, and nothing else was asked for with it.
 			await expect(page).toHaveURL(/\/auth\/confirm$/);
 			expect(requests.filter((url) => url.includes('token_hash')).length).toBe(1);
@@ -76,7 +55,7 @@ test('a reset link works once, and a bad one says so', async ({ app, page }) => 
 	await page.getByRole('textbox', { name: 'Email' }).fill(app.email);
 	await page.getByRole('button', { name: 'Send reset link' }).click();
 	await expect(page.getByRole('status')).toBeVisible();
-	const link = await resetLinkFor(app.email);
+	const link = await mailedLink(app.email);
 
 	await page.goto(link);
 	await page.getByLabel('New password').fill('first-new-password');

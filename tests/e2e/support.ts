@@ -182,6 +182,28 @@ export const fakeModel = {
 };
 
 /** Takes the database away from the app, and gives it back (tests/support/fault-proxy.ts). */
+const outbox = process.env.MAILPIT_URL ?? 'http://127.0.0.1:54324';
+
+/** The /auth/confirm link of the newest mail to `email` in the local outbox (Mailpit's API), as a path. */
+export async function mailedLink(email: string): Promise<string> {
+	for (let attempt = 0; attempt < 50; attempt++) {
+		const list = (await (await fetch(`${outbox}/api/v1/messages`)).json()) as {
+			messages: { ID: string; To: { Address: string }[] }[];
+		};
+		const mail = list.messages.find((message) => message.To.some((to) => to.Address === email));
+		if (mail) {
+			const { HTML } = (await (await fetch(`${outbox}/api/v1/message/${mail.ID}`)).json()) as { HTML: string };
+			const href = /href="([^"]*\/auth\/confirm\?[^"]*)"/.exec(HTML)?.[1];
+			if (!href) throw new Error('the mail has no /auth/confirm link');
+			// The mail links to the configured site URL; the test opens the same path on the app under test.
+			const link = new URL(href.replaceAll('&amp;', '&'));
+			return link.pathname + link.search;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	throw new Error(`no mail to ${email}`);
+}
+
 export async function setDatabaseDown(down: boolean): Promise<void> {
 	await fetch('http://127.0.0.1:4011/_control/database', { method: 'POST', body: JSON.stringify({ down }) });
 }

@@ -1,31 +1,8 @@
 // Password recovery on the local auth server, as auth-js drives it (resetPasswordForEmail, then
 // verifyOtp with the link's token_hash), with the mail read from the outbox's Mailpit API.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { anonClient, authFetch, env, isLocalStack, PASSWORD, signedUpUser, uniqueEmail } from './supabase.ts';
-
-const outbox = env.MAILPIT_URL;
-
-interface MailSummary {
-	ID: string;
-	To: { Address: string }[];
-	Subject: string;
-}
-
-/** The newest mail to `address`, waiting briefly for it. */
-async function mailTo(address: string): Promise<{ Subject: string; HTML: string; Text: string }> {
-	for (let attempt = 0; attempt < 50; attempt++) {
-		const list = (await (await fetch(`${outbox}/api/v1/messages`)).json()) as { messages: MailSummary[] };
-		const found = list.messages.find((message) => message.To.some((to) => to.Address === address));
-		if (found) return (await fetch(`${outbox}/api/v1/message/${found.ID}`)).json();
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	throw new Error(`no mail to ${address}`);
-}
-const mailCount = async (address: string) => {
-	const list = (await (await fetch(`${outbox}/api/v1/messages`)).json()) as { messages: MailSummary[] };
-	return list.messages.filter((message) => message.To.some((to) => to.Address === address)).length;
-};
-const tokenHashIn = (html: string) => /token_hash=([0-9a-f]+)/.exec(html)?.[1];
+import { mailCount, mailTo, outbox, tokenHashIn } from './outbox.ts';
+import { anonClient, authFetch, isLocalStack, PASSWORD, signedUpUser, uniqueEmail } from './supabase.ts';
 
 describe.skipIf(!isLocalStack || !outbox)('password recovery through the outbox', () => {
 	let user: Awaited<ReturnType<typeof signedUpUser>>;

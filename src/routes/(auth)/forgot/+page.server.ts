@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { resetRequestSchema } from '$lib/schemas/auth';
-import { requestPasswordReset } from '$lib/server/password-reset';
+import { requestPasswordReset } from '$lib/server/email-links';
 import { actionFailure } from '$lib/server/respond';
 import type { Actions } from './$types';
 

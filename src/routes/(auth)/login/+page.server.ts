@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { credentialsSchema } from '$lib/schemas/auth';
+import { credentialsSchema, resetRequestSchema } from '$lib/schemas/auth';
+import { resendConfirmation } from '$lib/server/email-links';
 import { fromAuth } from '$lib/server/errors';
 import { safeRedirectPath } from '$lib/server/redirect';
 import { actionFailure, readForm } from '$lib/server/respond';
@@ -37,7 +38,11 @@ export const actions: Actions = {
 		const { failure, credentials, redirectTo } = await readCredentials(event);
 		if (failure) return failure;
 		const { error } = await event.locals.supabase.auth.signInWithPassword(credentials);
-		if (error) return actionFailure(event, fromAuth(error), { email: credentials.email, errors: noFieldErrors });
+		if (error) {
+			// An account waiting for its confirmation link gets a button to have it sent again.
+			const unconfirmed = error.code === 'email_not_confirmed';
+			return actionFailure(event, fromAuth(error), { email: credentials.email, errors: noFieldErrors, unconfirmed });
+		}
 		redirect(303, redirectTo);
 	},
 	signup: async (event) => {
@@ -49,6 +54,19 @@ export const actions: Actions = {
 			return { email: credentials.email, confirmationSent: true };
 		}
 		redirect(303, redirectTo);
+	},
+	/** "Send the link again" for an account that has not confirmed its address. */
+	resend: async (event) => {
+		const form = await readForm(event);
+		const email = String(form.get('email') ?? '');
+		const parsed = resetRequestSchema.safeParse({ email });
+		if (!parsed.success) return fail(400, { email, errors: noFieldErrors, error: parsed.error.issues[0].message });
+		try {
+			await resendConfirmation(event, parsed.data.email);
+		} catch (cause) {
+			return actionFailure(event, cause, { email, errors: noFieldErrors, unconfirmed: true });
+		}
+		return { email: parsed.data.email, confirmationSent: true };
 	},
 	/** "Try it without an account": an anonymous sign-in, under the guest plan's limits. */
 	guest: async (event) => {

@@ -1,25 +1,33 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { newPasswordSchema } from '$lib/schemas/auth';
-import { finishPasswordReset, hasResetToken, holdResetToken } from '$lib/server/password-reset';
-import { actionFailure } from '$lib/server/respond';
+import { confirmEmail, finishPasswordReset, heldLinkKind, holdLinkToken } from '$lib/server/email-links';
+import { actionFailure, readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
 	// The mail's link: its token goes into a cookie, and the address bar loses it at once.
 	if (event.url.search) {
-		holdResetToken(event);
+		holdLinkToken(event);
 		redirect(303, event.url.pathname);
 	}
-	return { canReset: hasResetToken(event) };
+	return { link: heldLinkKind(event) };
 };
 
 export const actions: Actions = {
-	default: async (event) => {
-		const form = await event.request.formData().catch(() => new FormData());
+	password: async (event) => {
+		const form = await readForm(event);
 		const parsed = newPasswordSchema.safeParse({ password: form.get('password') ?? '' });
 		if (!parsed.success) return fail(400, { error: parsed.error.issues[0]?.message ?? 'Choose a new password.' });
 		try {
 			await finishPasswordReset(event, parsed.data.password);
+		} catch (cause) {
+			return actionFailure(event, cause, {});
+		}
+		redirect(303, '/chat');
+	},
+	email: async (event) => {
+		try {
+			await confirmEmail(event);
 		} catch (cause) {
 			return actionFailure(event, cause, {});
 		}
