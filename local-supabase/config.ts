@@ -56,13 +56,17 @@ const tomlSchema = z.looseObject({
 				.looseObject({
 					enable_signup: z.boolean().default(true),
 					enable_confirmations: z.boolean().default(false),
+					double_confirm_changes: z.boolean().default(true),
 					// Go durations, as the CLI writes them ("60s", "1m").
 					max_frequency: z.string().default('60s'),
 					otp_expiry: z.number().int().min(60).max(86400).default(3600),
 					template: z
 						.looseObject({
 							recovery: templateSchema,
-							confirmation: templateSchema
+							confirmation: templateSchema,
+							email_change: templateSchema,
+							magic_link: templateSchema,
+							invite: templateSchema
 						})
 						.prefault({})
 				})
@@ -105,7 +109,9 @@ export interface AuthSettings {
 	emailMaxFrequency: number;
 	/** How long an emailed link or code stays valid, in seconds. */
 	otpExpiry: number;
-	templates: { recovery: MailTemplate; confirmation: MailTemplate };
+	templates: Record<'recovery' | 'confirmation' | 'email_change' | 'magic_link' | 'invite', MailTemplate>;
+	/** An email change needs the links sent to both the old and the new address. */
+	doubleConfirmChanges: boolean;
 	rateLimits: RateLimitSettings;
 }
 
@@ -188,10 +194,11 @@ const HONOURED = new Set([
 	'auth.email.enable_confirmations',
 	'auth.email.max_frequency',
 	'auth.email.otp_expiry',
-	'auth.email.template.recovery.subject',
-	'auth.email.template.recovery.content_path',
-	'auth.email.template.confirmation.subject',
-	'auth.email.template.confirmation.content_path',
+	'auth.email.double_confirm_changes',
+	...['recovery', 'confirmation', 'email_change', 'magic_link', 'invite'].flatMap((kind) => [
+		`auth.email.template.${kind}.subject`,
+		`auth.email.template.${kind}.content_path`
+	]),
 	'local_smtp.enabled',
 	'local_smtp.port'
 ]);
@@ -292,8 +299,12 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			otpExpiry: auth.email.otp_expiry,
 			templates: {
 				recovery: mailTemplate(projectRoot, auth.email.template.recovery),
-				confirmation: mailTemplate(projectRoot, auth.email.template.confirmation)
+				confirmation: mailTemplate(projectRoot, auth.email.template.confirmation),
+				email_change: mailTemplate(projectRoot, auth.email.template.email_change),
+				magic_link: mailTemplate(projectRoot, auth.email.template.magic_link),
+				invite: mailTemplate(projectRoot, auth.email.template.invite)
 			},
+			doubleConfirmChanges: auth.email.double_confirm_changes,
 			rateLimits: {
 				anonymousUsers: auth.rate_limit.anonymous_users,
 				tokenRefresh: auth.rate_limit.token_refresh,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { dbUrl, loadStackConfig } from './config.ts';
 import { deriveApiKeys, loadSigningKeys } from './keys.ts';
-import { bootstrapPlatform, initCluster, startPostgres } from './postgres/cluster.ts';
+import { bootstrapPlatform, initCluster, startPostgres, upgradePlatform } from './postgres/cluster.ts';
 import { applyMigrations } from './postgres/migrations.ts';
 import { startPostgrest } from './postgrest/postgrest.ts';
 import { httpOk, logFile, spawnLogged, waitUntil } from './processes.ts';
@@ -106,6 +106,7 @@ async function start(): Promise<void> {
 	await startTracked('postgres', () => startPostgres(config));
 	const fresh = await needsBootstrap();
 	if (fresh) await bootstrapPlatform(config);
+	await upgradePlatform(config);
 	await applyMigrations(config, { seed: fresh });
 
 	const keys = await loadSigningKeys(config);

@@ -13,7 +13,7 @@ import {
 	requireUser,
 	validateEmail
 } from './context.ts';
-import { assertNotTooSoon, mailLink } from './email-links.ts';
+import { sendConfirmation, sendEmailChange } from './email-links.ts';
 import { AuthError, badRequest, forbidden, unprocessable } from './errors.ts';
 import { signIn } from './sessions.ts';
 import * as store from './store.ts';
@@ -86,8 +86,7 @@ export async function signup(c: Context, deps: AuthDeps) {
 	const pending = await store.findUserById(deps.sql, userId);
 	if (!pending?.email) throw new AuthError(500, 'unexpected_failure', 'Database error saving new user');
 	try {
-		if (!created) assertNotTooSoon(deps, pending.confirmation_sent_at);
-		await mailLink(c, deps, { ...pending, email: pending.email }, 'confirmation');
+		await sendConfirmation(c, deps, { ...pending, email: pending.email });
 	} catch (error) {
 		// GoTrue creates the user and sends its mail in one transaction: no mail, no user.
 		if (created) await store.deleteUser(deps.sql, userId);
@@ -153,18 +152,17 @@ export async function updateUser(c: Context, deps: AuthDeps) {
 		encryptedPassword = await hashPassword(params.password);
 	}
 
+	// A guest adding an email with confirmations off is like a signup: it is confirmed at once and
+	// the account stops being anonymous. Anyone else's change is mailed, and waits for its links.
+	const changesEmail = Boolean(newEmail && newEmail !== user.email);
+	const adopts = changesEmail && user.is_anonymous && !deps.settings.enableConfirmations;
 	await deps.sql.begin(async (tx) => {
 		// A new password ends every other session of the user.
 		if (encryptedPassword) await store.updatePassword(tx, user.id, encryptedPassword, sessionId);
 		if (params.data) await store.mergeUserMetadata(tx, user.id, params.data);
-		if (newEmail && newEmail !== user.email) {
-			// A guest adding an email with confirmations off is like a signup: it is confirmed at
-			// once and the account stops being anonymous. Anyone else's change waits, unconfirmed,
-			// as it would for the email link (no email-change mail is sent yet).
-			if (user.is_anonymous && !deps.settings.enableConfirmations) await store.adoptEmail(tx, user.id, newEmail);
-			else await store.requestEmailChange(tx, user.id, newEmail);
-		}
+		if (adopts && newEmail) await store.adoptEmail(tx, user.id, newEmail);
 	});
+	if (changesEmail && !adopts && newEmail) await sendEmailChange(c, deps, user, newEmail);
 	const updated = await store.findUserById(deps.sql, user.id);
 	return c.json(updated ? userJson(updated) : {});
 }

@@ -69,6 +69,9 @@ export function createAuthApp(base: Omit<AuthDeps, 'limits'>) {
 	app.post('/logout', route(sessions.logout));
 	app.post('/recover', limited('recover', links.recover));
 	app.post('/resend', limited('resend', links.resend));
+	app.post('/otp', limited('otp', links.otp));
+	app.post('/magiclink', limited('otp', links.otp));
+	app.post('/invite', route(links.invite));
 	app.post('/verify', limited('verify', links.verifyPost));
 	app.get('/verify', limited('verify', links.verifyGet));
 	app.get('/user', route(account.getUser));
@@ -79,6 +82,7 @@ export function createAuthApp(base: Omit<AuthDeps, 'limits'>) {
 	app.get('/admin/users/:id', route(admin.getUser));
 	app.put('/admin/users/:id', route(admin.updateUser));
 	app.delete('/admin/users/:id', route(admin.deleteUser));
+	app.post('/admin/generate_link', route(links.generateLink));
 
 	app.get(REQUEST_LOG_PATH, (c) => c.json(log));
 	return app;

@@ -12,6 +12,8 @@ export interface MailFields {
 	SiteURL: string;
 	RedirectTo: string;
 	Email: string;
+	/** The address an email change goes to; empty in other mails. */
+	NewEmail: string;
 }
 
 // Used when config.toml names no template for the kind; the subjects are GoTrue's defaults.
@@ -23,6 +25,18 @@ const DEFAULTS = {
 	confirmation: {
 		subject: 'Confirm your email address',
 		html: '<h2>Confirm your email address</h2>\n<p><a href="{{ .ConfirmationURL }}">Confirm {{ .Email }}</a></p>\n<p>Or enter the code {{ .Token }}.</p>'
+	},
+	email_change: {
+		subject: 'Confirm your new email address',
+		html: '<h2>Confirm the change of your email address</h2>\n<p>From {{ .Email }} to {{ .NewEmail }}: <a href="{{ .ConfirmationURL }}">confirm the change</a>.</p>\n<p>Or enter the code {{ .Token }}.</p>'
+	},
+	magic_link: {
+		subject: 'Your sign-in link',
+		html: '<h2>Your sign-in link</h2>\n<p><a href="{{ .ConfirmationURL }}">Sign in</a></p>\n<p>Or enter the code {{ .Token }}.</p>'
+	},
+	invite: {
+		subject: "You've been invited",
+		html: '<h2>You have been invited</h2>\n<p><a href="{{ .ConfirmationURL }}">Accept the invitation</a></p>'
 	}
 };
 

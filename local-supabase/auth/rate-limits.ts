@@ -18,7 +18,7 @@ const HOUR = 3600;
 // Buckets idle this long are full again, so they are dropped rather than kept for ever.
 const IDLE_MS = HOUR * 1000;
 
-export type LimitedRoute = 'anonymous' | 'signup' | 'token' | 'recover' | 'resend' | 'user' | 'verify';
+export type LimitedRoute = 'anonymous' | 'signup' | 'token' | 'recover' | 'resend' | 'otp' | 'user' | 'verify';
 
 interface Bucket {
 	tokens: number;
@@ -69,6 +69,7 @@ export class RateLimits {
 			signup: perFiveMinutes(settings.signInSignUps),
 			recover: perFiveMinutes(settings.signInSignUps),
 			resend: perFiveMinutes(settings.signInSignUps),
+			otp: perFiveMinutes(settings.signInSignUps),
 			user: perFiveMinutes(settings.signInSignUps),
 			token: perFiveMinutes(settings.tokenRefresh),
 			verify: perFiveMinutes(settings.tokenVerifications)

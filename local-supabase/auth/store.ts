@@ -30,6 +30,10 @@ export interface UserRow {
 	recovery_sent_at: Date | null;
 	email_change: string | null;
 	email_change_sent_at: Date | null;
+	email_change_token_new: string | null;
+	email_change_token_current: string | null;
+	email_change_confirm_status: number | null;
+	invited_at: Date | null;
 	last_sign_in_at: Date | null;
 	raw_app_meta_data: Record<string, unknown> | null;
 	raw_user_meta_data: Record<string, unknown> | null;
@@ -289,8 +293,80 @@ export async function mergeUserMetadata(db: Db, userId: string, data: Record<str
 		where id = ${userId}`;
 }
 
-export async function requestEmailChange(db: Db, userId: string, email: string): Promise<void> {
-	await db`update auth.users set email_change = ${email}, email_change_sent_at = now(), updated_at = now() where id = ${userId}`;
+/** A pending email change and its link tokens: the new address's, and the current one's when both must confirm. */
+export async function requestEmailChange(
+	db: Db,
+	userId: string,
+	change: { email: string; tokenNew: string; tokenCurrent: string }
+): Promise<void> {
+	await db`
+		update auth.users set email_change = ${change.email}, email_change_token_new = ${change.tokenNew},
+			email_change_token_current = ${change.tokenCurrent}, email_change_confirm_status = 0,
+			email_change_sent_at = now(), updated_at = now()
+		where id = ${userId}`;
+}
+
+/**
+ * Spends one of an email change's tokens. With both addresses to confirm, the first spent token
+ * leaves the change waiting for the other ('half'); the last applies it ('done'): the new address
+ * becomes the user's, confirmed, on the user and its email identity.
+ */
+export async function takeEmailChangeToken(
+	sql: Sql,
+	tokenHash: string,
+	expirySeconds: number
+): Promise<{ userId: string; outcome: 'half' | 'done' } | undefined> {
+	if (!tokenHash) return undefined;
+	return sql.begin(async (tx) => {
+		const [user] = await tx<{ id: string; email_change: string; new: boolean; other: string }[]>`
+			select id, email_change, email_change_token_new = ${tokenHash} as new,
+				case when email_change_token_new = ${tokenHash} then email_change_token_current
+					else email_change_token_new end as other
+			from auth.users
+			where ${tokenHash} in (email_change_token_new, email_change_token_current)
+				and email_change <> ''
+				and email_change_sent_at > now() - make_interval(secs => ${expirySeconds})
+			for update`;
+		if (!user) return undefined;
+		if (user.other) {
+			await tx`
+				update auth.users set email_change_confirm_status = 1, updated_at = now(),
+					email_change_token_new = case when ${user.new} then '' else email_change_token_new end,
+					email_change_token_current = case when ${user.new} then email_change_token_current else '' end
+				where id = ${user.id}`;
+			return { userId: user.id, outcome: 'half' as const };
+		}
+		// A guest's first address also gives them an email identity, as a signup would.
+		await tx`
+			with changed as (
+				update auth.users set email = email_change, email_change = '', email_change_token_new = '',
+					email_change_token_current = '', email_change_confirm_status = 0,
+					email_confirmed_at = coalesce(email_confirmed_at, now()), is_anonymous = false, updated_at = now(),
+					raw_app_meta_data = coalesce(raw_app_meta_data, '{}'::jsonb) || jsonb_build_object(
+						'provider', coalesce(raw_app_meta_data ->> 'provider', 'email'),
+						'providers', coalesce(raw_app_meta_data -> 'providers', '["email"]'::jsonb)
+					)
+				where id = ${user.id}
+				returning id, email
+			), updated as (
+				update auth.identities i
+				set identity_data = i.identity_data || jsonb_build_object('email', changed.email, 'email_verified', true),
+					updated_at = now()
+				from changed where i.user_id = changed.id and i.provider = 'email'
+				returning i.user_id
+			)
+			insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+			select changed.id::text, changed.id,
+				jsonb_build_object('sub', changed.id::text, 'email', changed.email, 'email_verified', true, 'phone_verified', false),
+				'email', now(), now(), now()
+			from changed where not exists (select 1 from updated)`;
+		return { userId: user.id, outcome: 'done' as const };
+	});
+}
+
+/** Marks a user invited (the invite's link is its confirmation token). */
+export async function markInvited(db: Db, userId: string): Promise<void> {
+	await db`update auth.users set invited_at = now(), updated_at = now() where id = ${userId}`;
 }
 
 /** A confirmed email for an anonymous user, with its email identity: the guest becomes a member. */

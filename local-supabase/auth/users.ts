@@ -26,6 +26,7 @@ export function identityJson(identity: IdentityRow) {
 export function userJson(user: UserRow) {
 	const out: Record<string, unknown> = { id: user.id, aud: user.aud, role: user.role, email: user.email ?? '' };
 	setIfPresent(out, 'email_confirmed_at', user.email_confirmed_at);
+	setIfPresent(out, 'invited_at', user.invited_at);
 	out.phone = user.phone ?? '';
 	setIfPresent(out, 'phone_confirmed_at', user.phone_confirmed_at);
 	setIfPresent(out, 'confirmation_sent_at', user.confirmation_sent_at);

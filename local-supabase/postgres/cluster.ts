@@ -118,13 +118,19 @@ export async function postgresAnswers(config: StackConfig): Promise<boolean> {
 }
 
 const bootstrapSql = fileURLToPath(new URL('./bootstrap.sql', import.meta.url));
+const upgradesSql = fileURLToPath(new URL('./upgrades.sql', import.meta.url));
 
-/** Roles, schemas, auth functions and tables Supabase's image provides. Runs on a new cluster. */
-export async function bootstrapPlatform(config: StackConfig): Promise<void> {
+async function runSqlFile(config: StackConfig, file: string): Promise<void> {
 	const sql = postgres(dbUrl(config), { max: 1, onnotice: () => {} });
 	try {
-		await sql.begin((tx) => tx.unsafe(readFileSync(bootstrapSql, 'utf8')));
+		await sql.begin((tx) => tx.unsafe(readFileSync(file, 'utf8')));
 	} finally {
 		await sql.end({ timeout: 2 });
 	}
 }
+
+/** Roles, schemas, auth functions and tables Supabase's image provides. Runs on a new cluster. */
+export const bootstrapPlatform = (config: StackConfig) => runSqlFile(config, bootstrapSql);
+
+/** What bootstrap.sql gained after older clusters were made; idempotent, run on every start. */
+export const upgradePlatform = (config: StackConfig) => runSqlFile(config, upgradesSql);

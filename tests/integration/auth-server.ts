@@ -33,9 +33,9 @@ export async function startAuthServer(overrides: Partial<AuthSettings>) {
 	const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
 	await new Promise((resolve) => server.once('listening', resolve));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	const call = (route: string, body?: unknown, headers: Record<string, string> = {}) =>
+	const call = (route: string, body?: unknown, headers: Record<string, string> = {}, method?: string) =>
 		fetchJson(`${base}${route}`, {
-			method: body === undefined ? 'GET' : 'POST',
+			method: method ?? (body === undefined ? 'GET' : 'POST'),
 			headers: { 'content-type': 'application/json', 'X-Supabase-Api-Version': '2024-01-01', ...headers },
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});

@@ -24,3 +24,10 @@ export const mailCount = async (address: string) => {
 	return list.messages.filter((message) => message.To.some((to) => to.Address === address)).length;
 };
 export const tokenHashIn = (html: string) => /token_hash=([0-9a-f]+)/.exec(html)?.[1];
+
+/** Every mail to `address`, newest first, whole. */
+export async function mailsTo(address: string): Promise<{ Subject: string; HTML: string; Text: string }[]> {
+	const list = (await (await fetch(`${outbox}/api/v1/messages`)).json()) as { messages: MailSummary[] };
+	const found = list.messages.filter((message) => message.To.some((to) => to.Address === address));
+	return Promise.all(found.map(async (message) => (await fetch(`${outbox}/api/v1/message/${message.ID}`)).json()));
+}
