@@ -1,10 +1,50 @@
 // The account page: change the password (the current one first), sign out everywhere, and
 // delete the account with every chat, confirmed by typing. With JavaScript and without.
-import { admin, ChatApp, expect, readSession, storedFor, test, writeSession } from './support.ts';
+import {
+	admin,
+	ChatApp,
+	expect,
+	mailedLink,
+	readSession,
+	storedFor,
+	test,
+	uniqueEmail,
+	writeSession
+} from './support.ts';
 
 for (const javaScript of [true, false]) {
 	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', () => {
 		test.use({ javaScriptEnabled: javaScript });
+
+		test('moves the account to a new email once both addresses confirm', async ({ page }) => {
+			const app = await new ChatApp(page, 'account-email', { javaScript }).signUp();
+			const newEmail = uniqueEmail('account-moved');
+			await page.getByRole('link', { name: 'Account' }).click();
+			await app.ready();
+			await page.getByRole('textbox', { name: 'New email' }).fill(newEmail);
+			await page.getByRole('button', { name: 'Change email' }).click();
+			await expect(page.getByRole('status')).toContainText(`We sent a link to ${newEmail}, and one to ${app.email}.`);
+
+			await page.goto(await mailedLink(newEmail));
+			await expect(page).toHaveURL(/\/auth\/confirm$/);
+			await app.ready();
+			await page.getByRole('button', { name: 'Confirm email change' }).click();
+			await expect(page.getByRole('status')).toContainText('This address is confirmed.');
+			const halfway = await admin.auth.admin.getUserById(await app.userId());
+			expect(halfway.data.user?.email).toBe(app.email);
+
+			await page.goto(await mailedLink(app.email));
+			await app.ready();
+			await page.getByRole('button', { name: 'Confirm email change' }).click();
+			await expect(page).toHaveURL(/\/account\?email-changed$/);
+			await expect(page.getByRole('status')).toContainText(`Your account has moved to ${newEmail}.`);
+			await expect(page.getByRole('banner').getByText(newEmail)).toBeVisible();
+
+			await page.getByRole('button', { name: 'Sign out' }).click();
+			await app.fillCredentials(newEmail);
+			await page.getByRole('button', { name: 'Sign in' }).click();
+			await app.signedIn();
+		});
 
 		test('changes the password only with the current one', async ({ page }) => {
 			const app = await new ChatApp(page, 'account-pw', { javaScript }).signUp();

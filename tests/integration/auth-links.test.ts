@@ -79,18 +79,18 @@ describe.skipIf(!isLocalStack || !outbox)('admin generate_link', () => {
 		const { data, error } = await admin.auth.admin.generateLink({ type: 'magiclink', email: user.email });
 		expect(error).toBeNull();
 		expect(data.properties).toMatchObject({ verification_type: 'magiclink', redirect_to: 'http://127.0.0.1:5173' });
-		expect(data.properties.email_otp).toMatch(/^\d{6}$/);
-		expect(data.properties.action_link).toContain(
-			`/auth/v1/verify?token=${data.properties.hashed_token}&type=magiclink`
+		expect(data.properties!.email_otp).toMatch(/^\d{6}$/);
+		expect(data.properties!.action_link).toContain(
+			`/auth/v1/verify?token=${data.properties!.hashed_token}&type=magiclink`
 		);
-		expect(data.user.id).toBe(user.userId);
+		expect(data.user!.id).toBe(user.userId);
 		expect(await mailCount(user.email)).toBe(0);
 
 		// The six-digit code works as the link would, with its address.
 		const verified = await anonClient().auth.verifyOtp({
 			type: 'magiclink',
 			email: user.email,
-			token: data.properties.email_otp
+			token: data.properties!.email_otp
 		});
 		expect(verified.error).toBeNull();
 	});
@@ -99,8 +99,8 @@ describe.skipIf(!isLocalStack || !outbox)('admin generate_link', () => {
 		const email = uniqueEmail('generated-signup');
 		const { data, error } = await admin.auth.admin.generateLink({ type: 'signup', email, password: PASSWORD });
 		expect(error).toBeNull();
-		expect(data.user.email_confirmed_at).toBeUndefined();
-		const verified = await anonClient().auth.verifyOtp({ type: 'signup', token_hash: data.properties.hashed_token });
+		expect(data.user!.email_confirmed_at).toBeUndefined();
+		const verified = await anonClient().auth.verifyOtp({ type: 'signup', token_hash: data.properties!.hashed_token });
 		expect(verified.error).toBeNull();
 		expect((await anonClient().auth.signInWithPassword({ email, password: PASSWORD })).error).toBeNull();
 

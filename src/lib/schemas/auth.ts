@@ -19,6 +19,8 @@ export const credentialsSchema = z.object({
 
 export const resetRequestSchema = z.object({ email });
 
+export const changeEmailSchema = z.object({ email });
+
 /** GoTrue's own minimum is six characters (minimum_password_length); it checks again. */
 export const newPasswordSchema = z.object({
 	password: z

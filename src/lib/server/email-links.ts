@@ -11,11 +11,19 @@ const LINK_COOKIE = 'parley-link';
 const CONFIRM_PATH = '/auth/confirm';
 const TOKEN_HASH = /^[0-9a-f]{40,128}$/;
 
-/** What a held link does: set a new password, or confirm the address (GoTrue's `email` type). */
-export type LinkKind = 'recovery' | 'email';
+/**
+ * What a held link does: set a new password, confirm the address (GoTrue's `email` type), or
+ * confirm one side of an email change.
+ */
+export type LinkKind = 'recovery' | 'email' | 'email_change';
 
 // The SSR guide's templates say type=email; older ones, and GoTrue's own links, say signup.
-const KINDS: Record<string, LinkKind> = { recovery: 'recovery', email: 'email', signup: 'email' };
+const KINDS: Record<string, LinkKind> = {
+	recovery: 'recovery',
+	email: 'email',
+	signup: 'email',
+	email_change: 'email_change'
+};
 
 /** Sends the reset mail. An unknown address is answered like a known one, by GoTrue too. */
 export async function requestPasswordReset(event: RequestEvent, email: string): Promise<void> {
@@ -50,7 +58,7 @@ export function holdLinkToken(event: RequestEvent): boolean {
 /** The kind of link this browser holds, if any. */
 export function heldLinkKind(event: RequestEvent): LinkKind | null {
 	const [kind] = (event.cookies.get(LINK_COOKIE) ?? '').split('.');
-	return kind === 'recovery' || kind === 'email' ? kind : null;
+	return Object.values(KINDS).find((known) => known === kind) ?? null;
 }
 
 /**
@@ -58,12 +66,13 @@ export function heldLinkKind(event: RequestEvent): LinkKind | null {
  * failure after this needs a new link. A cookie that said "already verified" would let anyone
  * holding a session set a password without the current one, which the account page asks for.
  */
-async function spendLink(event: RequestEvent, kind: LinkKind): Promise<void> {
+async function spendLink(event: RequestEvent, kind: LinkKind): Promise<{ signedIn: boolean }> {
 	const [heldKind, tokenHash] = (event.cookies.get(LINK_COOKIE) ?? '').split('.');
 	if (heldKind !== kind || !tokenHash) throw new AppError('auth:link_expired');
 	event.cookies.delete(LINK_COOKIE, cookieOptions(event));
-	const { error } = await event.locals.supabase.auth.verifyOtp({ type: kind, token_hash: tokenHash });
+	const { data, error } = await event.locals.supabase.auth.verifyOtp({ type: kind, token_hash: tokenHash });
 	if (error) throw fromAuth(error);
+	return { signedIn: Boolean(data.session) };
 }
 
 /** Spends a held reset link, then sets the password. */
@@ -74,4 +83,24 @@ export async function finishPasswordReset(event: RequestEvent, password: string)
 }
 
 /** Spends a held confirmation link: the address is confirmed and the person signed in. */
-export const confirmEmail = (event: RequestEvent): Promise<void> => spendLink(event, 'email');
+export async function confirmEmail(event: RequestEvent): Promise<void> {
+	await spendLink(event, 'email');
+}
+
+/**
+ * Spends one side of an email change. 'waiting' when the other address must confirm too (GoTrue
+ * answers that half with a message and no session); 'changed' once the account has moved.
+ */
+export async function confirmEmailChange(event: RequestEvent): Promise<'changed' | 'waiting'> {
+	const { signedIn } = await spendLink(event, 'email_change');
+	return signedIn ? 'changed' : 'waiting';
+}
+
+/** Asks for the account to move to a new address; the change waits for the mailed links. */
+export async function requestEmailChange(event: RequestEvent, email: string): Promise<void> {
+	const { error } = await event.locals.supabase.auth.updateUser(
+		{ email },
+		{ emailRedirectTo: new URL(CONFIRM_PATH, event.url).href }
+	);
+	if (error) throw fromAuth(error);
+}

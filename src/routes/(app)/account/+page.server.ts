@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { changePasswordSchema, createAccountSchema, deleteAccountSchema } from '$lib/schemas/auth';
+import { changeEmailSchema, changePasswordSchema, createAccountSchema, deleteAccountSchema } from '$lib/schemas/auth';
 import {
 	changePassword,
 	createAccountForGuest,
@@ -7,6 +7,7 @@ import {
 	myUsage,
 	signOutEverywhere
 } from '$lib/server/account';
+import { requestEmailChange } from '$lib/server/email-links';
 import { describeFailure, failureText } from '$lib/server/errors';
 import { readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -15,6 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) => ({
 	email: locals.user?.email ?? null,
 	isGuest: locals.user?.isGuest ?? false,
 	created: url.searchParams.has('created'),
+	emailChanged: url.searchParams.has('email-changed'),
 	usage: await myUsage(locals.supabase)
 });
 
@@ -61,6 +63,26 @@ export const actions: Actions = {
 			section: 'create',
 			error: null,
 			done: `Check your inbox: open the link we sent to ${parsed.data.email} to finish your account.`,
+			email
+		};
+	},
+	email: async (event) => {
+		const form = await readForm(event);
+		const email = String(form.get('email') ?? '');
+		const parsed = changeEmailSchema.safeParse({ email });
+		if (!parsed.success) {
+			return fail(400, { section: 'email', error: parsed.error.issues[0].message, done: null, email });
+		}
+		try {
+			await requestEmailChange(event, parsed.data.email);
+		} catch (cause) {
+			const failure = describeFailure(cause, `${event.request.method} ${event.url.pathname} (email)`);
+			return fail(failure.status, { section: 'email', error: failureText(failure), done: null, email });
+		}
+		return {
+			section: 'email',
+			error: null,
+			done: `We sent a link to ${parsed.data.email}, and one to ${event.locals.user?.email ?? 'your current address'}. Open both to move your account; until then, nothing changes.`,
 			email
 		};
 	},

@@ -1,12 +1,20 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { newPasswordSchema } from '$lib/schemas/auth';
-import { confirmEmail, finishPasswordReset, heldLinkKind, holdLinkToken } from '$lib/server/email-links';
+import {
+	confirmEmail,
+	confirmEmailChange,
+	finishPasswordReset,
+	heldLinkKind,
+	holdLinkToken
+} from '$lib/server/email-links';
 import { actionFailure, readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
-	// The mail's link: its token goes into a cookie, and the address bar loses it at once.
-	if (event.url.search) {
+	// The mail's link: its token goes into a cookie, and the address bar loses it at once. (A form
+	// action's own "?/name" is not a link, and its result must render.)
+	const params = event.url.searchParams;
+	if (params.has('token_hash') || params.has('type')) {
 		holdLinkToken(event);
 		redirect(303, event.url.pathname);
 	}
@@ -32,5 +40,15 @@ export const actions: Actions = {
 			return actionFailure(event, cause, {});
 		}
 		redirect(303, '/chat');
+	},
+	emailChange: async (event) => {
+		let outcome: Awaited<ReturnType<typeof confirmEmailChange>>;
+		try {
+			outcome = await confirmEmailChange(event);
+		} catch (cause) {
+			return actionFailure(event, cause, {});
+		}
+		if (outcome === 'changed') redirect(303, '/account?email-changed');
+		return { waiting: true };
 	}
 };
