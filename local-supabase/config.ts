@@ -49,7 +49,8 @@ const tomlSchema = z.looseObject({
 					anonymous_users: z.number().int().min(1).default(30),
 					token_refresh: z.number().int().min(1).default(150),
 					sign_in_sign_ups: z.number().int().min(1).default(30),
-					token_verifications: z.number().int().min(1).default(30)
+					token_verifications: z.number().int().min(1).default(30),
+					email_sent: z.number().int().min(1).default(2)
 				})
 				.prefault({}),
 			email: z
@@ -57,6 +58,17 @@ const tomlSchema = z.looseObject({
 					enable_signup: z.boolean().default(true),
 					enable_confirmations: z.boolean().default(false),
 					double_confirm_changes: z.boolean().default(true),
+					smtp: z
+						.looseObject({
+							enabled: z.boolean().default(true),
+							host: z.string().min(1),
+							port: z.number().int().min(1).max(65535),
+							user: z.string().optional(),
+							pass: z.string().optional(),
+							admin_email: z.email(),
+							sender_name: z.string().optional()
+						})
+						.optional(),
 					// Go durations, as the CLI writes them ("60s", "1m").
 					max_frequency: z.string().default('60s'),
 					otp_expiry: z.number().int().min(60).max(86400).default(3600),
@@ -105,6 +117,8 @@ export interface AuthSettings {
 	signingKeysPath: string | undefined;
 	/** Where mail goes: the local outbox's delivery URL, or undefined when [local_smtp] is off. */
 	mailUrl: string | undefined;
+	/** When set, mail goes out through this SMTP server instead of the outbox. */
+	smtp: SmtpSettings | undefined;
 	/** How soon the same address may be sent another mail, in seconds. */
 	emailMaxFrequency: number;
 	/** How long an emailed link or code stays valid, in seconds. */
@@ -125,6 +139,18 @@ export interface RateLimitSettings {
 	signInSignUps: number;
 	/** Link and code verifications per 5 minutes. */
 	tokenVerifications: number;
+	/** Mails per hour, across the instance; only with [auth.email.smtp], as in the CLI. */
+	emailSent: number;
+}
+
+/** [auth.email.smtp]: a real mail server, instead of the local outbox. */
+export interface SmtpSettings {
+	host: string;
+	port: number;
+	user: string | undefined;
+	pass: string | undefined;
+	adminEmail: string;
+	senderName: string | undefined;
 }
 
 export interface StackConfig {
@@ -190,6 +216,14 @@ const HONOURED = new Set([
 	'auth.rate_limit.token_refresh',
 	'auth.rate_limit.sign_in_sign_ups',
 	'auth.rate_limit.token_verifications',
+	'auth.rate_limit.email_sent',
+	'auth.email.smtp.enabled',
+	'auth.email.smtp.host',
+	'auth.email.smtp.port',
+	'auth.email.smtp.user',
+	'auth.email.smtp.pass',
+	'auth.email.smtp.admin_email',
+	'auth.email.smtp.sender_name',
 	'auth.email.enable_signup',
 	'auth.email.enable_confirmations',
 	'auth.email.max_frequency',
@@ -230,6 +264,39 @@ export function ignoredSettings(raw: Record<string, unknown>): string[] {
 		ignored.push('[db.migrations] enabled = false is not honoured: the local stack always applies migrations');
 	}
 	return ignored;
+}
+
+/** The CLI's env(NAME) syntax, so a password can stay out of config.toml. */
+function fromEnv(value: string | undefined): string | undefined {
+	const match = value === undefined ? null : /^env\((\w+)\)$/.exec(value);
+	if (!match) return value;
+	const found = process.env[match[1]];
+	if (found === undefined) throw new ConfigError(`Invalid supabase/config.toml: env(${match[1]}) is not set`);
+	return found;
+}
+
+function smtpSettings(
+	smtp:
+		| {
+				enabled: boolean;
+				host: string;
+				port: number;
+				user?: string;
+				pass?: string;
+				admin_email: string;
+				sender_name?: string;
+		  }
+		| undefined
+): SmtpSettings | undefined {
+	if (!smtp?.enabled) return undefined;
+	return {
+		host: fromEnv(smtp.host) ?? smtp.host,
+		port: smtp.port,
+		user: fromEnv(smtp.user),
+		pass: fromEnv(smtp.pass),
+		adminEmail: smtp.admin_email,
+		senderName: smtp.sender_name
+	};
 }
 
 /** As the CLI reads content_path: relative to the project root ("./supabase/templates/…"). */
@@ -295,6 +362,7 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			refreshTokenReuseInterval: auth.refresh_token_reuse_interval,
 			signingKeysPath: auth.signing_keys_path ? path.resolve(supabaseDir, auth.signing_keys_path) : undefined,
 			mailUrl: mail.enabled ? `http://127.0.0.1:${mail.port}/_local/deliver` : undefined,
+			smtp: smtpSettings(auth.email.smtp),
 			emailMaxFrequency: maxFrequency,
 			otpExpiry: auth.email.otp_expiry,
 			templates: {
@@ -309,7 +377,8 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 				anonymousUsers: auth.rate_limit.anonymous_users,
 				tokenRefresh: auth.rate_limit.token_refresh,
 				signInSignUps: auth.rate_limit.sign_in_sign_ups,
-				tokenVerifications: auth.rate_limit.token_verifications
+				tokenVerifications: auth.rate_limit.token_verifications,
+				emailSent: auth.rate_limit.email_sent
 			}
 		},
 		ignored: ignoredSettings(raw as Record<string, unknown>)

@@ -99,7 +99,7 @@ function mailLink(
 	issued: IssuedLink,
 	extra: Partial<MailFields> = {}
 ): Promise<void> {
-	return sendMail(deps.settings, MAIL_OF[type], to, {
+	return sendMail(deps, MAIL_OF[type], to, {
 		ConfirmationURL: issued.link,
 		Token: issued.otp,
 		TokenHash: issued.hash,

@@ -2,7 +2,9 @@
 // handed to the local outbox. GoTrue's templates are Go templates; the few fields they use are
 // filled in here by name ({{ .ConfirmationURL }}, {{ .TokenHash }}, …), which is all they need.
 import { readFileSync } from 'node:fs';
-import type { AuthSettings, MailTemplate } from '../config.ts';
+import { createTransport, type Transporter } from 'nodemailer';
+import type { AuthSettings, MailTemplate, SmtpSettings } from '../config.ts';
+import type { AuthDeps } from './context.ts';
 import { AuthError } from './errors.ts';
 
 export interface MailFields {
@@ -61,23 +63,69 @@ function textOf(html: string): string {
 		.trim();
 }
 
-export async function sendMail(settings: AuthSettings, kind: MailKind, to: string, fields: MailFields): Promise<void> {
-	if (!settings.mailUrl) {
-		// GoTrue answers like this when it has no way to send mail.
-		throw new AuthError(500, 'unexpected_failure', `Error sending ${kind} email`);
-	}
+/** The rendered mail: config.toml's template for the kind, or the default. */
+function compose(settings: AuthSettings, kind: MailKind, fields: MailFields) {
 	const template: MailTemplate = settings.templates[kind];
 	const html = render(template.contentPath ? readFileSync(template.contentPath, 'utf8') : DEFAULTS[kind].html, fields);
+	return { subject: template.subject ?? DEFAULTS[kind].subject, html, text: textOf(html) };
+}
+
+// One pooled connection per SMTP server, made on first use.
+const transports = new Map<SmtpSettings, Transporter>();
+
+function transportFor(smtp: SmtpSettings): Transporter {
+	let transport = transports.get(smtp);
+	if (!transport) {
+		transport = createTransport({
+			host: smtp.host,
+			port: smtp.port,
+			// Port 465 speaks TLS from the start; the others upgrade with STARTTLS when offered.
+			secure: smtp.port === 465,
+			auth: smtp.user ? { user: smtp.user, pass: smtp.pass ?? '' } : undefined,
+			pool: true
+		});
+		transports.set(smtp, transport);
+	}
+	return transport;
+}
+
+/** Sends through [auth.email.smtp] when it is set, else to the local outbox, as GoTrue would. */
+export async function sendMail(
+	deps: Pick<AuthDeps, 'settings' | 'limits'>,
+	kind: MailKind,
+	to: string,
+	fields: MailFields
+) {
+	const { settings } = deps;
+	const failed = (cause?: unknown) => {
+		if (cause) console.error(`[auth] sending ${kind} mail failed`, cause);
+		return new AuthError(500, 'unexpected_failure', `Error sending ${kind} email`);
+	};
+	const mail = compose(settings, kind, fields);
+	if (settings.smtp) {
+		if (!deps.limits.allowEmail()) throw new AuthError(429, 'over_email_send_rate_limit', 'Email rate limit exceeded');
+		const { adminEmail, senderName } = settings.smtp;
+		try {
+			await transportFor(settings.smtp).sendMail({
+				from: senderName ? { name: senderName, address: adminEmail } : adminEmail,
+				to,
+				...mail
+			});
+		} catch (error) {
+			throw failed(error);
+		}
+		return;
+	}
+	// GoTrue answers like this when it has no way to send mail.
+	if (!settings.mailUrl) throw failed();
 	const response = await fetch(settings.mailUrl, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({
 			from: { Name: 'Supabase Auth', Address: 'noreply@local-supabase.test' },
 			to: [{ Name: '', Address: to }],
-			subject: template.subject ?? DEFAULTS[kind].subject,
-			html,
-			text: textOf(html)
+			...mail
 		})
 	}).catch(() => undefined);
-	if (!response?.ok) throw new AuthError(500, 'unexpected_failure', `Error sending ${kind} email`);
+	if (!response?.ok) throw failed();
 }

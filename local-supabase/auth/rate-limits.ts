@@ -61,6 +61,7 @@ export function clientAddress(c: Context): string | undefined {
 
 export class RateLimits {
 	private readonly routes: Record<LimitedRoute, TokenBuckets>;
+	private readonly mail: TokenBuckets;
 
 	constructor(settings: RateLimitSettings) {
 		const perFiveMinutes = (count: number) => new TokenBuckets(BURST, count / FIVE_MINUTES);
@@ -74,6 +75,12 @@ export class RateLimits {
 			token: perFiveMinutes(settings.tokenRefresh),
 			verify: perFiveMinutes(settings.tokenVerifications)
 		};
+		this.mail = new TokenBuckets(settings.emailSent, settings.emailSent / HOUR);
+	}
+
+	/** email_sent: one bucket for the whole instance, as GoTrue counts mail through SMTP. */
+	allowEmail(): boolean {
+		return this.mail.take('instance');
 	}
 
 	/** Throws GoTrue's 429 when the client has spent this route's bucket. */

@@ -88,10 +88,10 @@ describe('config keys the stack does not honour', () => {
 				site_url: 'http://x',
 				enable_anonymous_sign_ins: true,
 				additional_redirect_urls: ['http://x'],
-				rate_limit: { email_sent: 2, sign_in_sign_ups: 30 },
+				rate_limit: { sms_sent: 30, sign_in_sign_ups: 30 },
 				password_requirements: 'letters_digits',
 				mfa: { totp: { enroll_enabled: true } },
-				email: { enable_confirmations: false, double_confirm_changes: true }
+				email: { enable_confirmations: false, secure_password_change: true }
 			},
 			realtime: { enabled: true },
 			studio: { enabled: false }
@@ -99,10 +99,10 @@ describe('config keys the stack does not honour', () => {
 		expect(ignored.sort()).toEqual(
 			[
 				'[auth] additional_redirect_urls is not honoured by the local stack',
-				'[auth.rate_limit] email_sent is not honoured by the local stack',
+				'[auth.rate_limit] sms_sent is not honoured by the local stack',
 				'[auth] password_requirements is not honoured by the local stack',
 				'[auth] mfa is not honoured by the local stack',
-				'[auth.email] double_confirm_changes is not honoured by the local stack',
+				'[auth.email] secure_password_change is not honoured by the local stack',
 				'[realtime] is enabled, but the local stack does not run it'
 			].sort()
 		);
