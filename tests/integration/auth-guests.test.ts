@@ -165,7 +165,7 @@ describe('[auth.rate_limit], per IP address', () => {
 	beforeAll(async () => {
 		server = await startAuthServer({
 			enableAnonymousSignIns: true,
-			rateLimits: { anonymousUsers: 2, tokenRefresh: 1, signInSignUps: 1, tokenVerifications: 1 }
+			rateLimits: { anonymousUsers: 2, tokenRefresh: 1, signInSignUps: 1, tokenVerifications: 1, emailSent: 2 }
 		});
 	});
 	afterAll(() => server.close());
