@@ -78,3 +78,32 @@ test('a reset link works once, and a bad one says so', async ({ app, page }) => 
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await app.signedIn();
 });
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('asking for a second mail within a minute says when to ask again, with Retry-After', async ({ page }) => {
+		const app = await new ChatApp(page, 'reset-twice', { javaScript: false }).signUp();
+		await signOut(page);
+		for (let attempt = 0; attempt < 2; attempt++) {
+			await page.goto('/forgot');
+			await page.getByRole('textbox', { name: 'Email' }).fill(app.email);
+			const answer = page.waitForResponse((response) => response.request().method() === 'POST');
+			await page.getByRole('button', { name: 'Send reset link' }).click();
+			const response = await answer;
+			if (attempt === 0) {
+				expect(response.status()).toBe(200);
+				await expect(page.getByRole('status')).toBeVisible();
+			} else {
+				expect(response.status()).toBe(429);
+				const retryAfter = Number(response.headers()['retry-after']);
+				expect(retryAfter).toBeGreaterThan(50);
+				expect(retryAfter).toBeLessThanOrEqual(60);
+				await expect(page.getByRole('alert')).toHaveText(
+					/^Please wait: you can ask for another mail in (\d+ seconds|1 minute)\.$/
+				);
+				await expect(page.getByRole('textbox', { name: 'Email' })).toHaveValue(app.email);
+			}
+		}
+	});
+});

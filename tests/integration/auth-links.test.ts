@@ -15,7 +15,7 @@ describe.skipIf(!isLocalStack || !outbox)('magic links (/otp)', () => {
 		expect((await client.auth.signInWithOtp({ email: user.email })).error).toBeNull();
 		const mail = await mailTo(user.email);
 		expect(mail.Subject).toBe('Your sign-in link');
-		const hash = tokenHashIn(mail.Text) ?? /token=([0-9a-f]+)/.exec(mail.Text)?.[1];
+		const hash = tokenHashIn(mail.Text) ?? /token(?:_hash)?=([0-9a-f]{56})/.exec(mail.Text)?.[1];
 		expect(hash).toMatch(/^[0-9a-f]{56}$/);
 		const { data, error } = await client.auth.verifyOtp({ type: 'magiclink', token_hash: hash! });
 		expect(error).toBeNull();
@@ -48,7 +48,7 @@ describe.skipIf(!isLocalStack || !outbox)('invites', () => {
 		expect(invited.data.user?.email_confirmed_at).toBeUndefined();
 		const mail = await mailTo(email);
 		expect(mail.Subject).toBe("You've been invited");
-		const hash = /token=([0-9a-f]+)/.exec(mail.Text)![1];
+		const hash = /token(?:_hash)?=([0-9a-f]{56})/.exec(mail.Text)![1];
 
 		const client = anonClient();
 		const verified = await client.auth.verifyOtp({ type: 'invite', token_hash: hash });
@@ -122,11 +122,11 @@ describe.skipIf(!isLocalStack || !outbox)('email change', () => {
 		expect(data.user).toMatchObject({ email: user.email, new_email: newEmail });
 
 		const toNew = await mailTo(newEmail);
-		const toOld = (await mailsTo(user.email)).find((mail) => mail.Subject === 'Confirm your new email address');
-		expect(toNew.Subject).toBe('Confirm your new email address');
+		const toOld = (await mailsTo(user.email)).find((mail) => mail.Subject === 'Confirm your new Parley address');
+		expect(toNew.Subject).toBe('Confirm your new Parley address');
 		expect(toOld).toBeDefined();
-		const newHash = /token=([0-9a-f]+)/.exec(toNew.Text)![1];
-		const oldHash = /token=([0-9a-f]+)/.exec(toOld!.Text)![1];
+		const newHash = /token(?:_hash)?=([0-9a-f]{56})/.exec(toNew.Text)![1];
+		const oldHash = /token(?:_hash)?=([0-9a-f]{56})/.exec(toOld!.Text)![1];
 		expect(newHash).not.toBe(oldHash);
 
 		const half = await authFetch('/verify', {
@@ -183,8 +183,8 @@ describe.skipIf(!isLocalStack || !outbox)('email change', () => {
 				'PUT'
 			);
 			expect(changed.status).toBe(200);
-			const hash = /token=([0-9a-f]+)/.exec((await mailTo(newEmail)).Text)![1];
-			expect((await mailsTo(user.email)).filter((mail) => mail.Subject === 'Confirm your new email address')).toEqual(
+			const hash = /token(?:_hash)?=([0-9a-f]{56})/.exec((await mailTo(newEmail)).Text)![1];
+			expect((await mailsTo(user.email)).filter((mail) => mail.Subject === 'Confirm your new Parley address')).toEqual(
 				[]
 			);
 			const done = await server.call('/verify', { type: 'email_change', token_hash: hash });

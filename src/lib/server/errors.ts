@@ -5,7 +5,7 @@
 import type { HandleServerError } from '@sveltejs/kit';
 import { isAuthApiError, isAuthRetryableFetchError, type AuthError, type PostgrestError } from '@supabase/supabase-js';
 import { redact } from './redact';
-import { describeLimitRefusal } from './usage';
+import { describeLimitRefusal, durationWords } from './usage';
 
 const CATALOGUE = {
 	'not_found:chat': [404, 'That chat does not exist, or it is not yours.'],
@@ -115,15 +115,29 @@ const AUTH_CODES: Record<string, ErrorCode> = {
 	anonymous_provider_disabled: 'auth:guests_disabled',
 	email_provider_disabled: 'auth:email_provider_disabled',
 	email_address_invalid: 'auth:email_invalid',
-	over_request_rate_limit: 'auth:rate_limited',
-	over_email_send_rate_limit: 'auth:rate_limited',
 	otp_expired: 'auth:link_expired',
 	same_password: 'auth:same_password',
 	user_banned: 'auth:banned'
 };
 
+/**
+ * GoTrue's 429s. A mail asked for again too soon says how many seconds are left; a per-IP limit
+ * does not (its bucket refills at the configured rate), so a minute is a fair wait to name.
+ */
+function authRateLimit(error: AuthError): AppError {
+	const seconds = Number(/after (\d+) seconds/.exec(error.message)?.[1] ?? 60);
+	const message =
+		error.code === 'over_email_send_rate_limit'
+			? `Please wait: you can ask for another mail in ${durationWords(seconds)}.`
+			: `Too many attempts from your network. Wait ${durationWords(seconds)} and try again.`;
+	return new AppError('auth:rate_limited', { cause: error, message, retryAfterSeconds: seconds });
+}
+
 /** GoTrue's error codes in words a person can act on. */
 export function fromAuth(error: AuthError): AppError {
+	if (error.code === 'over_request_rate_limit' || error.code === 'over_email_send_rate_limit') {
+		return authRateLimit(error);
+	}
 	if (error.code === 'weak_password') {
 		return new AppError('auth:weak_password', {
 			cause: error,
