@@ -10,23 +10,28 @@ export type Database = {
 					id: string;
 					model: string | null;
 					position: number;
+					progress_at: string | null;
 					role: Database['public']['Enums']['chat_role'];
 					search: unknown;
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];
+					stop_requested_at: string | null;
 					user_id: string;
+					is_live: boolean | null;
 				};
-				ComputedFields: never;
+				ComputedFields: 'is_live';
 				Insert: {
 					content: string;
 					created_at?: string;
 					id?: string;
 					model?: string | null;
 					position?: never;
+					progress_at?: string | null;
 					role: Database['public']['Enums']['chat_role'];
 					search?: never;
 					session_id: string;
 					status?: Database['public']['Enums']['chat_message_status'];
+					stop_requested_at?: string | null;
 					user_id?: string;
 				};
 				Update: {
@@ -35,10 +40,12 @@ export type Database = {
 					id?: string;
 					model?: string | null;
 					position?: never;
+					progress_at?: string | null;
 					role?: Database['public']['Enums']['chat_role'];
 					search?: never;
 					session_id?: string;
 					status?: Database['public']['Enums']['chat_message_status'];
+					stop_requested_at?: string | null;
 					user_id?: string;
 				};
 				Relationships: [
@@ -143,6 +150,15 @@ export type Database = {
 				}[];
 			};
 			import_chats: { Args: { p_chats: Json }; Returns: string[] };
+			is_live: {
+				Args: {
+					m: Omit<
+						Database['public']['Tables']['chat_messages']['Row'],
+						Database['public']['Tables']['chat_messages']['ComputedFields']
+					>;
+				};
+				Returns: boolean;
+			};
 			list_chats: {
 				Args: { p_before_id?: string; p_before_updated_at?: string; p_limit?: number };
 				Returns: {
@@ -187,6 +203,7 @@ export type Database = {
 					system_prompt: string;
 				}[];
 			};
+			save_reply_progress: { Args: { p_content: string; p_reply_id: string }; Returns: string };
 			search_chats: {
 				Args: { p_limit?: number; p_query: string };
 				Returns: {
@@ -198,9 +215,10 @@ export type Database = {
 					title: string;
 				}[];
 			};
+			stop_reply: { Args: { p_reply_id: string }; Returns: Database['public']['Enums']['chat_message_status'] };
 		};
 		Enums: {
-			chat_message_status: 'complete' | 'streaming' | 'error';
+			chat_message_status: 'complete' | 'streaming' | 'error' | 'stopped';
 			chat_role: 'user' | 'assistant';
 		};
 		CompositeTypes: {
@@ -309,7 +327,7 @@ export type CompositeTypes<
 export const Constants = {
 	public: {
 		Enums: {
-			chat_message_status: ['complete', 'streaming', 'error'],
+			chat_message_status: ['complete', 'streaming', 'error', 'stopped'],
 			chat_role: ['user', 'assistant']
 		}
 	}

@@ -156,9 +156,9 @@ export const fakeModel = {
 	async failNext(mode: 'status' | 'mid-stream' | 'hang') {
 		await fetch(`${this.url}/_control/fail`, { method: 'POST', body: JSON.stringify({ mode }) });
 	},
-	/** The next reply is exactly this text. */
-	async sayNext(text: string) {
-		await fetch(`${this.url}/_control/say`, { method: 'POST', body: JSON.stringify({ text }) });
+	/** The next reply is exactly this text, its words delayMs apart when given. */
+	async sayNext(text: string, delayMs?: number) {
+		await fetch(`${this.url}/_control/say`, { method: 'POST', body: JSON.stringify({ text, delayMs }) });
 	},
 	/** The next title call answers this (after delayMs), or fails. */
 	async titleNext(plan: { text?: string; fail?: boolean; delayMs?: number }) {

@@ -10,6 +10,7 @@ import { modelRegistry } from '../../src/lib/server/ai/registry.ts';
 import { completeReply, writeReply } from '../../src/lib/server/ai/reply.ts';
 import { writeTitle } from '../../src/lib/server/ai/title.ts';
 import { postMessage } from '../../src/lib/server/chat/messages.ts';
+import { abortLocally } from '../../src/lib/server/chat/reply-control.ts';
 import type { ServerEnv } from '../../src/lib/server/env.ts';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
 import { adminClient, signedUpUser } from './supabase.ts';
@@ -164,7 +165,43 @@ describe('writing a reply', () => {
 		expect(await stored(userMessage!.id)).toMatchObject({ content: 'keep this message please', status: 'complete' });
 	});
 
-	it('stops the model call when the browser goes away, and keeps what arrived', async () => {
+	const slowWords = Array.from({ length: 60 }, (_, index) => `w${index}`).join(' ');
+	async function drain(run: ReturnType<typeof writeReply>) {
+		let step = await run.next();
+		while (!step.done) step = await run.next();
+		return step.value;
+	}
+
+	it('ends at its next progress write when a stop is asked for in the database, stored as stopped', async () => {
+		fake.sayNext(slowWords, 40);
+		const { posted, request } = await turn('count for me');
+		const run = writeReply(request);
+		await run.next();
+		await run.next();
+		expect((await client.rpc('stop_reply', { p_reply_id: posted.replyId })).error).toBeNull();
+		const outcome = await drain(run);
+		expect(outcome.status).toBe('stopped');
+		const row = await stored(posted.replyId);
+		expect(row?.status).toBe('stopped');
+		expect(row?.content.startsWith('w0 w1')).toBe(true);
+		expect(row?.content.length).toBeLessThan(slowWords.length);
+	});
+
+	it('ends at once when this process hears the stop, and stores progress on the way', async () => {
+		fake.sayNext(slowWords, 40);
+		const { posted, request } = await turn('count again');
+		const run = writeReply(request);
+		for (let index = 0; index < 10; index++) await run.next();
+		// Batched: what has arrived is in the database within about 250 ms.
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect((await stored(posted.replyId))?.content.startsWith('w0 w1')).toBe(true);
+		expect(abortLocally(posted.replyId)).toBe(true);
+		const outcome = await drain(run);
+		expect(outcome.status).toBe('stopped');
+		expect(abortLocally(posted.replyId)).toBe(false);
+	});
+
+	it('stops the model call when its own signal aborts (a timeout, a shutdown), and keeps what arrived', async () => {
 		const { posted, request } = await turn('one two three four five six seven eight');
 		const disconnect = new AbortController();
 		const run = writeReply({ ...request, signal: disconnect.signal });

@@ -12,7 +12,8 @@
 // Control (for tests, over HTTP so a separate process can steer it):
 //   POST /_control/fail {"mode": "...", "times": 1}   POST /_control/say {"text": "..."}
 //   GET /_control/calls   POST /_control/reset
-// `say` makes the next reply that exact text (split at spaces into chunks) instead of the echo.
+// `say` makes the next reply that exact text (split at spaces into chunks) instead of the echo;
+// {"text": "...", "delayMs": 200} also spaces its chunks out, for a reply that takes a while.
 // Title calls (Parley's title instructions as the system prompt) are kept apart, so they never
 // take a scripted reply or a failure meant for a reply. By default a title is the first message:
 //   POST /_control/title {"text"?: "...", "fail"?: true, "delayMs"?: 0}   GET /_control/title-calls
@@ -40,7 +41,7 @@ export interface FakeProvider {
 	url: string;
 	calls: FakeCall[];
 	failNext(mode: FailureMode, times?: number): void;
-	sayNext(text: string): void;
+	sayNext(text: string, delayMs?: number): void;
 	close(): Promise<void>;
 }
 
@@ -126,7 +127,7 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 	const tokenDelayMs = options.tokenDelayMs ?? 20;
 	const calls: FakeCall[] = [];
 	const failures: FailureMode[] = [];
-	const scripted: string[] = [];
+	const scripted: { text: string; delayMs?: number }[] = [];
 	const titleCalls: FakeCall[] = [];
 	const titlePlans: { text?: string; fail?: boolean; delayMs?: number }[] = [];
 	const hanging = new Set<ServerResponse>();
@@ -158,7 +159,8 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		if (titlePlan?.delayMs) await sleep(titlePlan.delayMs);
 		const failure = isTitle ? (titlePlan?.fail ? 'status' : undefined) : failures.shift();
 		const firstUser = call.messages.find((message) => message.role === 'user')?.content.split('\n')[0] ?? '';
-		const script = isTitle ? (titlePlan?.text ?? firstUser) : failure ? undefined : scripted.shift();
+		const plan = isTitle ? undefined : failure ? undefined : scripted.shift();
+		const script = isTitle ? (titlePlan?.text ?? firstUser) : plan?.text;
 		const wire = api === 'openai' ? openAiFrames(body.model, calls.length) : anthropicFrames(body.model, calls.length);
 
 		if (failure === 'status') {
@@ -196,7 +198,7 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			}
 			response.write(wire.delta(word));
 			call.firstTokenAt ??= Date.now();
-			await sleep(tokenDelayMs);
+			await sleep(plan?.delayMs ?? tokenDelayMs);
 		}
 		response.end(wire.closing(words.length));
 	}
@@ -206,7 +208,7 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			const { mode, times = 1 } = (await readJson(request)) as { mode: FailureMode; times?: number };
 			for (let count = 0; count < times; count++) failures.push(mode);
 		} else if (path === '/_control/say' && request.method === 'POST') {
-			scripted.push(((await readJson(request)) as { text: string }).text);
+			scripted.push((await readJson(request)) as { text: string; delayMs?: number });
 		} else if (path === '/_control/title' && request.method === 'POST') {
 			titlePlans.push((await readJson(request)) as { text?: string; fail?: boolean; delayMs?: number });
 		} else if (path === '/_control/title-calls') {
@@ -251,8 +253,8 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		failNext(mode, times = 1) {
 			for (let count = 0; count < times; count++) failures.push(mode);
 		},
-		sayNext(text) {
-			scripted.push(text);
+		sayNext(text, delayMs) {
+			scripted.push({ text, delayMs });
 		},
 		async close() {
 			for (const response of hanging) response.destroy();

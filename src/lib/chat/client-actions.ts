@@ -4,7 +4,7 @@
 // round trips; the next navigation loads the stored copy anyway.
 import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
-import { live, streamTurn, type LiveTurn } from './live.svelte';
+import { followReply, live, stopReply, streamTurn, type LiveTurn } from './live.svelte';
 import { withSettled, withTouchedChats, type DisplayMessage } from './messages';
 import { titleFrom } from './text';
 
@@ -27,7 +27,7 @@ function keep(turn: LiveTurn, sessionId: string, replyId: string): void {
 	if (turn.userMessage) {
 		messages.push({ ...turn.userMessage, role: 'user', status: 'complete', model: null });
 	}
-	const status = turn.status === 'complete' ? 'complete' : 'error';
+	const status = turn.status === 'streaming' ? 'error' : turn.status;
 	messages.push({ id: replyId, role: 'assistant', content: turn.text, status, model: turn.model });
 	live.settled[sessionId] = withSettled(live.settled[sessionId] ?? [], messages);
 	const title = turn.userMessage ? titleFrom(turn.userMessage.content) : '';
@@ -61,6 +61,17 @@ export async function sendMessage(
 	});
 	await moved;
 	return settle(stored);
+}
+
+/** Shows a reply another request is writing, live, until it ends. */
+export async function followLiveReply(replyId: string, sessionId: string): Promise<SendResult> {
+	return settle(await followReply(replyId, sessionId));
+}
+
+/** Stops the reply arriving in this tab; null when the stop was taken. */
+export function stopLiveReply(): Promise<string | null> {
+	const replyId = live.turn?.status === 'streaming' ? live.turn.replyId : null;
+	return replyId ? stopReply(replyId) : Promise.resolve(null);
 }
 
 export async function retryReply(replyId: string, sessionId: string): Promise<SendResult> {

@@ -13,8 +13,10 @@ export interface LiveTurn {
 	/** The model the reply is stored with, from the start event. */
 	model: string | null;
 	text: string;
-	status: 'streaming' | 'complete' | 'error';
+	status: 'streaming' | 'complete' | 'error' | 'stopped';
 	error: string | null;
+	/** Followed from the database (a reload, another tab), not written by this tab's request. */
+	followed?: boolean;
 }
 
 export const live = $state<{
@@ -52,6 +54,50 @@ export async function streamTurn(body: StreamBody, turn: LiveTurn, handlers: Str
 		Object.assign(current(), { status: 'error', error: 'Parley could not be reached. Check your connection.' });
 		return false;
 	}
+	return readEvents(response, turn, handlers);
+}
+
+/**
+ * Follows a reply another request is writing (after a reload, or in a second tab) from the
+ * database, showing what was written so far and then the rest as it arrives.
+ */
+export async function followReply(replyId: string, sessionId: string): Promise<boolean> {
+	const turn: LiveTurn = {
+		sessionId,
+		userMessage: null,
+		replyId,
+		model: null,
+		text: '',
+		status: 'streaming',
+		error: null,
+		followed: true
+	};
+	live.turn = turn;
+	let response: Response;
+	try {
+		response = await fetch(`/api/chat/replies/${replyId}`, { headers: { accept: 'application/x-ndjson' } });
+	} catch {
+		Object.assign(live.turn ?? turn, { status: 'error', error: 'Parley could not be reached. Check your connection.' });
+		return false;
+	}
+	return readEvents(response, turn);
+}
+
+/** Asks the server to stop a reply; the writer keeps what it wrote, and every tab sees it stopped. */
+export async function stopReply(replyId: string): Promise<string | null> {
+	try {
+		const response = await fetch(`/api/chat/replies/${replyId}/stop`, { method: 'POST' });
+		if (response.ok) return null;
+		const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+		return problem?.error?.message ?? `The server answered ${response.status}.`;
+	} catch {
+		return 'Parley could not be reached. Check your connection.';
+	}
+}
+
+/** Feeds a turn from a response of NDJSON events; false when the request was refused. */
+async function readEvents(response: Response, turn: LiveTurn, handlers: StreamHandlers = {}): Promise<boolean> {
+	const current = () => live.turn ?? turn;
 	if (!response.ok || !response.body) {
 		const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
 		Object.assign(current(), {
@@ -66,23 +112,26 @@ export async function streamTurn(body: StreamBody, turn: LiveTurn, handlers: Str
 	let ended = false;
 	let markEnded: () => void = () => {};
 	const endedSignal = new Promise<void>((resolve) => (markEnded = resolve));
+	const end = (changes: Partial<LiveTurn>) => {
+		ended = true;
+		Object.assign(current(), changes);
+		markEnded();
+	};
 	const handle = (line: string) => {
 		if (!line.trim()) return;
 		const event = JSON.parse(line) as StreamEvent;
 		const target = current();
 		if (event.type === 'start') {
-			Object.assign(target, { sessionId: event.sessionId, replyId: event.replyId, model: event.model });
+			Object.assign(target, { sessionId: event.sessionId, replyId: event.replyId, model: event.model || null });
 			handlers.onStart?.(event);
 		} else if (event.type === 'delta') {
 			target.text += event.text;
 		} else if (event.type === 'done') {
-			ended = true;
-			target.status = 'complete';
-			markEnded();
+			end({ status: 'complete' });
+		} else if (event.type === 'stopped') {
+			end({ status: 'stopped' });
 		} else if (event.type === 'error') {
-			ended = true;
-			Object.assign(target, { status: 'error', error: event.message });
-			markEnded();
+			end({ status: 'error', error: event.message });
 		} else if (event.type === 'title') {
 			live.titles[event.sessionId] = event.title;
 		}
@@ -100,10 +149,15 @@ export async function streamTurn(body: StreamBody, turn: LiveTurn, handlers: Str
 			}
 			handle(buffered);
 		} catch {
-			// The connection dropped; mid-reply, the server keeps what arrived and marks it failed.
+			// The connection dropped; the server keeps writing the reply, and a reload follows it.
 		}
 	})();
 	await Promise.race([endedSignal, pump]);
-	if (!ended) Object.assign(current(), { status: 'error', error: 'The connection dropped before the reply finished.' });
+	if (!ended) {
+		Object.assign(current(), {
+			status: 'error',
+			error: 'The connection dropped. The reply goes on being written: reload to see it.'
+		});
+	}
 	return true;
 }

@@ -7,6 +7,8 @@ export type DisplayMessage = Pick<
 > & {
 	/** A stored reply as sanitized HTML, rendered by the server. */
 	html?: string;
+	/** For a streaming reply: whether its writer is still at work (else it was interrupted). */
+	is_live?: boolean | null;
 };
 export type ChatSummary = Pick<Database['public']['Tables']['chat_sessions']['Row'], 'id' | 'title' | 'updated_at'>;
 
@@ -37,7 +39,9 @@ export function withLiveTurn(
 ): DisplayMessage[] {
 	if (!turn || turn.sessionId !== sessionId) return stored;
 	const messages = stored.map((message) =>
-		message.id === turn.replyId ? { ...message, content: turn.text, status: turn.status, html: undefined } : message
+		message.id === turn.replyId
+			? { ...message, content: turn.text, status: turn.status, html: undefined, is_live: turn.status === 'streaming' }
+			: message
 	);
 	const { userMessage } = turn;
 	if (userMessage && !stored.some((message) => message.id === userMessage.id)) {

@@ -5,6 +5,8 @@ export type StreamEvent =
 	| { type: 'start'; sessionId: string; replyId: string; model: string }
 	| { type: 'delta'; text: string }
 	| { type: 'done' }
+	/** The person stopped the reply (here or in another tab); what was written is kept. */
+	| { type: 'stopped' }
 	/** After done, on a new chat's first reply: the title the model gave it (the stream then ends). */
 	| { type: 'title'; sessionId: string; title: string }
 	| { type: 'error'; message: string; status?: number };

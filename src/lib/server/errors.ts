@@ -9,7 +9,7 @@ import { describeLimitRefusal, durationWords } from './usage';
 
 const CATALOGUE = {
 	'not_found:chat': [404, 'That chat does not exist, or it is not yours.'],
-	'not_found:reply': [404, 'That reply no longer exists or is already complete.'],
+	'not_found:reply': [404, 'That reply is complete, is still being written, or no longer exists.'],
 	'not_found:share': [404, 'That share link does not exist, or it was revoked.'],
 	'bad_request:title': [400, 'That title cannot be used.'],
 	'bad_request:import': [400, 'That file cannot be imported.'],

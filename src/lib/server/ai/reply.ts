@@ -2,7 +2,8 @@
 // no-JavaScript form action (which waits for the end) and the streaming endpoint (which relays
 // each delta) go through here, so a reply is saved the same way whichever path asked for it.
 import { streamText, type ModelMessage } from 'ai';
-import { finishReply } from '../chat/messages';
+import { finishReply, saveReplyProgress, type ProgressVerdict } from '../chat/messages';
+import { claimReply } from '../chat/reply-control';
 import type { ChatClient, HistoryMessage } from '../chat/types';
 import { logFailure } from '../errors';
 import { fitToContext } from './context';
@@ -18,14 +19,15 @@ export interface ReplyRequest {
 	timeoutMs: number;
 	/** The operator's prompt and the chat's own, joined (see chat/turn.ts). */
 	systemPrompt?: string;
-	/** Aborts the model call, e.g. when the browser goes away; the partial reply is kept. */
+	/** Aborts the model call; the partial reply is kept. (A browser going away does not.) */
 	signal?: AbortSignal;
 	/** Set for a chat's first reply: once it is complete, the model gives the chat a title. */
 	title?: TitleJob;
 }
 
 export interface ReplyOutcome {
-	status: 'complete' | 'error';
+	/** stopped: the person asked for it to stop; what was written is kept. */
+	status: 'complete' | 'error' | 'stopped';
 	content: string;
 	/** Set when status is error; safe to show. */
 	message?: string;
@@ -46,10 +48,64 @@ export function modelMessages(history: HistoryMessage[], replyId: string): Model
 	});
 }
 
+// What has arrived is stored at most this long after it arrived, so a reload or another tab
+// can pick the reply up from the database.
+const PROGRESS_INTERVAL_MS = 250;
+// While the model thinks and sends nothing, a write this often says the writer is alive; the
+// database counts a writer gone after 30 s (private.writer_timeout).
+const HEARTBEAT_MS = 10_000;
+
+/**
+ * The writer's batched progress writes: one round trip per interval at most, never awaited by
+ * the stream. Each tells the writer whether a stop was asked for, or the reply is no longer its.
+ */
+function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerdict) => void) {
+	let text = '';
+	let savedAt = 0;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	let inFlight: Promise<void> | undefined;
+	const save = () => {
+		timer = undefined;
+		if (inFlight) return schedule();
+		savedAt = Date.now();
+		inFlight = saveReplyProgress(request.writer, request.replyId, text)
+			.then(onVerdict)
+			// A missed progress write costs a resuming tab a moment; the final write retries.
+			.catch(() => {})
+			.finally(() => (inFlight = undefined));
+	};
+	const schedule = () => {
+		timer ??= setTimeout(save, Math.max(0, savedAt + PROGRESS_INTERVAL_MS - Date.now()));
+	};
+	const heartbeat = setInterval(schedule, HEARTBEAT_MS);
+	return {
+		update(content: string) {
+			text = content;
+			schedule();
+		},
+		/** Stops writing progress; resolves once a write in flight has landed. */
+		async close() {
+			clearInterval(heartbeat);
+			if (timer) clearTimeout(timer);
+			await inFlight;
+		}
+	};
+}
+
 /** Yields the reply's text as it arrives, then returns how it ended once it is stored. */
 export async function* writeReply(request: ReplyRequest): AsyncGenerator<string, ReplyOutcome> {
 	const { chatModel, replyId, history, timeoutMs } = request;
-	const signals = [AbortSignal.timeout(timeoutMs), ...(request.signal ? [request.signal] : [])];
+	// A stop reaches the writer by this isolate's registry at once, or by a progress write.
+	const claim = claimReply(replyId);
+	const fromDatabase = new AbortController();
+	let gone = false;
+	const progress = progressWriter(request, (verdict) => {
+		if (verdict === 'go') return;
+		gone = verdict === 'gone';
+		fromDatabase.abort(new Error(verdict));
+	});
+	const stopSignals = [claim.signal, fromDatabase.signal];
+	const signals = [AbortSignal.timeout(timeoutMs), ...stopSignals, ...(request.signal ? [request.signal] : [])];
 	let content = '';
 	let failure: unknown;
 
@@ -75,6 +131,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 		for await (const part of result.fullStream) {
 			if (part.type === 'text-delta') {
 				content += part.text;
+				progress.update(content);
 				yield part.text;
 			} else if (part.type === 'error') {
 				failure = part.error;
@@ -91,10 +148,20 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 		failure = error;
 	}
 
-	const errorId = failure ? logFailure(`reply ${replyId} from ${chatModel.provider}/${chatModel.id}`, failure) : null;
-	const outcome: ReplyOutcome = errorId
-		? { status: 'error', content, message: `The model stopped before finishing this reply (error ${errorId}).` }
-		: { status: 'complete', content };
+	await progress.close();
+	claim.release();
+	if (gone) {
+		// Closed as dead and reopened elsewhere: that writer owns the row now.
+		return { status: 'error', content, message: 'This reply was taken over by another request.' };
+	}
+	const stopped = stopSignals.some((signal) => signal.aborted);
+	const errorId =
+		failure && !stopped ? logFailure(`reply ${replyId} from ${chatModel.provider}/${chatModel.id}`, failure) : null;
+	const outcome: ReplyOutcome = stopped
+		? { status: 'stopped', content }
+		: errorId
+			? { status: 'error', content, message: `The model stopped before finishing this reply (error ${errorId}).` }
+			: { status: 'complete', content };
 	await finishReply(request.writer, replyId, { content, status: outcome.status, model: chatModel.id });
 	return outcome;
 }

@@ -5,7 +5,8 @@ import { chatSettingsSchema, retryReplySchema, sendMessageSchema } from '$lib/sc
 import { completeReply } from '../ai/reply';
 import { AppError } from '../errors';
 import { actionFailure, readForm } from '../respond';
-import { postMessage, restartReply, saveChatSettings } from './messages';
+import { postMessage, restartReply, saveChatSettings, stopReply } from './messages';
+import { abortLocally } from './reply-control';
 import { createShare } from './shares';
 import { checkModel, replyRequest, titleAfter } from './turn';
 
@@ -57,6 +58,20 @@ export async function retryReplyAction(event: RequestEvent) {
 		return actionFailure(event, cause, { content: '' });
 	}
 	redirect(303, `/chat/${target}`);
+}
+
+/** Stop without JavaScript: the writer keeps what it wrote, and the chat shows it stopped. */
+export async function stopReplyAction(event: RequestEvent, sessionId: string) {
+	const form = await readForm(event);
+	const parsed = retryReplySchema.safeParse({ replyId: form.get('replyId') });
+	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
+	try {
+		await stopReply(event.locals.supabase, parsed.data.replyId);
+		abortLocally(parsed.data.replyId);
+	} catch (cause) {
+		return actionFailure(event, cause, { content: '' });
+	}
+	redirect(303, `/chat/${sessionId}`);
 }
 
 /** Saves the chat's own system prompt, then shows the chat again. */

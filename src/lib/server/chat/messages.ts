@@ -69,6 +69,30 @@ export async function restartReply(client: ChatClient, replyId: string): Promise
 	return { sessionId: first.session_id, settings: settingsOf(first), history: toHistory(data) };
 }
 
+/** What the writer does after a progress write (see save_reply_progress). */
+export type ProgressVerdict = 'go' | 'stop' | 'gone';
+
+/** The writer's batched write: the text so far, and whether to go on. */
+export async function saveReplyProgress(
+	client: ChatClient,
+	replyId: string,
+	content: string
+): Promise<ProgressVerdict> {
+	const { data, error } = await client.rpc('save_reply_progress', {
+		p_reply_id: replyId,
+		p_content: storableText(content)
+	});
+	if (error) throw fromPostgrest(error, 'not_found:reply');
+	return data === 'stop' || data === 'gone' ? data : 'go';
+}
+
+/** Asks for a reply to stop, from any tab; returns its status now. */
+export async function stopReply(client: ChatClient, replyId: string): Promise<string> {
+	const { data, error } = await client.rpc('stop_reply', { p_reply_id: replyId });
+	if (error) throw fromPostgrest(error, 'not_found:reply');
+	return data;
+}
+
 /** Saves a chat's system prompt; an empty one removes it. */
 export async function saveChatSettings(
 	client: ChatClient,

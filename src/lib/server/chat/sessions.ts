@@ -40,7 +40,7 @@ export interface ChatWithMessages {
 export async function getSessionWithMessages(client: ChatClient, id: string): Promise<ChatWithMessages> {
 	const { data, error } = await client
 		.from('chat_sessions')
-		.select('id, title, model, system_prompt, chat_messages(id, role, content, status, model, created_at)')
+		.select('id, title, model, system_prompt, chat_messages(id, role, content, status, model, created_at, is_live)')
 		.eq('id', id)
 		.order('position', { referencedTable: 'chat_messages' })
 		.maybeSingle();

@@ -9,9 +9,9 @@ import { replyRequest, titleAfter } from './turn';
 /** A resubmitted message (isNew false) only gets start and done: its first submit writes the reply. */
 export async function replyStream(event: RequestEvent, turn: PostedMessage): Promise<ReadableStream<Uint8Array>> {
 	const encoder = new TextEncoder();
-	// Aborted when the browser goes away: the model call stops, and what arrived is saved.
-	const disconnect = new AbortController();
-	const request = await replyRequest(event, turn, disconnect.signal);
+	// The reply is written to the end whether or not the browser stays: a reload or another tab
+	// follows it from the database (see follow.ts), and Stop is how a person ends it early.
+	const request = await replyRequest(event, turn);
 
 	return new ReadableStream<Uint8Array>({
 		start(controller) {
@@ -32,7 +32,13 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 					const step = await run.next();
 					if (step.done) {
 						const outcome = step.value;
-						send(outcome.status === 'complete' ? { type: 'done' } : { type: 'error', message: outcome.message ?? '' });
+						send(
+							outcome.status === 'complete'
+								? { type: 'done' }
+								: outcome.status === 'stopped'
+									? { type: 'stopped' }
+									: { type: 'error', message: outcome.message ?? '' }
+						);
 						// The turn is over for the browser; the stream stays open for the title alone.
 						const title = await titleAfter(event, request, outcome);
 						if (title) send({ type: 'title', sessionId: turn.sessionId, title });
@@ -54,7 +60,7 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 			event.platform?.ctx?.waitUntil(finished);
 		},
 		cancel() {
-			disconnect.abort();
+			// The browser went away; the relay above keeps writing the reply.
 		}
 	});
 }

@@ -1,6 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { chatId } from '$lib/schemas/chat';
-import { retryReplyAction, saveSettingsAction, sendMessageAction, shareAction } from '$lib/server/chat/actions';
+import {
+	retryReplyAction,
+	saveSettingsAction,
+	sendMessageAction,
+	shareAction,
+	stopReplyAction
+} from '$lib/server/chat/actions';
 import { withRenderedReplies } from '$lib/server/chat/render';
 import { getSessionWithMessages } from '$lib/server/chat/sessions';
 import { modelPicker } from '$lib/server/chat/turn';
@@ -43,6 +49,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	send: (event) => sendMessageAction(event, parseChatId(event.params.id)),
 	retry: (event) => retryReplyAction(event),
+	stop: (event) => stopReplyAction(event, parseChatId(event.params.id)),
 	settings: (event) => saveSettingsAction(event, parseChatId(event.params.id)),
 	share: (event) => shareAction(event, parseChatId(event.params.id))
 };

@@ -1,0 +1,85 @@
+// Following a reply from the database, for a tab that did not start it (a reload, a second tab,
+// another device). The stored text is at most ~250 ms behind the model (ai/reply.ts writes it
+// in batches), and this reads it every 250 ms: the same NDJSON events as the streaming endpoint,
+// beginning with everything written so far. A GET with no side effects; it ends with the reply,
+// when the reply's writer is gone, or after ten minutes (the page can follow again).
+import type { StreamEvent } from '$lib/chat/stream-protocol';
+import { AppError, describeFailure, failureText, fromPostgrest } from '../errors';
+import type { ChatClient } from './types';
+
+const POLL_MS = 250;
+const MAX_FOLLOW_MS = 10 * 60_000;
+// A few missed reads (a database blip) are ridden out before the follower gives up.
+const MAX_FAILED_READS = 8;
+
+interface ReplyState {
+	session_id: string;
+	status: string;
+	content: string;
+	model: string | null;
+	is_live: boolean;
+}
+
+async function readReply(client: ChatClient, replyId: string): Promise<ReplyState> {
+	const { data, error } = await client
+		.from('chat_messages')
+		.select('session_id, status, content, model, is_live')
+		.eq('id', replyId)
+		.eq('role', 'assistant')
+		.maybeSingle();
+	if (error) throw fromPostgrest(error, 'not_found:reply');
+	if (!data) throw new AppError('not_found:reply');
+	return data as ReplyState;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The reply's events from the database. Reads the reply once before answering, so a foreign or unknown id is a 404. */
+export async function followReply(client: ChatClient, replyId: string): Promise<ReadableStream<Uint8Array>> {
+	const first = await readReply(client, replyId);
+	const encoder = new TextEncoder();
+	let cancelled = false;
+
+	return new ReadableStream<Uint8Array>({
+		async start(controller) {
+			const send = (event: StreamEvent) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+			const ends = Date.now() + MAX_FOLLOW_MS;
+			let state = first;
+			let sent = 0;
+			let failedReads = 0;
+			send({ type: 'start', sessionId: state.session_id, replyId, model: state.model ?? '' });
+			try {
+				for (;;) {
+					if (state.content.length > sent) {
+						send({ type: 'delta', text: state.content.slice(sent) });
+						sent = state.content.length;
+					}
+					if (state.status === 'complete') return send({ type: 'done' });
+					if (state.status === 'stopped') return send({ type: 'stopped' });
+					if (state.status === 'error')
+						return send({ type: 'error', message: 'This reply failed before it finished.' });
+					if (!state.is_live)
+						return send({ type: 'error', message: 'This reply was interrupted: its writer stopped.' });
+					if (Date.now() > ends) return send({ type: 'error', message: 'Still being written: reload to follow it.' });
+					await sleep(POLL_MS);
+					if (cancelled) return;
+					try {
+						state = await readReply(client, replyId);
+						failedReads = 0;
+					} catch (cause) {
+						if (++failedReads < MAX_FAILED_READS && cause instanceof AppError && cause.status >= 500) continue;
+						throw cause;
+					}
+				}
+			} catch (cause) {
+				const failure = describeFailure(cause, `following reply ${replyId}`);
+				send({ type: 'error', message: `Following this reply failed. ${failureText(failure)}` });
+			} finally {
+				if (!cancelled) controller.close();
+			}
+		},
+		cancel() {
+			cancelled = true;
+		}
+	});
+}

@@ -1,0 +1,20 @@
+// GET: follows a reply being written, from the database (see follow.ts).
+import { STREAM_CONTENT_TYPE } from '$lib/chat/stream-protocol';
+import { chatId } from '$lib/schemas/chat';
+import { followReply } from '$lib/server/chat/follow';
+import { AppError } from '$lib/server/errors';
+import { jsonFailure } from '$lib/server/respond';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async (event) => {
+	if (!event.locals.user) return jsonFailure(event, new AppError('unauthorized:session'));
+	const replyId = chatId.safeParse(event.params.id);
+	if (!replyId.success) return jsonFailure(event, new AppError('not_found:reply'));
+	try {
+		return new Response(await followReply(event.locals.supabase, replyId.data), {
+			headers: { 'content-type': STREAM_CONTENT_TYPE, 'cache-control': 'no-store', 'x-accel-buffering': 'no' }
+		});
+	} catch (cause) {
+		return jsonFailure(event, cause);
+	}
+};

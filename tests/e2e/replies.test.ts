@@ -1,0 +1,149 @@
+// Replies that outlive the request that started them: Stop (button, Esc, another tab, no
+// JavaScript), a reload or a second tab following the reply live, and a reply finished and
+// stored after its tab is closed. The fake model spaces its words out, so each reply takes a while.
+import { admin, ChatApp, expect, fakeModel, test } from './support.ts';
+
+const LONG = Array.from({ length: 40 }, (_, index) => `word${index + 1}`).join(' ');
+const SHORT = Array.from({ length: 12 }, (_, index) => `part${index + 1}`).join(' ');
+
+/** The stored reply of the chat's one turn. */
+async function storedReply(app: ChatApp) {
+	const { data } = await admin
+		.from('chat_messages')
+		.select('id, content, status')
+		.eq('session_id', app.chatId())
+		.eq('role', 'assistant')
+		.single();
+	return data!;
+}
+
+const assistant = (app: ChatApp) => app.conversation.getByRole('listitem').filter({ hasText: 'Assistant' }).last();
+
+test('Stop keeps what was written and marks the reply stopped', async ({ app, page }) => {
+	await app.signUp();
+	await fakeModel.sayNext(LONG, 150);
+	await app.send('Count slowly');
+	await expect(assistant(app)).toContainText('word3');
+	await page.getByRole('button', { name: 'Stop' }).click();
+	await expect(assistant(app)).toContainText('You stopped this reply.');
+	await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
+
+	await expect.poll(async () => (await storedReply(app)).status).toBe('stopped');
+	const stored = await storedReply(app);
+	expect(stored.content).toMatch(/^word1 word2 word3/);
+	expect(stored.content.length).toBeLessThan(LONG.length);
+	// After a reload it is still stopped, with its text.
+	await page.reload();
+	await expect(assistant(app)).toContainText('You stopped this reply.');
+	await expect(assistant(app)).toContainText('word3');
+});
+
+test('Esc stops the reply being written', async ({ app, page }) => {
+	await app.signUp();
+	await fakeModel.sayNext(LONG, 150);
+	await app.send('Count slowly again');
+	await expect(assistant(app)).toContainText('word2');
+	await page.keyboard.press('Escape');
+	await expect(assistant(app)).toContainText('You stopped this reply.');
+	await expect.poll(async () => (await storedReply(app)).status).toBe('stopped');
+});
+
+test('a reload mid-reply shows what was written and follows the rest live', async ({ app, page }) => {
+	await app.signUp();
+	await fakeModel.sayNext(SHORT, 250);
+	await app.send('Tell me in parts');
+	await expect(assistant(app)).toContainText('part2');
+	await page.reload();
+	await app.ready();
+	await expect(assistant(app)).toContainText('part2');
+	await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+	await expect(assistant(app)).toContainText('part12', { timeout: 15_000 });
+	await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
+	await expect(assistant(app)).not.toContainText('interrupted');
+	expect(await storedReply(app)).toMatchObject({ content: SHORT, status: 'complete' });
+});
+
+test('a second tab follows the same reply and can stop it', async ({ app, page, context }) => {
+	await app.signUp();
+	await fakeModel.sayNext(LONG, 200);
+	await app.send('Share this');
+	await expect(assistant(app)).toContainText('word2');
+
+	const second = new ChatApp(await context.newPage(), 'second');
+	await second.page.goto(page.url());
+	await second.ready();
+	await expect(assistant(second)).toContainText('word5');
+	await second.page.getByRole('button', { name: 'Stop' }).click();
+	await expect(assistant(second)).toContainText('You stopped this reply.');
+	// The first tab, whose request writes the reply, ends it stopped as well.
+	await expect(assistant(app)).toContainText('You stopped this reply.');
+	await expect.poll(async () => (await storedReply(app)).status).toBe('stopped');
+});
+
+test('closing the tab mid-reply still leaves the whole reply stored', async ({ app, page, context }) => {
+	await app.signUp();
+	await fakeModel.sayNext(SHORT, 150);
+	await app.send('Finish without me');
+	await expect(assistant(app)).toContainText('part2');
+	const chatId = app.chatId();
+	await page.close();
+	await expect
+		.poll(
+			async () => {
+				const { data } = await admin
+					.from('chat_messages')
+					.select('content, status')
+					.eq('session_id', chatId)
+					.eq('role', 'assistant')
+					.single();
+				return data;
+			},
+			{ timeout: 15_000 }
+		)
+		.toEqual({ content: SHORT, status: 'complete' });
+	await context.close();
+});
+
+test('without JavaScript, a reply being written refreshes itself and can be stopped', async ({
+	app,
+	page,
+	browser
+}) => {
+	await app.signUp();
+	await fakeModel.sayNext(LONG, 200);
+	await app.send('Write while I look');
+	await expect(assistant(app)).toContainText('word2');
+
+	const noScript = await browser.newContext({
+		javaScriptEnabled: false,
+		storageState: await page.context().storageState()
+	});
+	const plain = new ChatApp(await noScript.newPage(), 'plain', { javaScript: false });
+	await plain.page.goto(page.url());
+	await expect(assistant(plain)).toContainText('Still being written');
+	await expect(plain.page.locator('meta[http-equiv="refresh"]')).toHaveCount(1);
+	await plain.page.getByRole('button', { name: 'Stop' }).click();
+	await expect(plain.page).toHaveURL(page.url());
+	await expect(assistant(plain)).toContainText('You stopped this reply.');
+	await expect(assistant(app)).toContainText('You stopped this reply.');
+	await noScript.close();
+});
+
+test('a reply whose writer is gone is offered for retry, and the retry completes it', async ({ app, page }) => {
+	await app.signUp();
+	await app.send('Answer me');
+	await app.settled();
+	const { id } = await storedReply(app);
+	// The state a crashed writer leaves: streaming, and silent for longer than the 30 s timeout.
+	const { error } = await admin
+		.from('chat_messages')
+		.update({ status: 'streaming', progress_at: new Date(Date.now() - 60_000).toISOString() })
+		.eq('id', id);
+	expect(error).toBeNull();
+	await page.reload();
+	await expect(assistant(app)).toContainText('This reply was interrupted.');
+	await page.getByRole('button', { name: 'Retry' }).click();
+	await expect(assistant(app)).not.toContainText('interrupted');
+	await expect.poll(async () => (await storedReply(app)).status).toBe('complete');
+});
