@@ -8,6 +8,8 @@ const SHORT = Array.from({ length: 12 }, (_, index) => `part${index + 1}`).join(
 
 /** The stored reply of the chat's one turn. */
 async function storedReply(app: ChatApp) {
+	// A first message moves to the new chat's page as its reply starts; the move may still be on its way.
+	await expect(app.page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
 	const { data } = await admin
 		.from('chat_messages')
 		.select('id, content, status')
@@ -70,6 +72,7 @@ test('a second tab follows the same reply and can stop it', async ({ app, page, 
 	await app.send('Share this');
 	await expect(assistant(app)).toContainText('word2');
 
+	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
 	const second = new ChatApp(await context.newPage(), 'second');
 	await second.page.goto(page.url());
 	await second.ready();
@@ -86,6 +89,7 @@ test('closing the tab mid-reply still leaves the whole reply stored', async ({ a
 	await fakeModel.sayNext(SHORT, 150);
 	await app.send('Finish without me');
 	await expect(assistant(app)).toContainText('part2');
+	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
 	const chatId = app.chatId();
 	await page.close();
 	await expect
@@ -115,6 +119,7 @@ test('without JavaScript, a reply being written refreshes itself and can be stop
 	await app.send('Write while I look');
 	await expect(assistant(app)).toContainText('word2');
 
+	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
 	const noScript = await browser.newContext({
 		javaScriptEnabled: false,
 		storageState: await page.context().storageState()
@@ -133,7 +138,7 @@ test('without JavaScript, a reply being written refreshes itself and can be stop
 test('a reply whose writer is gone is offered for retry, and the retry completes it', async ({ app, page }) => {
 	await app.signUp();
 	await app.send('Answer me');
-	await app.settled();
+	await expect.poll(async () => (await storedReply(app)).status).toBe('complete');
 	const { id } = await storedReply(app);
 	// The state a crashed writer leaves: streaming, and silent for longer than the 30 s timeout.
 	const { error } = await admin
