@@ -26,7 +26,7 @@ const countWhere = async (match: (route: string) => boolean) =>
 		.filter(([route]) => match(route))
 		.reduce((sum, [, count]) => sum + count, 0);
 const databaseRequests = () => countWhere((route) => route.includes(' /rest/v1/'));
-const progressWrites = () => countWhere((route) => route.endsWith('/rest/v1/rpc/save_reply_progress'));
+const progressWrites = () => countWhere((route) => route.endsWith('/rest/v1/rpc/write_reply_progress'));
 
 const fake = await startFakeProvider({ tokenDelayMs: 5 });
 console.log('building the worker…');
@@ -98,7 +98,9 @@ try {
 	const replyId = (JSON.parse(head!.split('\n')[0]) as { replyId: string }).replyId;
 	// The writer's own progress and final writes go on meanwhile; they are not the stop's.
 	const notWriter = (route: string) =>
-		route.includes(' /rest/v1/') && !route.endsWith('/rpc/save_reply_progress') && !route.startsWith('PATCH ');
+		route.includes(' /rest/v1/') &&
+		!route.endsWith('/rpc/write_reply_progress') &&
+		!route.endsWith('/rpc/finish_reply');
 	const stopBefore = await countWhere(notWriter);
 	const stopped = await request(`/api/chat/replies/${replyId}/stop`, { method: 'POST' });
 	await stopped.text();

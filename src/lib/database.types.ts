@@ -141,6 +141,16 @@ export type Database = {
 				}[];
 			};
 			delete_my_account: { Args: Record<PropertyKey, never>; Returns: undefined };
+			finish_reply: {
+				Args: {
+					p_content: string;
+					p_model: string;
+					p_reply_id: string;
+					p_status: Database['public']['Enums']['chat_message_status'];
+					p_writer_token: string;
+				};
+				Returns: boolean;
+			};
 			get_shared_chat: {
 				Args: { p_token: string };
 				Returns: {
@@ -189,6 +199,7 @@ export type Database = {
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];
 					system_prompt: string;
+					writer_token: string;
 				}[];
 			};
 			restart_reply: {
@@ -201,9 +212,9 @@ export type Database = {
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];
 					system_prompt: string;
+					writer_token: string;
 				}[];
 			};
-			save_reply_progress: { Args: { p_content: string; p_reply_id: string }; Returns: string };
 			search_chats: {
 				Args: { p_limit?: number; p_query: string };
 				Returns: {
@@ -215,7 +226,15 @@ export type Database = {
 					title: string;
 				}[];
 			};
+			set_reply_title: {
+				Args: { p_reply_id: string; p_stand_in: string; p_title: string; p_writer_token: string };
+				Returns: string;
+			};
 			stop_reply: { Args: { p_reply_id: string }; Returns: Database['public']['Enums']['chat_message_status'] };
+			write_reply_progress: {
+				Args: { p_content: string; p_reply_id: string; p_writer_token: string };
+				Returns: string;
+			};
 		};
 		Enums: {
 			chat_message_status: 'complete' | 'streaming' | 'error' | 'stopped';

@@ -51,7 +51,8 @@ describe('odd input', () => {
 	it('stores a model reply containing U+0000 and lone surrogates', async () => {
 		const db = (await signedUpUser('nul-reply')).client as Client;
 		const posted = await send(db, 'Say something odd');
-		await finishReply(db, posted.replyId, { content: 'odd\u0000 \ud800 reply', status: 'complete', model: 'm' });
+		const writer = { client: db, replyId: posted.replyId, token: posted.writerToken! };
+		await finishReply(writer, { content: 'odd\u0000 \ud800 reply', status: 'complete', model: 'm' });
 		const { data } = await admin.from('chat_messages').select('content, status').eq('id', posted.replyId).single();
 		expect(data).toEqual({ content: 'odd \ufffd reply', status: 'complete' });
 		expect(storableText('odd\u0000 \ud800 reply')).toBe('odd \ufffd reply');
@@ -93,9 +94,8 @@ describe('a reply written while the database is away', () => {
 			const posted = await send(throughProxy, 'Answer me during an outage');
 			await setDown(proxy.url, true);
 			const finished = finishReply(
-				throughProxy,
-				posted.replyId,
-				{ content: 'Late but whole', status: 'complete' },
+				{ client: throughProxy, replyId: posted.replyId, token: posted.writerToken! },
+				{ content: 'Late but whole', status: 'complete', model: null },
 				[300, 600, 1200, 2400]
 			);
 			await new Promise((resolve) => setTimeout(resolve, 700));
@@ -113,7 +113,8 @@ describe('a reply written while the database is away', () => {
 		try {
 			const posted = await send(throughProxy, 'Answer me during a long outage');
 			await setDown(proxy.url, true);
-			const failure = await finishReply(throughProxy, posted.replyId, { content: 'x', status: 'complete' }, [50]).then(
+			const writer = { client: throughProxy, replyId: posted.replyId, token: posted.writerToken! };
+			const failure = await finishReply(writer, { content: 'x', status: 'complete', model: null }, [50]).then(
 				() => null,
 				(error: unknown) => error
 			);

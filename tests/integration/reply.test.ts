@@ -13,7 +13,7 @@ import { postMessage } from '../../src/lib/server/chat/messages.ts';
 import { abortLocally } from '../../src/lib/server/chat/reply-control.ts';
 import type { ServerEnv } from '../../src/lib/server/env.ts';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
-import { adminClient, signedUpUser } from './supabase.ts';
+import { adminClient, anonClient, signedUpUser } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
 
@@ -49,7 +49,7 @@ describe('writing a reply', () => {
 	async function turn(content: string, timeoutMs = 5_000, vars: Record<string, string | undefined> = shorthand()) {
 		const posted = await postMessage(client, { messageId: randomUUID(), content });
 		const request = {
-			writer: client,
+			writer: writerFor(posted),
 			chatModel: modelRegistry(env(vars)).chatModel(null),
 			replyId: posted.replyId,
 			history: posted.history,
@@ -57,6 +57,13 @@ describe('writing a reply', () => {
 		};
 		return { posted, request };
 	}
+
+	// The writer carries no user token: the reply's writer token is its whole credential.
+	const writerFor = (posted: { replyId: string; writerToken: string | null }) => ({
+		client: anonClient() as Client,
+		replyId: posted.replyId,
+		token: posted.writerToken!
+	});
 
 	const stored = async (id: string) =>
 		(await admin.from('chat_messages').select('role, content, status, model').eq('id', id).single()).data;
@@ -133,7 +140,7 @@ describe('writing a reply', () => {
 
 		const chatModel = modelRegistry(env(shorthand())).chatModel(null);
 		const outcome = await completeReply({
-			writer: client,
+			writer: writerFor(posted),
 			chatModel,
 			replyId: posted.replyId,
 			history: posted.history,
@@ -223,7 +230,7 @@ describe('writing a reply', () => {
 		expect(model.label).toBe('Offline demo model');
 		const { posted } = await turn('anyone there?');
 		const outcome = await completeReply({
-			writer: client,
+			writer: writerFor(posted),
 			chatModel: model,
 			replyId: posted.replyId,
 			history: posted.history,
@@ -244,7 +251,9 @@ describe('writing a reply', () => {
 			const { posted, request } = await turn('How do whales sleep without drowning?');
 			await planTitle({ text: 'Whale sleep' });
 			const job = { sessionId: posted.sessionId, firstMessage: 'How do whales sleep without drowning?' };
-			expect(await writeTitle(client, request.chatModel, job, 'They rest half their brain.')).toBe('Whale sleep');
+			expect(await writeTitle(request.writer, request.chatModel, job, 'They rest half their brain.')).toBe(
+				'Whale sleep'
+			);
 			expect(await titleOf(posted.sessionId)).toBe('Whale sleep');
 		});
 
@@ -253,7 +262,7 @@ describe('writing a reply', () => {
 			await client.from('chat_sessions').update({ title: 'My own title' }).eq('id', posted.sessionId);
 			await planTitle({ text: 'Model title' });
 			const job = { sessionId: posted.sessionId, firstMessage: 'Rename me before the title lands' };
-			expect(await writeTitle(client, request.chatModel, job, 'Reply')).toBeNull();
+			expect(await writeTitle(request.writer, request.chatModel, job, 'Reply')).toBeNull();
 			expect(await titleOf(posted.sessionId)).toBe('My own title');
 		});
 
@@ -263,7 +272,7 @@ describe('writing a reply', () => {
 			const log = vi.spyOn(console, 'error').mockImplementation(() => {});
 			try {
 				const job = { sessionId: posted.sessionId, firstMessage: 'A title that will not come' };
-				expect(await writeTitle(client, request.chatModel, job, 'Reply')).toBeNull();
+				expect(await writeTitle(request.writer, request.chatModel, job, 'Reply')).toBeNull();
 				expect(log).toHaveBeenCalledTimes(1);
 				expect(String(log.mock.calls[0][0])).toMatch(
 					/^\[[0-9a-f]{8}\] title for chat .* from openai-compatible\/fake-model: /

@@ -8,7 +8,6 @@ import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import type { Database } from '$lib/database.types';
 import type { ChatClient } from './chat/types';
 import { serverEnv } from './env';
-import { AppError } from './errors';
 
 /** Names every auth cookie, chunks included (`sb-parley-auth-token.0`, ...). */
 export const AUTH_COOKIE = 'sb-parley-auth-token';
@@ -76,21 +75,9 @@ export function createRequestClient(event: RequestEvent) {
 }
 
 /**
- * A client bound to the access token in hand, for writes that happen after the response has
- * gone (a streamed reply's final write). It has no session of its own, so it never refreshes and
- * never needs a cookie, which can no longer be set by then.
- */
-export async function createDetachedClient(event: RequestEvent): Promise<ChatClient> {
-	const { data } = await event.locals.supabase.auth.getSession();
-	const accessToken = data.session?.access_token;
-	if (!accessToken) throw new AppError('unauthorized:session');
-	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
-	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, { accessToken: async () => accessToken });
-}
-
-/**
  * A client with no session and no cookies: for proving a password (the account page) without
- * touching this browser's own session. Its session lives in memory only, for the one call.
+ * touching this browser's own session, and for a reply's writer, whose credential is the reply's
+ * writer token (see chat/messages.ts). Any session it gets lives in memory only, for the one call.
  */
 export function createSessionlessClient(event: RequestEvent): ChatClient {
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();

@@ -2,17 +2,17 @@
 // no-JavaScript form action (which waits for the end) and the streaming endpoint (which relays
 // each delta) go through here, so a reply is saved the same way whichever path asked for it.
 import { streamText, type ModelMessage } from 'ai';
-import { finishReply, saveReplyProgress, type ProgressVerdict } from '../chat/messages';
+import { finishReply, saveReplyProgress, type ProgressVerdict, type ReplyWriter } from '../chat/messages';
 import { claimReply } from '../chat/reply-control';
-import type { ChatClient, HistoryMessage } from '../chat/types';
+import type { HistoryMessage } from '../chat/types';
 import { logFailure } from '../errors';
 import { fitToContext } from './context';
 import type { ChatModel } from './registry';
 import type { TitleJob } from './title';
 
 export interface ReplyRequest {
-	/** Stores the outcome; bound to the access token, never to cookies (see createDetachedClient). */
-	writer: ChatClient;
+	/** Stores the reply with its writer token, never with the person's own tokens (see chat/messages.ts). */
+	writer: ReplyWriter;
 	chatModel: ChatModel;
 	replyId: string;
 	history: HistoryMessage[];
@@ -68,7 +68,7 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 		timer = undefined;
 		if (inFlight) return schedule();
 		savedAt = Date.now();
-		inFlight = saveReplyProgress(request.writer, request.replyId, text)
+		inFlight = saveReplyProgress(request.writer, text)
 			.then(onVerdict)
 			// A missed progress write costs a resuming tab a moment; the final write retries.
 			.catch(() => {})
@@ -162,8 +162,8 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 		: errorId
 			? { status: 'error', content, message: `The model stopped before finishing this reply (error ${errorId}).` }
 			: { status: 'complete', content };
-	await finishReply(request.writer, replyId, { content, status: outcome.status, model: chatModel.id });
-	return outcome;
+	const ended = await finishReply(request.writer, { content, status: outcome.status, model: chatModel.id });
+	return ended ? outcome : { status: 'error', content, message: 'This reply was taken over by another request.' };
 }
 
 /** Runs a reply to the end without relaying it: the no-JavaScript path. */

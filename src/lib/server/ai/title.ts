@@ -2,8 +2,8 @@
 // before it: the first words of the message stand in until it arrives, and stay if it fails.
 import { streamText } from 'ai';
 import { titleFrom } from '$lib/chat/text';
-import type { ChatClient } from '../chat/types';
-import { fromPostgrest, logFailure } from '../errors';
+import { setReplyTitle, type ReplyWriter } from '../chat/messages';
+import { logFailure } from '../errors';
 import type { ChatModel } from './registry';
 
 /** The model is told exactly this, so the demo model and the test fake can tell a title call apart. */
@@ -59,18 +59,11 @@ async function askForTitle(chatModel: ChatModel, firstMessage: string, reply: st
  * Asks for a title and stores it, unless the chat was renamed meanwhile (its title is no longer
  * the stand-in). Resolves to the stored title, or null when it kept the stand-in; never rejects.
  */
-export async function writeTitle(writer: ChatClient, chatModel: ChatModel, job: TitleJob, reply: string) {
+export async function writeTitle(writer: ReplyWriter, chatModel: ChatModel, job: TitleJob, reply: string) {
 	try {
 		const title = cleanTitle(await askForTitle(chatModel, job.firstMessage, reply));
 		if (!title) throw new Error('the model returned an empty title');
-		const { data, error } = await writer
-			.from('chat_sessions')
-			.update({ title })
-			.eq('id', job.sessionId)
-			.eq('title', titleFrom(job.firstMessage))
-			.select('title');
-		if (error) throw fromPostgrest(error);
-		return data.length ? title : null;
+		return await setReplyTitle(writer, title, titleFrom(job.firstMessage));
 	} catch (cause) {
 		logFailure(`title for chat ${job.sessionId} from ${chatModel.provider}/${chatModel.id}`, cause);
 		return null;

@@ -33,7 +33,7 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 		target = posted.sessionId;
 		// A resubmitted form finds its message stored already; its first submit writes the reply.
 		if (posted.isNew) {
-			const request = await replyRequest(event, posted);
+			const request = replyRequest(event, posted);
 			// Not awaited: the title is written after the page has been answered.
 			void titleAfter(event, request, await completeReply(request));
 		}
@@ -52,7 +52,7 @@ export async function retryReplyAction(event: RequestEvent) {
 	try {
 		const reopened = await restartReply(event.locals.supabase, parsed.data.replyId);
 		target = reopened.sessionId;
-		const request = await replyRequest(event, { ...reopened, replyId: parsed.data.replyId });
+		const request = replyRequest(event, { ...reopened, replyId: parsed.data.replyId });
 		void titleAfter(event, request, await completeReply(request));
 	} catch (cause) {
 		return actionFailure(event, cause, { content: '' });

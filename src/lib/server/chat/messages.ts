@@ -1,6 +1,5 @@
 // Writing chats: each function is one database round trip.
 import { storableText, titleFrom } from '$lib/chat/text';
-import type { Database } from '$lib/database.types';
 import { AppError, fromPostgrest } from '../errors';
 import type { ChatClient, HistoryMessage } from './types';
 
@@ -16,6 +15,8 @@ export interface ChatSettings {
 
 export interface ReopenedReply {
 	sessionId: string;
+	/** The reply's writer token (see the reply_progress migration); null for a resubmit. */
+	writerToken: string | null;
 	settings: ChatSettings;
 	/** The messages before the reply, for the model. */
 	history: HistoryMessage[];
@@ -55,6 +56,7 @@ export async function postMessage(
 		sessionId: first.session_id,
 		replyId: first.reply_id,
 		isNew: first.is_new,
+		writerToken: first.writer_token,
 		settings: settingsOf(first),
 		history: toHistory(data)
 	};
@@ -66,24 +68,48 @@ export async function restartReply(client: ChatClient, replyId: string): Promise
 	if (error) throw fromPostgrest(error, 'not_found:reply');
 	const first = data[0];
 	if (!first) throw new AppError('not_found:reply');
-	return { sessionId: first.session_id, settings: settingsOf(first), history: toHistory(data) };
+	return {
+		sessionId: first.session_id,
+		writerToken: first.writer_token,
+		settings: settingsOf(first),
+		history: toHistory(data)
+	};
 }
 
-/** What the writer does after a progress write (see save_reply_progress). */
+/**
+ * The writer's hold on one reply: a client that carries no user token, and the reply's writer
+ * token, which lets it write that reply alone. It outlives the person's access token.
+ */
+export interface ReplyWriter {
+	client: ChatClient;
+	replyId: string;
+	token: string;
+}
+
+/** What the writer does after a progress write (see write_reply_progress). */
 export type ProgressVerdict = 'go' | 'stop' | 'gone';
 
 /** The writer's batched write: the text so far, and whether to go on. */
-export async function saveReplyProgress(
-	client: ChatClient,
-	replyId: string,
-	content: string
-): Promise<ProgressVerdict> {
-	const { data, error } = await client.rpc('save_reply_progress', {
-		p_reply_id: replyId,
+export async function saveReplyProgress(writer: ReplyWriter, content: string): Promise<ProgressVerdict> {
+	const { data, error } = await writer.client.rpc('write_reply_progress', {
+		p_reply_id: writer.replyId,
+		p_writer_token: writer.token,
 		p_content: storableText(content)
 	});
 	if (error) throw fromPostgrest(error, 'not_found:reply');
 	return data === 'stop' || data === 'gone' ? data : 'go';
+}
+
+/** Gives the writer's chat its generated title, unless it was renamed; the stored title or null. */
+export async function setReplyTitle(writer: ReplyWriter, title: string, standIn: string): Promise<string | null> {
+	const { data, error } = await writer.client.rpc('set_reply_title', {
+		p_reply_id: writer.replyId,
+		p_writer_token: writer.token,
+		p_title: title,
+		p_stand_in: standIn
+	});
+	if (error) throw fromPostgrest(error);
+	return data;
 }
 
 /** Asks for a reply to stop, from any tab; returns its status now. */
@@ -108,23 +134,35 @@ export async function saveChatSettings(
 	if (!data.length) throw new AppError('not_found:chat');
 }
 
-type ReplyUpdate = Pick<Database['public']['Tables']['chat_messages']['Update'], 'content' | 'status' | 'model'>;
+type ReplyUpdate = {
+	content: string;
+	status: 'complete' | 'error' | 'stopped';
+	model: string | null;
+};
 
 // A reply is the model's work and cannot be typed again, so its final write outlasts a short
 // database outage: about 15 s of retries, well inside the 30 s Workers give waitUntil.
 const FINISH_RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 
-/** Stores a reply's outcome, retrying while the database cannot be reached. */
+/**
+ * Stores a reply's outcome, retrying while the database cannot be reached. False when the reply
+ * was no longer this writer's to end (it was closed as dead and reopened elsewhere).
+ */
 export async function finishReply(
-	client: ChatClient,
-	replyId: string,
+	writer: ReplyWriter,
 	update: ReplyUpdate,
 	retryDelaysMs = FINISH_RETRY_DELAYS_MS
-): Promise<void> {
-	const row = { ...update, content: update.content === undefined ? undefined : storableText(update.content) };
+): Promise<boolean> {
+	const args = {
+		p_reply_id: writer.replyId,
+		p_writer_token: writer.token,
+		p_content: storableText(update.content),
+		p_status: update.status,
+		p_model: update.model ?? ''
+	};
 	for (let attempt = 0; ; attempt++) {
-		const { error } = await client.from('chat_messages').update(row).eq('id', replyId);
-		if (!error) return;
+		const { data, error } = await writer.client.rpc('finish_reply', args);
+		if (!error) return data;
 		const failure = fromPostgrest(error, 'not_found:reply');
 		const delay = retryDelaysMs[attempt];
 		if (failure.code !== 'unavailable:database' || delay === undefined) throw failure;

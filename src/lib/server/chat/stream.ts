@@ -11,7 +11,7 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 	const encoder = new TextEncoder();
 	// The reply is written to the end whether or not the browser stays: a reload or another tab
 	// follows it from the database (see follow.ts), and Stop is how a person ends it early.
-	const request = await replyRequest(event, turn);
+	const request = replyRequest(event, turn);
 
 	return new ReadableStream<Uint8Array>({
 		start(controller) {

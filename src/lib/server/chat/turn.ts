@@ -7,7 +7,7 @@ import type { ModelPicker } from '$lib/chat/model-picker';
 import { modelRegistry } from '../ai/registry';
 import { serverEnv } from '../env';
 import { AppError } from '../errors';
-import { createDetachedClient } from '../supabase';
+import { createSessionlessClient } from '../supabase';
 import type { ChatSettings } from './messages';
 import type { HistoryMessage } from './types';
 
@@ -23,17 +23,25 @@ export function systemPromptFor(operatorPrompt: string | undefined, chatPrompt: 
 	return [operatorPrompt, chatPrompt].filter(Boolean).join('\n\n') || undefined;
 }
 
-export async function replyRequest(
+export function replyRequest(
 	event: RequestEvent,
-	turn: { sessionId: string; replyId: string; history: HistoryMessage[]; settings: ChatSettings },
+	turn: {
+		sessionId: string;
+		replyId: string;
+		writerToken: string | null;
+		history: HistoryMessage[];
+		settings: ChatSettings;
+	},
 	signal?: AbortSignal
-): Promise<ReplyRequest> {
+): ReplyRequest {
 	const env = serverEnv();
 	const asked = turn.history.filter((message) => message.role === 'user');
 	return {
 		title: asked.length === 1 ? { sessionId: turn.sessionId, firstMessage: asked[0].content } : undefined,
-		// The reply is stored after the response may have gone, so not through the cookie client.
-		writer: await createDetachedClient(event),
+		// The reply is stored after the response may have gone, and may outlast the person's access
+		// token: the writer holds the reply's own writer token instead (a resubmit has none, and
+		// writes nothing).
+		writer: { client: createSessionlessClient(event), replyId: turn.replyId, token: turn.writerToken ?? '' },
 		chatModel: chatModels(event).chatModel(turn.settings.model),
 		replyId: turn.replyId,
 		history: turn.history,
