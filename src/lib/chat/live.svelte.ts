@@ -15,8 +15,6 @@ export interface LiveTurn {
 	text: string;
 	status: 'streaming' | 'complete' | 'error' | 'stopped';
 	error: string | null;
-	/** Followed from the database (a reload, another tab), not written by this tab's request. */
-	followed?: boolean;
 }
 
 export const live = $state<{
@@ -69,8 +67,7 @@ export async function followReply(replyId: string, sessionId: string): Promise<b
 		model: null,
 		text: '',
 		status: 'streaming',
-		error: null,
-		followed: true
+		error: null
 	};
 	live.turn = turn;
 	let response: Response;
