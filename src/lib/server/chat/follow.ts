@@ -42,7 +42,15 @@ export async function followReply(client: ChatClient, replyId: string): Promise<
 
 	return new ReadableStream<Uint8Array>({
 		async start(controller) {
-			const send = (event: StreamEvent) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+			// The browser may leave between a read and a send; that ends the follow, and is no failure.
+			const send = (event: StreamEvent) => {
+				if (cancelled) return;
+				try {
+					controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+				} catch {
+					cancelled = true;
+				}
+			};
 			const ends = Date.now() + MAX_FOLLOW_MS;
 			let state = first;
 			let sent = 0;
