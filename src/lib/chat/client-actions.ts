@@ -4,7 +4,7 @@
 // round trips; the next navigation loads the stored copy anyway.
 import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
-import { followReply, live, stopReply, streamTurn, type LiveTurn } from './live.svelte';
+import { followReply, live, replyTurn, stopReply, streamTurn, type LiveTurn } from './live.svelte';
 import { withSettled, withTouchedChats, type DisplayMessage } from './messages';
 import { titleFrom } from './text';
 
@@ -75,14 +75,5 @@ export function stopLiveReply(): Promise<string | null> {
 }
 
 export async function retryReply(replyId: string, sessionId: string): Promise<SendResult> {
-	const turn: LiveTurn = {
-		sessionId,
-		userMessage: null,
-		replyId,
-		model: null,
-		text: '',
-		status: 'streaming',
-		error: null
-	};
-	return settle(await streamTurn({ replyId }, turn));
+	return settle(await streamTurn({ replyId }, replyTurn(replyId, sessionId)));
 }

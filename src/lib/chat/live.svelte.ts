@@ -30,6 +30,19 @@ export const live = $state<{
 export type StreamBody =
 	{ messageId: string; content: string; model: string; sessionId?: string } | { replyId: string };
 
+const UNREACHABLE = 'Parley could not be reached. Check your connection.';
+
+/** The turn for a reply with no new message of its own: a retry, or one followed from elsewhere. */
+export function replyTurn(replyId: string, sessionId: string): LiveTurn {
+	return { sessionId, userMessage: null, replyId, model: null, text: '', status: 'streaming', error: null };
+}
+
+/** What a refused request says, in the one error shape the server answers with. */
+async function problemMessage(response: Response): Promise<string> {
+	const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+	return problem?.error?.message ?? `The server answered ${response.status}.`;
+}
+
 export interface StreamHandlers {
 	onStart?(event: Extract<StreamEvent, { type: 'start' }>): void;
 }
@@ -49,7 +62,7 @@ export async function streamTurn(body: StreamBody, turn: LiveTurn, handlers: Str
 			body: JSON.stringify(body)
 		});
 	} catch {
-		Object.assign(current(), { status: 'error', error: 'Parley could not be reached. Check your connection.' });
+		Object.assign(current(), { status: 'error', error: UNREACHABLE });
 		return false;
 	}
 	return readEvents(response, turn, handlers);
@@ -60,21 +73,13 @@ export async function streamTurn(body: StreamBody, turn: LiveTurn, handlers: Str
  * database, showing what was written so far and then the rest as it arrives.
  */
 export async function followReply(replyId: string, sessionId: string): Promise<boolean> {
-	const turn: LiveTurn = {
-		sessionId,
-		userMessage: null,
-		replyId,
-		model: null,
-		text: '',
-		status: 'streaming',
-		error: null
-	};
+	const turn = replyTurn(replyId, sessionId);
 	live.turn = turn;
 	let response: Response;
 	try {
 		response = await fetch(`/api/chat/replies/${replyId}`, { headers: { accept: 'application/x-ndjson' } });
 	} catch {
-		Object.assign(live.turn ?? turn, { status: 'error', error: 'Parley could not be reached. Check your connection.' });
+		Object.assign(live.turn ?? turn, { status: 'error', error: UNREACHABLE });
 		return false;
 	}
 	return readEvents(response, turn);
@@ -84,11 +89,9 @@ export async function followReply(replyId: string, sessionId: string): Promise<b
 export async function stopReply(replyId: string): Promise<string | null> {
 	try {
 		const response = await fetch(`/api/chat/replies/${replyId}/stop`, { method: 'POST' });
-		if (response.ok) return null;
-		const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-		return problem?.error?.message ?? `The server answered ${response.status}.`;
+		return response.ok ? null : await problemMessage(response);
 	} catch {
-		return 'Parley could not be reached. Check your connection.';
+		return UNREACHABLE;
 	}
 }
 
@@ -96,11 +99,7 @@ export async function stopReply(replyId: string): Promise<string | null> {
 async function readEvents(response: Response, turn: LiveTurn, handlers: StreamHandlers = {}): Promise<boolean> {
 	const current = () => live.turn ?? turn;
 	if (!response.ok || !response.body) {
-		const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-		Object.assign(current(), {
-			status: 'error',
-			error: problem?.error?.message ?? `The server answered ${response.status}.`
-		});
+		Object.assign(current(), { status: 'error', error: await problemMessage(response) });
 		return false;
 	}
 

@@ -8,9 +8,8 @@ import {
 	signOutEverywhere
 } from '$lib/server/account';
 import { requestEmailChange } from '$lib/server/email-links';
-import { describeFailure, failureText } from '$lib/server/errors';
-import { readForm } from '$lib/server/respond';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { actionFailure, readForm } from '$lib/server/respond';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => ({
 	email: locals.user?.email ?? null,
@@ -19,11 +18,6 @@ export const load: PageServerLoad = async ({ locals, url }) => ({
 	emailChanged: url.searchParams.has('email-changed'),
 	usage: await myUsage(locals.supabase)
 });
-
-const failed = (event: RequestEvent, section: string, cause: unknown) => {
-	const failure = describeFailure(cause, `${event.request.method} ${event.url.pathname} (${section})`);
-	return fail(failure.status, { section, error: failureText(failure), done: null });
-};
 
 export const actions: Actions = {
 	password: async (event) => {
@@ -36,7 +30,7 @@ export const actions: Actions = {
 		try {
 			await changePassword(event, parsed.data.current, parsed.data.password);
 		} catch (cause) {
-			return failed(event, 'password', cause);
+			return actionFailure(event, cause, { section: 'password', done: null });
 		}
 		return {
 			section: 'password',
@@ -55,8 +49,7 @@ export const actions: Actions = {
 		try {
 			outcome = await createAccountForGuest(event, parsed.data.email, parsed.data.password);
 		} catch (cause) {
-			const failure = describeFailure(cause, `${event.request.method} ${event.url.pathname} (create)`);
-			return fail(failure.status, { section: 'create', error: failureText(failure), done: null, email });
+			return actionFailure(event, cause, { section: 'create', done: null, email });
 		}
 		if (outcome === 'created') redirect(303, '/account?created');
 		return {
@@ -76,8 +69,7 @@ export const actions: Actions = {
 		try {
 			await requestEmailChange(event, parsed.data.email);
 		} catch (cause) {
-			const failure = describeFailure(cause, `${event.request.method} ${event.url.pathname} (email)`);
-			return fail(failure.status, { section: 'email', error: failureText(failure), done: null, email });
+			return actionFailure(event, cause, { section: 'email', done: null, email });
 		}
 		return {
 			section: 'email',
@@ -90,7 +82,7 @@ export const actions: Actions = {
 		try {
 			await signOutEverywhere(event);
 		} catch (cause) {
-			return failed(event, 'sessions', cause);
+			return actionFailure(event, cause, { section: 'sessions', done: null });
 		}
 		redirect(303, '/login?reason=signed-out');
 	},
@@ -101,7 +93,7 @@ export const actions: Actions = {
 		try {
 			await deleteMyAccount(event);
 		} catch (cause) {
-			return failed(event, 'delete', cause);
+			return actionFailure(event, cause, { section: 'delete', done: null });
 		}
 		redirect(303, '/login?reason=account-deleted');
 	}
