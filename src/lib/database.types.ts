@@ -9,10 +9,12 @@ export type Database = {
 					created_at: string;
 					id: string;
 					model: string | null;
+					parent_id: string | null;
 					position: number;
 					progress_at: string | null;
 					role: Database['public']['Enums']['chat_role'];
 					search: unknown;
+					selected_at: string;
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];
 					stop_requested_at: string | null;
@@ -25,10 +27,12 @@ export type Database = {
 					created_at?: string;
 					id?: string;
 					model?: string | null;
+					parent_id?: string | null;
 					position?: never;
 					progress_at?: string | null;
 					role: Database['public']['Enums']['chat_role'];
 					search?: never;
+					selected_at?: string;
 					session_id: string;
 					status?: Database['public']['Enums']['chat_message_status'];
 					stop_requested_at?: string | null;
@@ -39,16 +43,25 @@ export type Database = {
 					created_at?: string;
 					id?: string;
 					model?: string | null;
+					parent_id?: string | null;
 					position?: never;
 					progress_at?: string | null;
 					role?: Database['public']['Enums']['chat_role'];
 					search?: never;
+					selected_at?: string;
 					session_id?: string;
 					status?: Database['public']['Enums']['chat_message_status'];
 					stop_requested_at?: string | null;
 					user_id?: string;
 				};
 				Relationships: [
+					{
+						foreignKeyName: 'chat_messages_parent_id_fkey';
+						columns: ['parent_id'];
+						isOneToOne: false;
+						referencedRelation: 'chat_messages';
+						referencedColumns: ['id'];
+					},
 					{
 						foreignKeyName: 'chat_messages_session_id_fkey';
 						columns: ['session_id'];
@@ -141,6 +154,21 @@ export type Database = {
 				}[];
 			};
 			delete_my_account: { Args: Record<PropertyKey, never>; Returns: undefined };
+			edit_message: {
+				Args: { p_content: string; p_message_id: string; p_model?: string; p_source_id: string };
+				Returns: {
+					chat_model: string;
+					content: string;
+					id: string;
+					is_new: boolean;
+					reply_id: string;
+					role: Database['public']['Enums']['chat_role'];
+					session_id: string;
+					status: Database['public']['Enums']['chat_message_status'];
+					system_prompt: string;
+					writer_token: string;
+				}[];
+			};
 			finish_reply: {
 				Args: {
 					p_content: string;
@@ -150,6 +178,25 @@ export type Database = {
 					p_writer_token: string;
 				};
 				Returns: boolean;
+			};
+			get_chat: {
+				Args: { p_session_id: string };
+				Returns: {
+					chat_model: string;
+					content: string;
+					created_at: string;
+					id: string;
+					is_live: boolean;
+					model: string;
+					next_version: string;
+					previous_version: string;
+					role: Database['public']['Enums']['chat_role'];
+					status: Database['public']['Enums']['chat_message_status'];
+					system_prompt: string;
+					title: string;
+					version: number;
+					versions: number;
+				}[];
 			};
 			get_shared_chat: {
 				Args: { p_token: string };
@@ -188,7 +235,29 @@ export type Database = {
 				}[];
 			};
 			post_message: {
-				Args: { p_content: string; p_message_id: string; p_model?: string; p_session_id?: string; p_title?: string };
+				Args: {
+					p_content: string;
+					p_message_id: string;
+					p_model?: string;
+					p_parent_id?: string;
+					p_session_id?: string;
+					p_title?: string;
+				};
+				Returns: {
+					chat_model: string;
+					content: string;
+					id: string;
+					is_new: boolean;
+					reply_id: string;
+					role: Database['public']['Enums']['chat_role'];
+					session_id: string;
+					status: Database['public']['Enums']['chat_message_status'];
+					system_prompt: string;
+					writer_token: string;
+				}[];
+			};
+			regenerate_reply: {
+				Args: { p_reply_id: string };
 				Returns: {
 					chat_model: string;
 					content: string;
@@ -226,6 +295,7 @@ export type Database = {
 					title: string;
 				}[];
 			};
+			select_version: { Args: { p_message_id: string }; Returns: string };
 			set_reply_title: {
 				Args: { p_reply_id: string; p_stand_in: string; p_title: string; p_writer_token: string };
 				Returns: string;

@@ -20,6 +20,15 @@ async function post(client: Client, content: string, sessionId?: string, message
 	});
 }
 
+/** Ends a reply as written, so the chat takes its next message (none goes below a live reply). */
+async function answer(client: Client, replyId: string) {
+	const { error } = await client
+		.from('chat_messages')
+		.update({ content: 'Answered', status: 'complete' })
+		.eq('id', replyId);
+	expect(error).toBeNull();
+}
+
 async function rowsFor(userId: string) {
 	const sessions = await admin.from('chat_sessions').select('id, title, updated_at').eq('user_id', userId);
 	const messages = await admin.from('chat_messages').select('id, content, status').eq('user_id', userId);
@@ -46,6 +55,7 @@ describe('chat schema under RLS', () => {
 		expect(error).toBeNull();
 		aSession = data![0].session_id;
 		aReply = data![0].reply_id;
+		await answer(a.db, aReply);
 	});
 
 	it('creates a session, the message and an empty streaming reply in one call', async () => {
@@ -192,6 +202,7 @@ describe('chat schema under RLS', () => {
 			.select('id');
 		expect(saved.data).toHaveLength(1);
 
+		await answer(a.db, created![0].reply_id);
 		// A later message with another model moves the chat to it; one without keeps it.
 		const next = await a.db.rpc('post_message', {
 			p_message_id: randomUUID(),
@@ -200,6 +211,7 @@ describe('chat schema under RLS', () => {
 			p_model: 'model-two'
 		});
 		expect([next.data![0].chat_model, next.data![0].system_prompt]).toEqual(['model-two', 'Be brief.']);
+		await answer(a.db, next.data![0].reply_id);
 		const kept = await post(a.db, 'Still?', session);
 		expect(kept.data![0].chat_model).toBe('model-two');
 

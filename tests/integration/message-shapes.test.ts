@@ -32,6 +32,8 @@ describe('message shapes a person may write', () => {
 		const posted = await postMessage(db, { messageId, content: 'Hello' });
 		sessionId = posted.sessionId;
 		replyId = posted.replyId;
+		// Answered, so a new reply to the message is not refused for the one being written.
+		await db.from('chat_messages').update({ content: 'Hi', status: 'complete' }).eq('id', replyId);
 	});
 
 	it.each([
@@ -43,19 +45,24 @@ describe('message shapes a person may write', () => {
 		['a user row with a model', { role: 'user', content: 'hi', model: 'gpt-x' }]
 	])('refuses %s', async (_label, row) => {
 		const before = await messagesOf(sessionId);
-		const { error } = await db
-			.from('chat_messages')
-			.insert({ session_id: sessionId, ...row } as Database['public']['Tables']['chat_messages']['Insert']);
+		const { error } = await db.from('chat_messages').insert({
+			session_id: sessionId,
+			parent_id: messageId,
+			...row
+		} as Database['public']['Tables']['chat_messages']['Insert']);
 		// 42501 is the policy; 22P02 is an enum value that no longer exists.
 		expect(['42501', '22P02']).toContain(error?.code);
 		expect(await messagesOf(sessionId)).toEqual(before);
 	});
 
 	it('accepts the two shapes the app writes (the control)', async () => {
-		const user = await db.from('chat_messages').insert({ session_id: sessionId, role: 'user', content: 'direct' });
+		const userId = randomUUID();
+		const user = await db
+			.from('chat_messages')
+			.insert({ id: userId, session_id: sessionId, parent_id: replyId, role: 'user', content: 'direct' });
 		const reply = await db
 			.from('chat_messages')
-			.insert({ session_id: sessionId, role: 'assistant', content: '', status: 'streaming' });
+			.insert({ session_id: sessionId, parent_id: userId, role: 'assistant', content: '', status: 'streaming' });
 		expect([user.error, reply.error]).toEqual([null, null]);
 	});
 

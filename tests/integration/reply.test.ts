@@ -122,7 +122,11 @@ describe('writing a reply', () => {
 		const first = await postMessage(client, { messageId: randomUUID(), content: 'turn 0' });
 		await admin.from('chat_messages').update({ content: 'reply 0', status: 'complete' }).eq('id', first.replyId);
 		const { data: owner } = await admin.from('chat_sessions').select('user_id').eq('id', first.sessionId).single();
-		const filler = Array.from({ length: 498 }, (_, index) => ({
+		// One line of turns: each row answers the one before it.
+		const ids = Array.from({ length: 498 }, () => randomUUID());
+		const filler = ids.map((id, index) => ({
+			id,
+			parent_id: index ? ids[index - 1] : first.replyId,
 			session_id: first.sessionId,
 			user_id: owner!.user_id,
 			role: index % 2 ? ('assistant' as const) : ('user' as const),

@@ -2,9 +2,9 @@
 // keep the finished turn on screen as stored. The server has stored exactly what was streamed,
 // so reloading the page's data after every message would only cost a request and two database
 // round trips; the next navigation loads the stored copy anyway.
-import { goto } from '$app/navigation';
+import { goto, invalidateAll } from '$app/navigation';
 import { resolve } from '$app/paths';
-import { followReply, live, replyTurn, stopReply, streamTurn, type LiveTurn } from './live.svelte';
+import { followReply, live, replyTurn, stopReply, streamTurn, type LiveTurn, type StreamBody } from './live.svelte';
 import { withSettled, withTouchedChats, type DisplayMessage } from './messages';
 import { titleFrom } from './text';
 
@@ -39,7 +39,8 @@ export async function sendMessage(
 	content: string,
 	messageId: string,
 	sessionId: string | null,
-	model: string
+	model: string,
+	parentId?: string
 ): Promise<SendResult> {
 	const turn: LiveTurn = {
 		sessionId,
@@ -50,7 +51,7 @@ export async function sendMessage(
 		status: 'streaming',
 		error: null
 	};
-	const body = sessionId ? { messageId, content, model, sessionId } : { messageId, content, model };
+	const body = sessionId ? { messageId, content, model, sessionId, parentId } : { messageId, content, model };
 	// A new chat moves to its page as soon as it exists. settle() waits for that move: a reply
 	// that ends at once would otherwise be laid over the page being left.
 	let moved: Promise<void> | undefined;
@@ -76,4 +77,44 @@ export function stopLiveReply(): Promise<string | null> {
 
 export async function retryReply(replyId: string, sessionId: string): Promise<SendResult> {
 	return settle(await streamTurn({ replyId }, replyTurn(replyId, sessionId)));
+}
+
+/**
+ * The chat's path is about to change (another version was chosen): this tab's finished turns
+ * are dropped, as the data loaded next has them, and they may belong to the path left.
+ */
+export function forgetSettled(sessionId: string): void {
+	delete live.settled[sessionId];
+}
+
+/**
+ * Streams a turn that starts a new branch, then loads the chat's path again, which now ends in
+ * it (and carries its versions), before letting the turn go, so nothing flickers.
+ */
+async function branchTurn(body: StreamBody, turn: LiveTurn, sessionId: string): Promise<SendResult> {
+	const stored = await streamTurn(body, turn);
+	if (stored) {
+		forgetSettled(sessionId);
+		await invalidateAll();
+	}
+	const error = live.turn?.error ?? null;
+	live.turn = null;
+	return { stored, error };
+}
+
+/** Regenerate: a new version of the reply, which answers message `below`. */
+export function regenerateReply(replyId: string, below: string, sessionId: string): Promise<SendResult> {
+	return branchTurn({ regenerate: replyId }, { ...replyTurn('', sessionId), replyId: null, below }, sessionId);
+}
+
+/** Save and send: the edited text as a new version of message sourceId, which answers `below`. */
+export function sendEdit(
+	sourceId: string,
+	content: string,
+	below: string | null,
+	sessionId: string
+): Promise<SendResult> {
+	const messageId = crypto.randomUUID();
+	const turn: LiveTurn = { ...replyTurn('', sessionId), replyId: null, userMessage: { id: messageId, content }, below };
+	return branchTurn({ messageId, sourceId, content }, turn, sessionId);
 }

@@ -15,6 +15,12 @@ export interface LiveTurn {
 	text: string;
 	status: 'streaming' | 'complete' | 'error' | 'stopped';
 	error: string | null;
+	/**
+	 * Where the turn starts a new branch (an edit, a regeneration): the message it answers, shown
+	 * with everything before it and nothing after; null for a new first message. Absent for a
+	 * turn at the end of the conversation.
+	 */
+	below?: string | null;
 }
 
 export const live = $state<{
@@ -28,7 +34,10 @@ export const live = $state<{
 }>({ turn: null, settled: {}, touched: [], titles: {} });
 
 export type StreamBody =
-	{ messageId: string; content: string; model: string; sessionId?: string } | { replyId: string };
+	| { messageId: string; content: string; model: string; sessionId?: string; parentId?: string }
+	| { messageId: string; sourceId: string; content: string }
+	| { replyId: string }
+	| { regenerate: string };
 
 const UNREACHABLE = 'Parley could not be reached. Check your connection.';
 

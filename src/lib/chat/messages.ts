@@ -9,6 +9,12 @@ export type DisplayMessage = Pick<
 	html?: string;
 	/** For a streaming reply: whether its writer is still at work (else it was interrupted). */
 	is_live?: boolean | null;
+	/** Its place among its versions ("2 / 3"), and the versions either side; absent for one
+	 * shown from this tab before the page was loaded again. */
+	version?: number;
+	versions?: number;
+	previous_version?: string | null;
+	next_version?: string | null;
 };
 export type ChatSummary = Pick<Database['public']['Tables']['chat_sessions']['Row'], 'id' | 'title' | 'updated_at'>;
 
@@ -38,13 +44,18 @@ export function withLiveTurn(
 	sessionId: string | null
 ): DisplayMessage[] {
 	if (!turn || turn.sessionId !== sessionId) return stored;
-	const messages = stored.map((message) =>
+	// A new branch replaces what followed the message it answers.
+	const kept =
+		turn.below === undefined
+			? stored
+			: stored.slice(0, turn.below === null ? 0 : stored.findIndex((message) => message.id === turn.below) + 1);
+	const messages = kept.map((message) =>
 		message.id === turn.replyId
 			? { ...message, content: turn.text, status: turn.status, html: undefined, is_live: turn.status === 'streaming' }
 			: message
 	);
 	const { userMessage } = turn;
-	if (userMessage && !stored.some((message) => message.id === userMessage.id)) {
+	if (userMessage && !kept.some((message) => message.id === userMessage.id)) {
 		messages.push({ id: userMessage.id, role: 'user', content: userMessage.content, status: 'complete', model: null });
 	}
 	if (!messages.some((message) => message.id === turn.replyId)) {

@@ -26,11 +26,31 @@ const modelId = z
 	.transform((value) => value || undefined)
 	.optional();
 
-/** What the composer posts. The form picks the message id, so posting it twice stores it once. */
+const formMessageId = z.uuid({ error: 'The form is out of date. Reload the page and send again.' });
+/** A form's "none" (an empty field) reads as absent. */
+const optionalId = z.preprocess((value) => value || undefined, formMessageId.optional());
+
+/**
+ * What the composer posts. The form picks the message id, so posting it twice stores it once,
+ * and names the last message it showed, which the new one answers.
+ */
 export const sendMessageSchema = z.object({
-	messageId: z.uuid({ error: 'The form is out of date. Reload the page and send again.' }),
+	messageId: formMessageId,
 	content: messageContent,
-	model: modelId
+	model: modelId,
+	parentId: optionalId
+});
+
+/** "Save and send" on an edited message: the new text becomes a new version of sourceId. */
+export const editMessageSchema = z.object({
+	messageId: formMessageId,
+	sourceId: z.uuid({ error: 'That message id is not valid.' }),
+	content: messageContent
+});
+
+/** Another version of a message to show. */
+export const versionSchema = z.object({
+	messageId: z.uuid({ error: 'That message id is not valid.' })
 });
 
 /** A chat's settings form. An empty prompt removes the chat's own prompt. */
@@ -52,8 +72,18 @@ export const retryReplySchema = z.object({
 	replyId: z.uuid({ error: 'That reply id is not valid.' })
 });
 
-/** The streaming endpoint takes either a new message or a retry. */
+/** Regenerate: a new version of a reply, beside it. */
+export const regenerateReplySchema = z.object({
+	regenerate: z.uuid({ error: 'That reply id is not valid.' })
+});
+
+/**
+ * The streaming endpoint takes a new message, an edited one, a retry or a regeneration. An edit
+ * also has a message id and content, so it is tried before a new message.
+ */
 export const streamRequestSchema = z.union([
+	editMessageSchema,
 	sendMessageSchema.extend({ sessionId: chatId.optional() }),
-	retryReplySchema
+	retryReplySchema,
+	regenerateReplySchema
 ]);

@@ -10,6 +10,7 @@ import { describeLimitRefusal, durationWords } from './usage';
 const CATALOGUE = {
 	'not_found:chat': [404, 'That chat does not exist, or it is not yours.'],
 	'not_found:reply': [404, 'That reply is complete, is still being written, or no longer exists.'],
+	'not_found:message': [404, 'That message does not exist, or it is not yours.'],
 	'not_found:share': [404, 'That share link does not exist, or it was revoked.'],
 	'bad_request:title': [400, 'That title cannot be used.'],
 	'bad_request:import': [400, 'That file cannot be imported.'],
@@ -19,6 +20,10 @@ const CATALOGUE = {
 	'unauthorized:session': [401, 'Your session has ended. Sign in again to continue.'],
 	'forbidden:chat': [403, 'That chat is not yours.'],
 	'conflict:message': [409, 'That message could not be stored as sent. Reload the page and send it again.'],
+	'conflict:reply_live': [
+		409,
+		'A reply is still being written here. Wait until it has finished, or stop it, then send this again.'
+	],
 	'auth:invalid_credentials': [400, 'Wrong email or password.'],
 	'auth:user_exists': [400, 'An account with this email already exists. Sign in instead.'],
 	'auth:email_not_confirmed': [400, 'Confirm your email address first: look for our message in your inbox.'],
@@ -77,6 +82,8 @@ export function fromPostgrest(error: PostgrestError, notFound: ErrorCode = 'not_
 			return new AppError('bad_request:message', { cause });
 		case '23505':
 			return new AppError('conflict:message', { cause });
+		case 'PT409': // below a reply still being written (private.check_message_parent)
+			return new AppError('conflict:reply_live', { cause });
 		case 'PT429': {
 			// The usage limits (see usage.ts); its detail says which one, and until when.
 			const refusal = describeLimitRefusal(error.details);

@@ -34,14 +34,16 @@ export interface ReplyOutcome {
 }
 
 /**
- * The model sees finished turns only: not the reply being written, nor earlier failed ones. Only
- * the operator's prompt is a system message; no row of the table can become one.
+ * The model sees what the person saw: finished replies, and the part of a stopped one that was
+ * kept; not the reply being written, nor failed ones. Only the operator's prompt is a system
+ * message; no row of the table can become one.
  */
 export function modelMessages(history: HistoryMessage[], replyId: string): ModelMessage[] {
 	return history.flatMap((message): ModelMessage[] => {
 		if (message.id === replyId) return [];
 		if (message.role === 'user') return [{ role: 'user', content: message.content }];
-		if (message.role === 'assistant' && message.status === 'complete' && message.content) {
+		const kept = message.status === 'complete' || message.status === 'stopped';
+		if (message.role === 'assistant' && kept && message.content) {
 			return [{ role: 'assistant', content: message.content }];
 		}
 		return [];

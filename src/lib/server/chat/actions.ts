@@ -1,11 +1,26 @@
 // The chat form actions, which are the whole chat loop when JavaScript is off: store, wait for
 // the full reply, store it, then redirect (post/redirect/get) to show both.
 import { error as httpError, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { chatSettingsSchema, retryReplySchema, sendMessageSchema } from '$lib/schemas/chat';
+import {
+	chatSettingsSchema,
+	editMessageSchema,
+	retryReplySchema,
+	sendMessageSchema,
+	versionSchema
+} from '$lib/schemas/chat';
 import { completeReply } from '../ai/reply';
 import { AppError } from '../errors';
 import { actionFailure, readForm } from '../respond';
-import { postMessage, restartReply, saveChatSettings, stopReply } from './messages';
+import {
+	editMessage,
+	postMessage,
+	regenerateReply,
+	restartReply,
+	saveChatSettings,
+	selectVersion,
+	stopReply,
+	type PostedMessage
+} from './messages';
 import { abortLocally } from './reply-control';
 import { createShare } from './shares';
 import { checkModel, replyRequest, titleAfter } from './turn';
@@ -21,7 +36,8 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 	const parsed = sendMessageSchema.safeParse({
 		messageId: form.get('messageId'),
 		content,
-		model: form.get('model') ?? undefined
+		model: form.get('model') ?? undefined,
+		parentId: form.get('parentId')
 	});
 	// The typed text goes back into the composer, so nothing the person wrote is lost.
 	if (!parsed.success) return fail(400, { content, error: firstIssue(parsed.error) });
@@ -32,11 +48,7 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 		const posted = await postMessage(event.locals.supabase, { ...parsed.data, sessionId });
 		target = posted.sessionId;
 		// A resubmitted form finds its message stored already; its first submit writes the reply.
-		if (posted.isNew) {
-			const request = replyRequest(event, posted);
-			// Not awaited: the title is written after the page has been answered.
-			void titleAfter(event, request, await completeReply(request));
-		}
+		await writeTurn(event, posted);
 	} catch (cause) {
 		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);
 		return actionFailure(event, cause, { content });
@@ -54,6 +66,67 @@ export async function retryReplyAction(event: RequestEvent) {
 		target = reopened.sessionId;
 		const request = replyRequest(event, { ...reopened, replyId: parsed.data.replyId });
 		void titleAfter(event, request, await completeReply(request));
+	} catch (cause) {
+		return actionFailure(event, cause, { content: '' });
+	}
+	redirect(303, `/chat/${target}`);
+}
+
+/**
+ * Writes the reply of a new turn to the end before the redirect shows it. A turn another request
+ * is writing already (isNew false) is shown as it goes, by the page refreshing itself.
+ */
+async function writeTurn(event: RequestEvent, turn: PostedMessage): Promise<void> {
+	if (!turn.isNew) return;
+	const request = replyRequest(event, turn);
+	// Not awaited: the title is written after the page has been answered.
+	void titleAfter(event, request, await completeReply(request));
+}
+
+/** Save and send without JavaScript: the edited text becomes a new version with its own reply. */
+export async function editMessageAction(event: RequestEvent) {
+	const form = await readForm(event);
+	const sourceId = String(form.get('sourceId') ?? '');
+	const content = String(form.get('content') ?? '');
+	const parsed = editMessageSchema.safeParse({ messageId: form.get('messageId'), sourceId, content });
+	// The edit comes back open with the text as typed, so nothing is lost.
+	if (!parsed.success) return fail(400, { edit: { sourceId, content, error: firstIssue(parsed.error) } });
+	let target: string;
+	try {
+		const edited = await editMessage(event.locals.supabase, parsed.data);
+		target = edited.sessionId;
+		await writeTurn(event, edited);
+	} catch (cause) {
+		const failure = actionFailure(event, cause, {});
+		return fail(failure.status, { edit: { sourceId, content, error: failure.data.error } });
+	}
+	redirect(303, `/chat/${target}`);
+}
+
+/** Regenerate without JavaScript: a new version of the reply, written before the page is shown. */
+export async function regenerateReplyAction(event: RequestEvent) {
+	const form = await readForm(event);
+	const parsed = retryReplySchema.safeParse({ replyId: form.get('replyId') });
+	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
+	let target: string;
+	try {
+		const regenerated = await regenerateReply(event.locals.supabase, parsed.data.replyId);
+		target = regenerated.sessionId;
+		await writeTurn(event, regenerated);
+	} catch (cause) {
+		return actionFailure(event, cause, { content: '' });
+	}
+	redirect(303, `/chat/${target}`);
+}
+
+/** Previous version and Next version: the chosen version is shown from now on, in every tab. */
+export async function selectVersionAction(event: RequestEvent) {
+	const form = await readForm(event);
+	const parsed = versionSchema.safeParse({ messageId: form.get('messageId') });
+	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
+	let target: string;
+	try {
+		target = await selectVersion(event.locals.supabase, parsed.data.messageId);
 	} catch (cause) {
 		return actionFailure(event, cause, { content: '' });
 	}

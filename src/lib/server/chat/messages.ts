@@ -1,6 +1,7 @@
 // Writing chats: each function is one database round trip.
 import { storableText, titleFrom } from '$lib/chat/text';
-import { AppError, fromPostgrest } from '../errors';
+import { AppError, fromPostgrest, type ErrorCode } from '../errors';
+import type { Database } from '$lib/database.types';
 import type { ChatClient, HistoryMessage } from './types';
 
 const toHistory = (rows: HistoryMessage[]): HistoryMessage[] =>
@@ -34,24 +35,11 @@ const settingsOf = (row: { chat_model: string | null; system_prompt: string | nu
 	systemPrompt: row.system_prompt
 });
 
-/**
- * Stores a message (creating its chat when sessionId is absent) and an empty reply. A model id
- * given here becomes the chat's model, so the picker's choice is kept with the chat.
- */
-export async function postMessage(
-	client: ChatClient,
-	args: { messageId: string; content: string; sessionId?: string; model?: string }
-): Promise<PostedMessage> {
-	const { data, error } = await client.rpc('post_message', {
-		p_message_id: args.messageId,
-		p_content: args.content,
-		p_session_id: args.sessionId,
-		p_title: args.sessionId ? undefined : titleFrom(args.content),
-		p_model: args.model
-	});
-	if (error) throw fromPostgrest(error);
+type TurnRow = Database['public']['Functions']['post_message']['Returns'][number];
+
+function postedFrom(data: TurnRow[], notFound: ErrorCode): PostedMessage {
 	const first = data[0];
-	if (!first) throw new AppError('not_found:chat');
+	if (!first) throw new AppError(notFound);
 	return {
 		sessionId: first.session_id,
 		replyId: first.reply_id,
@@ -60,6 +48,58 @@ export async function postMessage(
 		settings: settingsOf(first),
 		history: toHistory(data)
 	};
+}
+
+/**
+ * Stores a message (creating its chat when sessionId is absent) and an empty reply, below
+ * parentId: the last message the person was shown (by default, the end of the chat's active
+ * path). A model id given here becomes the chat's model, so the picker's choice is kept with it.
+ */
+export async function postMessage(
+	client: ChatClient,
+	args: { messageId: string; content: string; sessionId?: string; parentId?: string; model?: string }
+): Promise<PostedMessage> {
+	const { data, error } = await client.rpc('post_message', {
+		p_message_id: args.messageId,
+		p_content: args.content,
+		p_session_id: args.sessionId,
+		p_title: args.sessionId ? undefined : titleFrom(args.content),
+		p_model: args.model,
+		p_parent_id: args.sessionId ? args.parentId : undefined
+	});
+	if (error) throw fromPostgrest(error);
+	return postedFrom(data, 'not_found:chat');
+}
+
+/** Stores edited text as a new version of message sourceId, with an empty reply below it. */
+export async function editMessage(
+	client: ChatClient,
+	args: { messageId: string; sourceId: string; content: string }
+): Promise<PostedMessage> {
+	const { data, error } = await client.rpc('edit_message', {
+		p_message_id: args.messageId,
+		p_source_id: args.sourceId,
+		p_content: args.content
+	});
+	if (error) throw fromPostgrest(error, 'not_found:message');
+	return postedFrom(data, 'not_found:message');
+}
+
+/**
+ * A new version of a reply, next to it. isNew is false when a reply to the same message is being
+ * written already (another tab asked first): that one is returned, to follow, not to write.
+ */
+export async function regenerateReply(client: ChatClient, replyId: string): Promise<PostedMessage> {
+	const { data, error } = await client.rpc('regenerate_reply', { p_reply_id: replyId });
+	if (error) throw fromPostgrest(error, 'not_found:reply');
+	return postedFrom(data, 'not_found:reply');
+}
+
+/** Shows another version of a message from now on, in every tab; returns its chat's id. */
+export async function selectVersion(client: ChatClient, messageId: string): Promise<string> {
+	const { data, error } = await client.rpc('select_version', { p_message_id: messageId });
+	if (error) throw fromPostgrest(error, 'not_found:message');
+	return data;
 }
 
 /** Empties a failed reply so it can be written again, and returns the messages before it. */

@@ -36,21 +36,35 @@ export interface ChatWithMessages {
 	messages: StoredMessage[];
 }
 
-/** A chat and its messages in one round trip; someone else's chat reads as not found. */
+/**
+ * A chat and its active path in one round trip, each message with its place among its versions;
+ * someone else's chat reads as not found.
+ */
 export async function getSessionWithMessages(client: ChatClient, id: string): Promise<ChatWithMessages> {
-	const { data, error } = await client
-		.from('chat_sessions')
-		.select('id, title, model, system_prompt, chat_messages(id, role, content, status, model, created_at, is_live)')
-		.eq('id', id)
-		.order('position', { referencedTable: 'chat_messages' })
-		.maybeSingle();
+	const { data, error } = await client.rpc('get_chat', { p_session_id: id });
 	if (error) throw fromPostgrest(error);
-	if (!data) throw new AppError('not_found:chat');
+	const first = data[0];
+	if (!first) throw new AppError('not_found:chat');
 	return {
-		id: data.id,
-		title: data.title,
-		model: data.model,
-		systemPrompt: data.system_prompt,
-		messages: data.chat_messages
+		id,
+		title: first.title,
+		model: first.chat_model,
+		systemPrompt: first.system_prompt,
+		// A chat without messages is one row of chat columns alone.
+		messages: data
+			.filter((row) => row.id)
+			.map((row) => ({
+				id: row.id,
+				role: row.role,
+				content: row.content,
+				status: row.status,
+				model: row.model,
+				created_at: row.created_at,
+				is_live: row.is_live,
+				version: row.version,
+				versions: row.versions,
+				previous_version: row.previous_version,
+				next_version: row.next_version
+			}))
 	};
 }

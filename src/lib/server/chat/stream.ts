@@ -6,7 +6,7 @@ import { describeFailure, failureText } from '../errors';
 import type { PostedMessage } from './messages';
 import { replyRequest, titleAfter } from './turn';
 
-/** A resubmitted message (isNew false) only gets start and done: its first submit writes the reply. */
+/** The events of a reply this request writes (a turn with isNew; see follow.ts for the others). */
 export async function replyStream(event: RequestEvent, turn: PostedMessage): Promise<ReadableStream<Uint8Array>> {
 	const encoder = new TextEncoder();
 	// The reply is written to the end whether or not the browser stays: a reload or another tab
@@ -26,7 +26,6 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 			};
 			const relay = async () => {
 				send({ type: 'start', sessionId: turn.sessionId, replyId: turn.replyId, model: request.chatModel.id });
-				if (!turn.isNew) return send({ type: 'done' });
 				const run = writeReply(request);
 				for (;;) {
 					const step = await run.next();

@@ -7,7 +7,7 @@ import type { ChatClient } from './types';
 
 const EXPORT_PAGE_SIZE = 20;
 const COLUMNS =
-	'id, title, created_at, updated_at, model, system_prompt, chat_messages(role, content, model, created_at, status)';
+	'id, title, created_at, updated_at, model, system_prompt, chat_messages(id, parent_id, selected_at, role, content, model, created_at, status)';
 
 type Row = {
 	id: string;
@@ -17,6 +17,9 @@ type Row = {
 	model: string | null;
 	system_prompt: string | null;
 	chat_messages: {
+		id: string;
+		parent_id: string | null;
+		selected_at: string;
 		role: 'user' | 'assistant';
 		content: string;
 		model: string | null;
@@ -25,7 +28,34 @@ type Row = {
 	}[];
 };
 
-/** Only finished messages are exported; a failed or unfinished reply has nothing to keep. */
+type ExportRow = Row['chat_messages'][number];
+
+// Postgres keeps microseconds, and two choices can fall within one millisecond.
+const microseconds = (timestamp: string): number =>
+	Date.parse(timestamp) * 1000 + Number((/\.\d{3}(\d{0,3})/.exec(timestamp)?.[1] ?? '').padEnd(3, '0'));
+
+/**
+ * The chat's active path, as private.active_path picks it: from the first message down, at each
+ * step the version selected last (the later one on a tie). `messages` are in stored order.
+ */
+export function activePath<T extends Pick<ExportRow, 'id' | 'parent_id' | 'selected_at'>>(messages: T[]): T[] {
+	const children = new Map<string | null, T[]>();
+	for (const message of messages) children.set(message.parent_id, [...(children.get(message.parent_id) ?? []), message]);
+	const path: T[] = [];
+	for (let parent: string | null = null; ; ) {
+		const chosen: T | undefined = children
+			.get(parent)
+			?.reduce((best, next) => (microseconds(next.selected_at) >= microseconds(best.selected_at) ? next : best));
+		if (!chosen) return path;
+		path.push(chosen);
+		parent = chosen.id;
+	}
+}
+
+/**
+ * The chat as it is shown: the active path, not the versions left beside it. Only finished
+ * messages are exported; a failed or unfinished reply has nothing to keep.
+ */
 function exported(row: Row): ExportedChat {
 	return {
 		title: row.title,
@@ -33,7 +63,7 @@ function exported(row: Row): ExportedChat {
 		updated_at: row.updated_at,
 		model: row.model,
 		system_prompt: row.system_prompt,
-		messages: row.chat_messages
+		messages: activePath(row.chat_messages)
 			.filter((message) => message.status === 'complete')
 			.map(({ role, content, model, created_at }) => ({ role, content, model, created_at }))
 	};

@@ -5,9 +5,16 @@ import type { Database } from '$lib/database.types';
 export type ChatClient = SupabaseClient<Database>;
 type MessageRow = Database['public']['Tables']['chat_messages']['Row'];
 
+/** A message of a chat's active path, as get_chat returns it. */
 export type StoredMessage = Pick<MessageRow, 'id' | 'role' | 'content' | 'status' | 'model' | 'created_at'> & {
-	/** A computed column (public.is_live): a streaming reply whose writer is still at work. */
+	/** A streaming reply whose writer is still at work (private.reply_is_live). */
 	is_live: boolean | null;
+	/** Its place among its versions (siblings), from 1, and how many there are. */
+	version: number;
+	versions: number;
+	/** The versions either side of it, or null at either end. */
+	previous_version: string | null;
+	next_version: string | null;
 };
 export type ChatSessionSummary = Pick<
 	Database['public']['Tables']['chat_sessions']['Row'],

@@ -1,9 +1,12 @@
-// The streaming path, used when JavaScript is on: stores the message (or reopens a failed reply)
-// and relays the model's reply as NDJSON events while it is written and saved. POST only, so a
-// link or an <img> can never start a model call; the origin guard in hooks refuses other sites.
+// The streaming path, used when JavaScript is on: stores the message (or its edit, a new version
+// of a reply, or reopens a failed reply) and relays the model's reply as NDJSON events while it
+// is written and saved. A turn another request is writing already (a resubmit, or a second tab's
+// regeneration) is followed from the database instead. POST only, so a link or an <img> can
+// never start a model call; the origin guard in hooks refuses other sites.
 import { STREAM_CONTENT_TYPE } from '$lib/chat/stream-protocol';
 import { streamRequestSchema } from '$lib/schemas/chat';
-import { postMessage, restartReply } from '$lib/server/chat/messages';
+import { editMessage, postMessage, regenerateReply, restartReply } from '$lib/server/chat/messages';
+import { followReply } from '$lib/server/chat/follow';
 import { replyStream } from '$lib/server/chat/stream';
 import { checkModel } from '$lib/server/chat/turn';
 import { AppError } from '$lib/server/errors';
@@ -21,13 +24,19 @@ export const POST: RequestHandler = async (event) => {
 	}
 
 	const request = parsed.data;
+	const client = event.locals.supabase;
 	try {
 		if ('model' in request) checkModel(event, request.model);
 		const turn =
-			'replyId' in request
-				? { ...(await restartReply(event.locals.supabase, request.replyId)), replyId: request.replyId, isNew: true }
-				: await postMessage(event.locals.supabase, request);
-		return new Response(await replyStream(event, turn), {
+			'sourceId' in request
+				? await editMessage(client, request)
+				: 'regenerate' in request
+					? await regenerateReply(client, request.regenerate)
+					: 'replyId' in request
+						? { ...(await restartReply(client, request.replyId)), replyId: request.replyId, isNew: true }
+						: await postMessage(client, request);
+		const stream = turn.isNew ? await replyStream(event, turn) : await followReply(client, turn.replyId);
+		return new Response(stream, {
 			headers: { 'content-type': STREAM_CONTENT_TYPE, 'cache-control': 'no-store', 'x-accel-buffering': 'no' }
 		});
 	} catch (cause) {

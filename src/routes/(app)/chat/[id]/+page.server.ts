@@ -1,8 +1,11 @@
 import { error } from '@sveltejs/kit';
-import { chatId } from '$lib/schemas/chat';
+import { chatId, versionSchema } from '$lib/schemas/chat';
 import {
+	editMessageAction,
+	regenerateReplyAction,
 	retryReplyAction,
 	saveSettingsAction,
+	selectVersionAction,
 	sendMessageAction,
 	shareAction,
 	stopReplyAction
@@ -27,6 +30,8 @@ export const load: PageServerLoad = async (event) => {
 		const chat = await getSessionWithMessages(event.locals.supabase, id);
 		return {
 			messageId,
+			// Edit without JavaScript is a link (?edit=<message id>) that opens the edit form.
+			editing: versionSchema.shape.messageId.safeParse(event.url.searchParams.get('edit')).data ?? null,
 			picker: modelPicker(event, chat.model),
 			chat: { ...chat, messages: withRenderedReplies(chat.messages) },
 			chatError: null
@@ -39,6 +44,7 @@ export const load: PageServerLoad = async (event) => {
 		const failure = describeFailure(cause, `reading chat ${id} after a failed send`);
 		return {
 			messageId,
+			editing: null,
 			picker: modelPicker(event),
 			chat: { id, title: 'Chat', model: null, systemPrompt: null, messages: [] },
 			chatError: failureText(failure)
@@ -49,6 +55,9 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	send: (event) => sendMessageAction(event, parseChatId(event.params.id)),
 	retry: (event) => retryReplyAction(event),
+	regenerate: (event) => regenerateReplyAction(event),
+	edit: (event) => editMessageAction(event),
+	version: (event) => selectVersionAction(event),
 	stop: (event) => stopReplyAction(event, parseChatId(event.params.id)),
 	settings: (event) => saveSettingsAction(event, parseChatId(event.params.id)),
 	share: (event) => shareAction(event, parseChatId(event.params.id))
