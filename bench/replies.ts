@@ -4,7 +4,7 @@
 //     final write), and what an unbatched writer would make (one per token)
 //   - resume latency: from asking to follow a reply being written (what a reload does) to the
 //     first new text, over several rounds
-//   - database round trips for Stop
+//   - database round trips for Stop, Regenerate, Edit and switching versions
 // Usage: npm run bench:replies [-- rounds]
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
@@ -43,7 +43,8 @@ try {
 	fake.sayNext(words);
 	const [writesBefore, databaseBefore] = [await progressWrites(), await databaseRequests()];
 	const started = Date.now();
-	const first = await request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'A long one' }));
+	const firstMessageId = crypto.randomUUID();
+	const first = await request('/api/chat', stream({ messageId: firstMessageId, content: 'A long one' }));
 	const firstText = await first.text();
 	const seconds = (Date.now() - started) / 1000;
 	const sessionId = (JSON.parse(firstText.split('\n')[0]) as { sessionId: string }).sessionId;
@@ -109,6 +110,29 @@ try {
 	console.log(
 		`\nStop: ${stopTrips} database round trip for the request (${stopped.status}); the writer ends at its next progress write`
 	);
+
+	// 4. Round trips for the message tree's actions, the writer's own writes (and the title) aside.
+	const { replyId: firstReplyId } = JSON.parse(firstText.split('\n')[0]) as { replyId: string };
+	const tripsOf = async (run: () => Promise<Response>) => {
+		const before = await countWhere((route) => notWriter(route) && !route.endsWith('/rpc/set_reply_title'));
+		const response = await run();
+		await response.text();
+		const trips = (await countWhere((route) => notWriter(route) && !route.endsWith('/rpc/set_reply_title'))) - before;
+		return `${trips} (${response.status})`;
+	};
+	fake.sayNext('Another answer');
+	const regenerate = await tripsOf(() => request('/api/chat', stream({ regenerate: firstReplyId })));
+	fake.sayNext('An answer to the edit');
+	const edit = await tripsOf(() =>
+		request('/api/chat', stream({ messageId: crypto.randomUUID(), sourceId: firstMessageId, content: 'A short one' }))
+	);
+	const version = await tripsOf(() => request(`/chat/${sessionId}?/version`, form({ messageId: firstMessageId })));
+	const view = await tripsOf(() => request(`/chat/${sessionId}`));
+	console.log('\nThe message tree, database round trips per request (the writer’s writes aside):');
+	console.log(`  Regenerate        ${regenerate}  (regenerate_reply)`);
+	console.log(`  Save and send     ${edit}  (edit_message)`);
+	console.log(`  Previous version  ${version}  (select_version; then the redirect's page view)`);
+	console.log(`  the page view     ${view}  (get_chat: the active path with its versions; the chat list)`);
 } finally {
 	worker.stop();
 	await fake.close();

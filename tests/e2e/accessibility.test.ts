@@ -37,6 +37,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		await fakeModel.failNext('status');
 		await app.send('This one fails');
 		await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+		await expect(app.conversation.getByRole('button', { name: 'Regenerate' })).toHaveCount(0);
 		await app.send('This one works, with **markdown**, `code` and a [link](https://example.com)');
 		await expect(app.conversation.getByRole('link', { name: 'link' })).toBeVisible();
 		await app.settled();
@@ -44,6 +45,16 @@ for (const colorScheme of ['light', 'dark'] as const) {
 		await page.getByText('Chat settings').click();
 		await expect(page.getByRole('textbox', { name: 'System prompt' })).toBeVisible();
 		await expectNoViolations(page, '/chat/[id] with its settings open');
+		// One reply is finished: the failed one offers Retry, and a message of the person's neither.
+		await expect(app.conversation.getByRole('button', { name: 'Regenerate' })).toHaveCount(1);
+		await app.conversation.getByRole('button', { name: 'Regenerate' }).click();
+		await expect(app.conversation.getByRole('group', { name: 'Versions' })).toContainText('2 / 2');
+		await app.settled();
+		await app.conversation.getByRole('button', { name: 'Edit' }).last().click();
+		await expect(page.getByRole('textbox', { name: 'Edit message' })).toBeFocused();
+		await expectNoViolations(page, '/chat/[id] with two versions of a reply, and a message being edited');
+		await app.conversation.getByRole('link', { name: 'Cancel' }).click();
+		await expect(page.getByRole('textbox', { name: 'Edit message' })).toHaveCount(0);
 		await page.setViewportSize({ width: 390, height: 844 });
 		await page.getByRole('button', { name: 'Chats' }).click();
 		await expect(app.chats).toBeVisible();

@@ -1,5 +1,6 @@
 // The chat library: the grouped, paged chat list with rename and delete, search, share links,
 // export and import. Each runs with JavaScript and, where a person could be without it, without.
+import { randomUUID } from 'node:crypto';
 import { admin, ChatApp, expect, storedFor, test } from './support.ts';
 
 const DAY = 86_400_000;
@@ -19,10 +20,19 @@ async function seedChats(userId: string, chats: { title: string; daysAgo: number
 	if (error) throw error;
 	const messages = chats.flatMap(({ title, message }) => {
 		const id = data.find((row) => row.title === title)!.id;
+		const asked = randomUUID();
 		return message
 			? [
-					{ session_id: id, user_id: userId, role: 'user' as const, content: message },
-					{ session_id: id, user_id: userId, role: 'assistant' as const, content: `About ${title}.` }
+					// Every row names its id: one bulk insert sends each row with the same columns.
+					{ id: asked, session_id: id, parent_id: null, user_id: userId, role: 'user' as const, content: message },
+					{
+						id: randomUUID(),
+						session_id: id,
+						parent_id: asked,
+						user_id: userId,
+						role: 'assistant' as const,
+						content: `About ${title}.`
+					}
 				]
 			: [];
 	});
@@ -31,6 +41,21 @@ async function seedChats(userId: string, chats: { title: string; daysAgo: number
 		if (inserted.error) throw inserted.error;
 	}
 	return new Map(data.map((row) => [row.title, row.id]));
+}
+
+/** Adds a message at the end of a seeded chat (below its newest message). */
+async function append(sessionId: string, userId: string, role: 'user' | 'assistant', content: string) {
+	const { data: last } = await admin
+		.from('chat_messages')
+		.select('id')
+		.eq('session_id', sessionId)
+		.order('position', { ascending: false })
+		.limit(1)
+		.maybeSingle();
+	const { error } = await admin
+		.from('chat_messages')
+		.insert({ session_id: sessionId, parent_id: last?.id ?? null, user_id: userId, role, content });
+	if (error) throw error;
 }
 
 const item = (app: ChatApp, title: string) => app.chats.getByRole('listitem').filter({ hasText: title });
@@ -187,12 +212,12 @@ for (const javaScript of [true, false]) {
 				{ title: 'Tides <b>explained</b>', daysAgo: 0, message: 'Why are there two tides a day?' }
 			]);
 			// A reply with markup that must not run on the public page.
-			await admin.from('chat_messages').insert({
-				session_id: ids.get('Tides <b>explained</b>')!,
-				user_id: await app.userId(),
-				role: 'assistant',
-				content: 'Look: <img src=x onerror="alert(1)"> <script>alert(2)</script> **bold**'
-			});
+			await append(
+				ids.get('Tides <b>explained</b>')!,
+				await app.userId(),
+				'assistant',
+				'Look: <img src=x onerror="alert(1)"> <script>alert(2)</script> **bold**'
+			);
 			await page.goto(`/chat/${ids.get('Tides <b>explained</b>')}`);
 			await app.ready();
 			await page.getByRole('button', { name: 'Share' }).click();
@@ -215,12 +240,7 @@ for (const javaScript of [true, false]) {
 			await expect(view.locator('meta[name="robots"]')).toHaveAttribute('content', /noindex/);
 
 			// Later messages are not in the snapshot.
-			await admin.from('chat_messages').insert({
-				session_id: ids.get('Tides <b>explained</b>')!,
-				user_id: await app.userId(),
-				role: 'user',
-				content: 'Added later'
-			});
+			await append(ids.get('Tides <b>explained</b>')!, await app.userId(), 'user', 'Added later');
 			await view.reload();
 			await expect(view.getByText('Added later')).toHaveCount(0);
 

@@ -30,6 +30,9 @@ test('Stop keeps what was written and marks the reply stopped', async ({ app, pa
 	await expect(assistant(app)).toContainText('You stopped this reply.');
 	await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
 	await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
+	// A stopped reply keeps its text: it is written again beside it, not in its place.
+	await expect(assistant(app).getByRole('button', { name: 'Regenerate' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
 
 	await expect.poll(async () => (await storedReply(app)).status).toBe('stopped');
 	const stored = await storedReply(app);

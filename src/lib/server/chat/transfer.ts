@@ -40,9 +40,10 @@ const microseconds = (timestamp: string): number =>
  */
 export function activePath<T extends Pick<ExportRow, 'id' | 'parent_id' | 'selected_at'>>(messages: T[]): T[] {
 	const children = new Map<string | null, T[]>();
-	for (const message of messages) children.set(message.parent_id, [...(children.get(message.parent_id) ?? []), message]);
+	for (const message of messages)
+		children.set(message.parent_id, [...(children.get(message.parent_id) ?? []), message]);
 	const path: T[] = [];
-	for (let parent: string | null = null; ; ) {
+	for (let parent: string | null = null; ;) {
 		const chosen: T | undefined = children
 			.get(parent)
 			?.reduce((best, next) => (microseconds(next.selected_at) >= microseconds(best.selected_at) ? next : best));
