@@ -26,7 +26,8 @@ const appEnv: Record<string, string> = {
 		{ id: 'fake-claude', provider: 'anthropic', label: 'Fake Claude', baseURL: `${fakeModelUrl}/v1` }
 	]),
 	ANTHROPIC_API_KEY: 'fake-anthropic-key',
-	AI_TIMEOUT_MS: '15000'
+	// Above the longest reply of the suite: one runs for 45 s, past Workers' 30 s of waitUntil.
+	AI_TIMEOUT_MS: '90000'
 };
 
 // PARLEY_E2E_TARGETS=vite skips the worker while iterating; `npm test` runs both.

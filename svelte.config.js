@@ -6,7 +6,14 @@ const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter(),
+		// The adapter writes SvelteKit's worker where its config's `main` says; wrangler.toml's
+		// main is worker/index.ts, which adds the ReplyWriter Durable Object to that output. Under
+		// vite dev the same small config gives platform.env its bindings: no Durable Object there
+		// (it would point at a class vite does not run), so the request writes the reply itself.
+		adapter: adapter({
+			config: 'worker/adapter.wrangler.toml',
+			platformProxy: { configPath: 'worker/adapter.wrangler.toml' }
+		}),
 		// Parley's CSS is small: inlined, it costs no render-blocking request before the first paint.
 		inlineStyleThreshold: 32_768,
 		// SvelteKit adds a nonce (rendered pages) or a hash (prerendered ones) for its own inline

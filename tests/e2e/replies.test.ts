@@ -112,6 +112,41 @@ test('closing the tab mid-reply still leaves the whole reply stored', async ({ a
 	await context.close();
 });
 
+// On Cloudflare a request's waitUntil ends 30 s after its browser left; the reply is written in a
+// Durable Object instead (worker target), or by the Node server, which runs on (vite target).
+test('a reply that runs on for more than 30 s after its last tab closed is stored whole', async ({
+	app,
+	page,
+	context
+}) => {
+	test.setTimeout(120_000);
+	await app.signUp();
+	const slow = Array.from({ length: 45 }, (_, index) => `slow${index + 1}`).join(' ');
+	await fakeModel.sayNext(slow, 1000);
+	const started = page.waitForResponse((response) => response.url().endsWith('/api/chat'));
+	await app.send('Take your time');
+	// On the worker the reply is written in its own Durable Object; under vite, by the request.
+	const writer = test.info().project.name === 'worker' ? 'durable-object' : 'request';
+	expect((await started).headers()['x-reply-writer']).toBe(writer);
+	await expect(assistant(app)).toContainText('slow2');
+	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+	const chatId = app.chatId();
+	const closedAt = Date.now();
+	await context.close();
+	const reply = async () =>
+		(
+			await admin
+				.from('chat_messages')
+				.select('content, status')
+				.eq('session_id', chatId)
+				.eq('role', 'assistant')
+				.single()
+		).data;
+	await expect.poll(reply, { timeout: 90_000, intervals: [2_000] }).toMatchObject({ status: 'complete' });
+	expect(Date.now() - closedAt).toBeGreaterThan(35_000);
+	expect(await reply()).toEqual({ content: slow, status: 'complete' });
+});
+
 test('without JavaScript, a reply being written refreshes itself and can be stopped', async ({
 	app,
 	page,

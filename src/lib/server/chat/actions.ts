@@ -8,7 +8,6 @@ import {
 	sendMessageSchema,
 	versionSchema
 } from '$lib/schemas/chat';
-import { completeReply } from '../ai/reply';
 import { AppError } from '../errors';
 import { actionFailure, readForm } from '../respond';
 import {
@@ -23,7 +22,8 @@ import {
 } from './messages';
 import { abortLocally } from './reply-control';
 import { createShare } from './shares';
-import { checkModel, replyRequest, titleAfter } from './turn';
+import { replyEnded, writeReply } from './reply-writer';
+import { checkModel } from './turn';
 
 function firstIssue(error: { issues: { message: string }[] }): string {
 	return error.issues[0]?.message ?? 'That message cannot be sent.';
@@ -64,8 +64,7 @@ export async function retryReplyAction(event: RequestEvent) {
 	try {
 		const reopened = await restartReply(event.locals.supabase, parsed.data.replyId);
 		target = reopened.sessionId;
-		const request = replyRequest(event, { ...reopened, replyId: parsed.data.replyId });
-		void titleAfter(event, request, await completeReply(request));
+		await writeTurn(event, { ...reopened, replyId: parsed.data.replyId, isNew: true });
 	} catch (cause) {
 		return actionFailure(event, cause, { content: '' });
 	}
@@ -77,10 +76,7 @@ export async function retryReplyAction(event: RequestEvent) {
  * is writing already (isNew false) is shown as it goes, by the page refreshing itself.
  */
 async function writeTurn(event: RequestEvent, turn: PostedMessage): Promise<void> {
-	if (!turn.isNew) return;
-	const request = replyRequest(event, turn);
-	// Not awaited: the title is written after the page has been answered.
-	void titleAfter(event, request, await completeReply(request));
+	if (turn.isNew) await replyEnded((await writeReply(event, turn)).events);
 }
 
 /** Save and send without JavaScript: the edited text becomes a new version with its own reply. */

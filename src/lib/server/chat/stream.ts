@@ -13,9 +13,10 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 	// follows it from the database (see follow.ts), and Stop is how a person ends it early.
 	const request = replyRequest(event, turn);
 
+	// Whether anyone still reads: the browser (or a form post waiting for the end) may leave.
+	let open = true;
 	return new ReadableStream<Uint8Array>({
 		start(controller) {
-			let open = true;
 			const send = (streamEvent: StreamEvent) => {
 				if (!open) return;
 				try {
@@ -59,7 +60,8 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 			event.platform?.ctx?.waitUntil(finished);
 		},
 		cancel() {
-			// The browser went away; the relay above keeps writing the reply.
+			// The reader went away; the relay above keeps writing the reply, to no one.
+			open = false;
 		}
 	});
 }

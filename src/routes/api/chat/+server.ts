@@ -7,7 +7,7 @@ import { STREAM_CONTENT_TYPE } from '$lib/chat/stream-protocol';
 import { streamRequestSchema } from '$lib/schemas/chat';
 import { editMessage, postMessage, regenerateReply, restartReply } from '$lib/server/chat/messages';
 import { followReply } from '$lib/server/chat/follow';
-import { replyStream } from '$lib/server/chat/stream';
+import { writeReply } from '$lib/server/chat/reply-writer';
 import { checkModel } from '$lib/server/chat/turn';
 import { AppError } from '$lib/server/errors';
 import { jsonFailure } from '$lib/server/respond';
@@ -35,9 +35,17 @@ export const POST: RequestHandler = async (event) => {
 					: 'replyId' in request
 						? { ...(await restartReply(client, request.replyId)), replyId: request.replyId, isNew: true }
 						: await postMessage(client, request);
-		const stream = turn.isNew ? await replyStream(event, turn) : await followReply(client, turn.replyId);
-		return new Response(stream, {
-			headers: { 'content-type': STREAM_CONTENT_TYPE, 'cache-control': 'no-store', 'x-accel-buffering': 'no' }
+		const { events, writer } = turn.isNew
+			? await writeReply(event, turn)
+			: { events: await followReply(client, turn.replyId), writer: 'elsewhere' };
+		return new Response(events, {
+			headers: {
+				'content-type': STREAM_CONTENT_TYPE,
+				'cache-control': 'no-store',
+				'x-accel-buffering': 'no',
+				// Who writes the reply, for whoever looks into a reply that went wrong.
+				'x-reply-writer': writer
+			}
 		});
 	} catch (cause) {
 		return jsonFailure(event, cause);

@@ -1,0 +1,72 @@
+// Where a reply is written. On Cloudflare (the REPLY_WRITER binding, see worker/index.ts) each
+// reply is written in a Durable Object of its own: a request's waitUntil ends 30 s after its
+// browser leaves, but a Durable Object keeps running while the model's stream and the database
+// writes are pending, however long the reply. Under vite dev, and wherever the binding is
+// missing, the request's own process writes it and simply runs on (a Node server does not stop).
+// Either way the events are the same NDJSON (see stream.ts), and what is written does not
+// depend on anyone reading them.
+import type { RequestEvent } from '@sveltejs/kit';
+import type { StreamEvent } from '$lib/chat/stream-protocol';
+import { AppError } from '../errors';
+import type { PostedMessage } from './messages';
+import { replyStream } from './stream';
+
+/** The binding's name in wrangler.toml. */
+const BINDING = 'REPLY_WRITER';
+
+function writerObjects(event: RequestEvent): DurableObjectNamespace | null {
+	const namespace = event.platform?.env?.[BINDING] as DurableObjectNamespace | undefined;
+	return namespace ?? null;
+}
+
+/** Who writes a reply; the streaming endpoint names it in the X-Reply-Writer header. */
+export type ReplyWriterKind = 'durable-object' | 'request';
+
+/** Starts writing a new turn's reply, and returns its events. */
+export async function writeReply(
+	event: RequestEvent,
+	turn: PostedMessage
+): Promise<{ events: ReadableStream<Uint8Array>; writer: ReplyWriterKind }> {
+	const objects = writerObjects(event);
+	if (!objects) return { events: await replyStream(event, turn), writer: 'request' };
+	// One object per reply: its name is the reply's id, so a retry of the same reply finds it again.
+	const writer = objects.get(objects.idFromName(turn.replyId));
+	// The turn carries the reply's writer token, which can write this one reply and nothing else;
+	// it goes over the binding, never the network, and the object keeps it in memory only.
+	const response = await writer.fetch('https://reply-writer.internal/', {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(turn)
+	});
+	if (!response.ok || !response.body) {
+		throw new AppError('internal', { message: `The reply writer answered ${response.status}.` });
+	}
+	return { events: response.body as ReadableStream<Uint8Array>, writer: 'durable-object' };
+}
+
+/**
+ * Waits until a reply has ended (not for its title): what a form post without JavaScript does
+ * before it redirects. The writer goes on if this request is cut off meanwhile.
+ */
+export async function replyEnded(events: ReadableStream<Uint8Array>): Promise<void> {
+	const reader = events.getReader();
+	const decoder = new TextDecoder();
+	let buffered = '';
+	try {
+		for (;;) {
+			const { value, done } = await reader.read();
+			if (done) return;
+			buffered += decoder.decode(value, { stream: true });
+			const lines = buffered.split('\n');
+			buffered = lines.pop() ?? '';
+			const ended = lines.some((line) => {
+				const type = line.trim() && (JSON.parse(line) as StreamEvent).type;
+				return type === 'done' || type === 'stopped' || type === 'error';
+			});
+			if (ended) return;
+		}
+	} finally {
+		// Leaving the rest unread does not stop the writer: the title is still written.
+		void reader.cancel().catch(() => {});
+	}
+}
