@@ -70,6 +70,17 @@ try {
 			'cumulative-layout-shift'
 		];
 		console.log(`  ${metrics.map((id) => `${lhr.audits[id].title}: ${lhr.audits[id].displayValue}`).join('; ')}`);
+		// Which element was the largest paint, and the main thread's busiest work: where to look first.
+		const lcpItems = (lhr.audits['largest-contentful-paint-element']?.details as { items?: unknown[] } | undefined)
+			?.items?.[0] as { items?: { node?: { selector?: string; snippet?: string } }[] } | undefined;
+		const lcpNode = lcpItems?.items?.[0]?.node;
+		if (lcpNode) console.log(`  largest paint: ${lcpNode.selector} ${lcpNode.snippet?.slice(0, 80) ?? ''}`);
+		const work = (
+			lhr.audits['mainthread-work-breakdown']?.details as { items?: { groupLabel: string; duration: number }[] }
+		)?.items
+			?.slice(0, 3)
+			.map((item) => `${item.groupLabel} ${Math.round(item.duration)} ms`);
+		if (work?.length) console.log(`  main thread: ${work.join(', ')}`);
 		// What kept a category from 100, so the figure can be acted on.
 		for (const id of categories) {
 			const missed = lhr.categories[id].auditRefs

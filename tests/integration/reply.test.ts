@@ -2,7 +2,8 @@
 // Anthropic's SSE: a reply is stored complete with its model, and every way a provider can fail
 // leaves the person's message in place and the reply stored as an error with the text that arrived.
 import { randomUUID } from 'node:crypto';
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
 import { parseModelsConfig } from '../../src/lib/server/ai/models-config.ts';
@@ -13,7 +14,7 @@ import { postMessage } from '../../src/lib/server/chat/messages.ts';
 import { abortLocally } from '../../src/lib/server/chat/reply-control.ts';
 import type { ServerEnv } from '../../src/lib/server/env.ts';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
-import { adminClient, anonClient, signedUpUser } from './supabase.ts';
+import { adminClient, anonClient, jwtSecret, publishableKey, signedUpUser, url } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
 
@@ -182,6 +183,38 @@ describe('writing a reply', () => {
 		while (!step.done) step = await run.next();
 		return step.value;
 	}
+
+	// Before the writer token, the writer wrote as the person, and a reply that outlived their
+	// access token lost its final write.
+	it.skipIf(!jwtSecret)('stores a reply that outlasts the access token it was started with', async () => {
+		const { session } = await signedUpUser('short-token');
+		// PostgREST accepts a token for 30 s past its exp (clock skew): this one has 2 s left.
+		const leeway = 30;
+		const expiresAt = Math.floor(Date.now() / 1000) + 2 - leeway;
+		const shortToken = await new SignJWT({ ...decodeJwt(session.access_token), exp: expiresAt })
+			.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+			.sign(new TextEncoder().encode(jwtSecret));
+		const person = createClient<Database>(url, publishableKey, {
+			auth: { persistSession: false, autoRefreshToken: false },
+			global: { headers: { Authorization: `Bearer ${shortToken}` } }
+		});
+		const posted = await postMessage(person, { messageId: randomUUID(), content: 'Take your time' });
+		const words = Array.from({ length: 40 }, (_, index) => `slow${index}`).join(' ');
+		fake.sayNext(words, 100);
+		const outcome = await completeReply({
+			writer: writerFor(posted),
+			chatModel: modelRegistry(env(shorthand())).chatModel(null),
+			replyId: posted.replyId,
+			history: posted.history,
+			timeoutMs: 20_000
+		});
+		// The token had expired before the reply ended: the person's own requests are refused now.
+		expect(Date.now() / 1000).toBeGreaterThan(expiresAt + leeway);
+		const refused = await person.from('chat_messages').select('id').limit(1);
+		expect(refused.error?.message).toMatch(/expired/i);
+		expect(outcome).toEqual({ status: 'complete', content: words });
+		expect(await stored(posted.replyId)).toMatchObject({ content: words, status: 'complete' });
+	});
 
 	it('ends at its next progress write when a stop is asked for in the database, stored as stopped', async () => {
 		fake.sayNext(slowWords, 40);
