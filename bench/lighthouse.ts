@@ -70,11 +70,7 @@ try {
 			'cumulative-layout-shift'
 		];
 		console.log(`  ${metrics.map((id) => `${lhr.audits[id].title}: ${lhr.audits[id].displayValue}`).join('; ')}`);
-		// Which element was the largest paint, and the main thread's busiest work: where to look first.
-		const lcpItems = (lhr.audits['largest-contentful-paint-element']?.details as { items?: unknown[] } | undefined)
-			?.items?.[0] as { items?: { node?: { selector?: string; snippet?: string } }[] } | undefined;
-		const lcpNode = lcpItems?.items?.[0]?.node;
-		if (lcpNode) console.log(`  largest paint: ${lcpNode.selector} ${lcpNode.snippet?.slice(0, 80) ?? ''}`);
+		// The main thread's busiest work: where to look first when performance falls.
 		const work = (
 			lhr.audits['mainthread-work-breakdown']?.details as { items?: { groupLabel: string; duration: number }[] }
 		)?.items
