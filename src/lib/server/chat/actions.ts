@@ -22,7 +22,7 @@ import {
 } from './messages';
 import { abortLocally } from './reply-control';
 import { createShare } from './shares';
-import { replyEnded, writeReply } from './reply-writer';
+import { replyEnded, startReply } from './reply-writer';
 import { checkModel } from './turn';
 
 function firstIssue(error: { issues: { message: string }[] }): string {
@@ -76,7 +76,7 @@ export async function retryReplyAction(event: RequestEvent) {
  * is writing already (isNew false) is shown as it goes, by the page refreshing itself.
  */
 async function writeTurn(event: RequestEvent, turn: PostedMessage): Promise<void> {
-	if (turn.isNew) await replyEnded((await writeReply(event, turn)).events);
+	if (turn.isNew) await replyEnded((await startReply(event, turn)).events);
 }
 
 /** Save and send without JavaScript: the edited text becomes a new version with its own reply. */

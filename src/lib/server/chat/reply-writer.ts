@@ -23,13 +23,13 @@ function writerObjects(event: RequestEvent): DurableObjectNamespace | null {
 export type ReplyWriterKind = 'durable-object' | 'request';
 
 /** Starts writing a new turn's reply, and returns its events. */
-export async function writeReply(
+export async function startReply(
 	event: RequestEvent,
 	turn: PostedMessage
 ): Promise<{ events: ReadableStream<Uint8Array>; writer: ReplyWriterKind }> {
 	const objects = writerObjects(event);
 	if (!objects) return { events: await replyStream(event, turn), writer: 'request' };
-	// One object per reply: its name is the reply's id, so a retry of the same reply finds it again.
+	// One object per reply, named by the reply's id.
 	const writer = objects.get(objects.idFromName(turn.replyId));
 	// The turn carries the reply's writer token, which can write this one reply and nothing else;
 	// it goes over the binding, never the network, and the object keeps it in memory only.

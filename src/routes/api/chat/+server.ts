@@ -7,7 +7,7 @@ import { STREAM_CONTENT_TYPE } from '$lib/chat/stream-protocol';
 import { streamRequestSchema } from '$lib/schemas/chat';
 import { editMessage, postMessage, regenerateReply, restartReply } from '$lib/server/chat/messages';
 import { followReply } from '$lib/server/chat/follow';
-import { writeReply } from '$lib/server/chat/reply-writer';
+import { startReply } from '$lib/server/chat/reply-writer';
 import { checkModel } from '$lib/server/chat/turn';
 import { AppError } from '$lib/server/errors';
 import { jsonFailure } from '$lib/server/respond';
@@ -36,7 +36,7 @@ export const POST: RequestHandler = async (event) => {
 						? { ...(await restartReply(client, request.replyId)), replyId: request.replyId, isNew: true }
 						: await postMessage(client, request);
 		const { events, writer } = turn.isNew
-			? await writeReply(event, turn)
+			? await startReply(event, turn)
 			: { events: await followReply(client, turn.replyId), writer: 'elsewhere' };
 		return new Response(events, {
 			headers: {
