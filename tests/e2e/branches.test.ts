@@ -32,8 +32,12 @@ test('Regenerate adds a version of the reply, and the switcher shows either, aft
 	await app.settled();
 
 	await fakeModel.sayNext('Seven');
+	const titleCalls = (await fakeModel.titleCalls()).length;
 	await item(app, replyFor('Pick a number')).getByRole('button', { name: 'Regenerate' }).click();
 	await expect(app.said('Seven')).toBeVisible();
+	await app.settled();
+	// The chat was named after its first reply; a new version of it asks for no title.
+	expect((await fakeModel.titleCalls()).length).toBe(titleCalls);
 	await expect(app.said(replyFor('Pick a number'))).toHaveCount(0);
 	await expect(versions(app)).toContainText('2 / 2');
 	// The model was given the question alone, not the reply it replaces.

@@ -27,6 +27,8 @@ export interface PostedMessage extends ReopenedReply {
 	replyId: string;
 	/** False when this message id was already stored: a resubmitted form. */
 	isNew: boolean;
+	/** A new version beside an older one (Regenerate, Edit): the chat was named already. */
+	isVersion?: boolean;
 }
 
 // The functions return the chat's columns on every row; read them from the first.
@@ -82,7 +84,7 @@ export async function editMessage(
 		p_content: args.content
 	});
 	if (error) throw fromPostgrest(error, 'not_found:message');
-	return postedFrom(data, 'not_found:message');
+	return { ...postedFrom(data, 'not_found:message'), isVersion: true };
 }
 
 /**
@@ -92,7 +94,7 @@ export async function editMessage(
 export async function regenerateReply(client: ChatClient, replyId: string): Promise<PostedMessage> {
 	const { data, error } = await client.rpc('regenerate_reply', { p_reply_id: replyId });
 	if (error) throw fromPostgrest(error, 'not_found:reply');
-	return postedFrom(data, 'not_found:reply');
+	return { ...postedFrom(data, 'not_found:reply'), isVersion: true };
 }
 
 /** Shows another version of a message from now on, in every tab; returns its chat's id. */

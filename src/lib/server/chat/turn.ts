@@ -31,13 +31,16 @@ export function replyRequest(
 		writerToken: string | null;
 		history: HistoryMessage[];
 		settings: ChatSettings;
+		isVersion?: boolean;
 	},
 	signal?: AbortSignal
 ): ReplyRequest {
 	const env = serverEnv();
 	const asked = turn.history.filter((message) => message.role === 'user');
+	// A chat is named after its first reply; a new version of that turn finds it named already.
+	const firstTurn = asked.length === 1 && !turn.isVersion;
 	return {
-		title: asked.length === 1 ? { sessionId: turn.sessionId, firstMessage: asked[0].content } : undefined,
+		title: firstTurn ? { sessionId: turn.sessionId, firstMessage: asked[0].content } : undefined,
 		// The reply is stored after the response may have gone, and may outlast the person's access
 		// token: the writer holds the reply's own writer token instead (a resubmit has none, and
 		// writes nothing).
