@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
 import { parseModelsConfig } from '../../src/lib/server/ai/models-config.ts';
 import { modelRegistry } from '../../src/lib/server/ai/registry.ts';
-import { completeReply, writeReply } from '../../src/lib/server/ai/reply.ts';
+import { writeReply, type ReplyRequest } from '../../src/lib/server/ai/reply.ts';
 import { writeTitle } from '../../src/lib/server/ai/title.ts';
 import { postMessage } from '../../src/lib/server/chat/messages.ts';
 import { abortLocally } from '../../src/lib/server/chat/reply-control.ts';
@@ -17,6 +17,14 @@ import { startFakeProvider, type FakeProvider } from '../support/fake-provider.t
 import { adminClient, anonClient, jwtSecret, publishableKey, signedUpUser, url } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
+
+async function drain(run: ReturnType<typeof writeReply>) {
+	let step = await run.next();
+	while (!step.done) step = await run.next();
+	return step.value;
+}
+/** A reply written to the end, unread: what the app's writer does when no one is reading. */
+const completeReply = (request: ReplyRequest) => drain(writeReply(request));
 
 describe('writing a reply', () => {
 	let fake: FakeProvider;
@@ -178,12 +186,6 @@ describe('writing a reply', () => {
 	});
 
 	const slowWords = Array.from({ length: 60 }, (_, index) => `w${index}`).join(' ');
-	async function drain(run: ReturnType<typeof writeReply>) {
-		let step = await run.next();
-		while (!step.done) step = await run.next();
-		return step.value;
-	}
-
 	// Before the writer token, the writer wrote as the person, and a reply that outlived their
 	// access token lost its final write.
 	it.skipIf(!jwtSecret)('stores a reply that outlasts the access token it was started with', async () => {

@@ -167,12 +167,3 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 	const ended = await finishReply(request.writer, { content, status: outcome.status, model: chatModel.id });
 	return ended ? outcome : { status: 'error', content, message: 'This reply was taken over by another request.' };
 }
-
-/** Runs a reply to the end without relaying it: the no-JavaScript path. */
-export async function completeReply(request: ReplyRequest): Promise<ReplyOutcome> {
-	const run = writeReply(request);
-	for (;;) {
-		const step = await run.next();
-		if (step.done) return step.value;
-	}
-}

@@ -56,20 +56,32 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 	redirect(303, `/chat/${target}`);
 }
 
-export async function retryReplyAction(event: RequestEvent) {
+/**
+ * A form action that names one reply or message (Retry, Regenerate, a version, Stop): the id is
+ * checked, the action runs and names the chat, and the redirect shows it. A refusal comes back
+ * where the composer shows errors, with nothing typed to keep.
+ */
+async function oneIdAction(event: RequestEvent, field: 'replyId' | 'messageId', act: (id: string) => Promise<string>) {
 	const form = await readForm(event);
-	const parsed = retryReplySchema.safeParse({ replyId: form.get('replyId') });
+	const schema = field === 'replyId' ? retryReplySchema.shape.replyId : versionSchema.shape.messageId;
+	const parsed = schema.safeParse(form.get(field));
 	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
 	let target: string;
 	try {
-		const reopened = await restartReply(event.locals.supabase, parsed.data.replyId);
-		target = reopened.sessionId;
-		await writeTurn(event, { ...reopened, replyId: parsed.data.replyId, isNew: true });
+		target = await act(parsed.data);
 	} catch (cause) {
 		return actionFailure(event, cause, { content: '' });
 	}
 	redirect(303, `/chat/${target}`);
 }
+
+/** Retry without JavaScript: the failed reply is written again in its place. */
+export const retryReplyAction = (event: RequestEvent) =>
+	oneIdAction(event, 'replyId', async (replyId) => {
+		const reopened = await restartReply(event.locals.supabase, replyId);
+		await writeTurn(event, { ...reopened, replyId, isNew: true });
+		return reopened.sessionId;
+	});
 
 /**
  * Writes the reply of a new turn to the end before the redirect shows it. A turn another request
@@ -100,48 +112,24 @@ export async function editMessageAction(event: RequestEvent) {
 }
 
 /** Regenerate without JavaScript: a new version of the reply, written before the page is shown. */
-export async function regenerateReplyAction(event: RequestEvent) {
-	const form = await readForm(event);
-	const parsed = retryReplySchema.safeParse({ replyId: form.get('replyId') });
-	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
-	let target: string;
-	try {
-		const regenerated = await regenerateReply(event.locals.supabase, parsed.data.replyId);
-		target = regenerated.sessionId;
+export const regenerateReplyAction = (event: RequestEvent) =>
+	oneIdAction(event, 'replyId', async (replyId) => {
+		const regenerated = await regenerateReply(event.locals.supabase, replyId);
 		await writeTurn(event, regenerated);
-	} catch (cause) {
-		return actionFailure(event, cause, { content: '' });
-	}
-	redirect(303, `/chat/${target}`);
-}
+		return regenerated.sessionId;
+	});
 
 /** Previous version and Next version: the chosen version is shown from now on, in every tab. */
-export async function selectVersionAction(event: RequestEvent) {
-	const form = await readForm(event);
-	const parsed = versionSchema.safeParse({ messageId: form.get('messageId') });
-	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
-	let target: string;
-	try {
-		target = await selectVersion(event.locals.supabase, parsed.data.messageId);
-	} catch (cause) {
-		return actionFailure(event, cause, { content: '' });
-	}
-	redirect(303, `/chat/${target}`);
-}
+export const selectVersionAction = (event: RequestEvent) =>
+	oneIdAction(event, 'messageId', (messageId) => selectVersion(event.locals.supabase, messageId));
 
 /** Stop without JavaScript: the writer keeps what it wrote, and the chat shows it stopped. */
-export async function stopReplyAction(event: RequestEvent, sessionId: string) {
-	const form = await readForm(event);
-	const parsed = retryReplySchema.safeParse({ replyId: form.get('replyId') });
-	if (!parsed.success) return fail(400, { content: '', error: firstIssue(parsed.error) });
-	try {
-		await stopReply(event.locals.supabase, parsed.data.replyId);
-		abortLocally(parsed.data.replyId);
-	} catch (cause) {
-		return actionFailure(event, cause, { content: '' });
-	}
-	redirect(303, `/chat/${sessionId}`);
-}
+export const stopReplyAction = (event: RequestEvent, sessionId: string) =>
+	oneIdAction(event, 'replyId', async (replyId) => {
+		await stopReply(event.locals.supabase, replyId);
+		abortLocally(replyId);
+		return sessionId;
+	});
 
 /** Saves the chat's own system prompt, then shows the chat again. */
 export async function saveSettingsAction(event: RequestEvent, sessionId: string) {
