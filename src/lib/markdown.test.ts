@@ -54,6 +54,30 @@ describe('renderMarkdown', () => {
 		}
 	});
 
+	// A browser reads `\` as `/`, drops tabs and newlines and decodes entities before it parses a
+	// URL, so each of these leads to evil.example however same-site it looks.
+	it.each([
+		['a backslash', '<a href="/\\evil.example">x</a>'],
+		['a backslash after the slash', '<a href="/\\/evil.example">x</a>'],
+		['an encoded tab', '<a href="/&#9;/evil.example">x</a>'],
+		['a named tab', '<a href="/&Tab;/evil.example">x</a>'],
+		['an encoded backslash', '<a href="/&bsol;evil.example">x</a>'],
+		['an encoded slash', '<a href="/&#47;evil.example">x</a>'],
+		['a scheme-relative link', '[x](//evil.example)'],
+		['a newline', '<a href="/\n/evil.example">x</a>']
+	])('drops a same-site-looking link that leaves the site: %s', (_label, input) => {
+		const html = renderMarkdown(input);
+		expect(html).not.toMatch(/href=/);
+	});
+
+	it.each([
+		['a path', '[chats](/chats)', 'href="/chats"'],
+		['a path with a query', '[search](/search?q=moon&page=2)', 'href="/search?q=moon&amp;page=2"'],
+		['a fragment', '[up](#top)', 'href="#top"']
+	])('keeps a link on this site: %s', (_label, input, href) => {
+		expect(renderMarkdown(input)).toContain(href);
+	});
+
 	it('renders task lists as characters, not form controls', () => {
 		const html = renderMarkdown('- [x] done\n- [ ] open');
 		expect(html).not.toMatch(/<input/i);

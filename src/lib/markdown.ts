@@ -44,13 +44,34 @@ const allowed: IWhiteList = {
 };
 
 const LINK_REL = 'rel="noopener noreferrer nofollow" target="_blank"';
+const SITE = new URL('https://parley.invalid');
+
+/**
+ * Whether a link's href (as it stands in the HTML, entities and all) may stay: a web or mail
+ * address, or a path on this site. A path must read as one to a browser too, which takes `\` for
+ * `/`, drops tabs and newlines, and decodes entities first; `/\evil.example`, `/&#9;/evil.example`
+ * and their kin would otherwise lead off-site. So a same-site href holds no backslash, no blank or
+ * control character and no entity but `&amp;`, and must still name this site once parsed.
+ */
+function allowedHref(value: string): boolean {
+	const href = value.trim();
+	if (/^(https?:|mailto:)/i.test(href)) return true;
+	if (!/^[/#]/.test(href) || /&(?!amp;)/.test(href)) return false;
+	const decoded = href.replaceAll('&amp;', '&');
+	if (/[\\\s\x00-\x1f\x7f]/.test(decoded)) return false;
+	try {
+		return new URL(decoded, SITE).origin === SITE.origin;
+	} catch {
+		return false;
+	}
+}
 
 const sanitizer = new FilterXSS({
 	whiteList: allowed,
 	stripIgnoreTag: true,
 	stripIgnoreTagBody: ['script', 'style', 'iframe', 'object', 'embed', 'template', 'textarea', 'select', 'button'],
 	onTagAttr(tag, name, value) {
-		if (tag === 'a' && name === 'href' && !/^(https?:|mailto:|#|\/(?!\/))/i.test(value.trim())) return '';
+		if (tag === 'a' && name === 'href' && !allowedHref(value)) return '';
 		return undefined;
 	}
 });
