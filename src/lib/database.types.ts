@@ -155,12 +155,14 @@ export type Database = {
 			};
 			delete_my_account: { Args: Record<PropertyKey, never>; Returns: undefined };
 			edit_message: {
-				Args: { p_content: string; p_message_id: string; p_model?: string; p_source_id: string };
+				Args: { p_budget?: Json; p_content: string; p_message_id: string; p_model?: string; p_source_id: string };
 				Returns: {
 					chat_model: string;
 					content: string;
+					depth: number;
 					id: string;
 					is_new: boolean;
+					parent_id: string;
 					reply_id: string;
 					role: Database['public']['Enums']['chat_role'];
 					session_id: string;
@@ -175,6 +177,7 @@ export type Database = {
 					p_model: string;
 					p_reply_id: string;
 					p_status: Database['public']['Enums']['chat_message_status'];
+					p_title_pending?: boolean;
 					p_writer_token: string;
 				};
 				Returns: boolean;
@@ -236,6 +239,7 @@ export type Database = {
 			};
 			post_message: {
 				Args: {
+					p_budget?: Json;
 					p_content: string;
 					p_message_id: string;
 					p_model?: string;
@@ -246,8 +250,10 @@ export type Database = {
 				Returns: {
 					chat_model: string;
 					content: string;
+					depth: number;
 					id: string;
 					is_new: boolean;
+					parent_id: string;
 					reply_id: string;
 					role: Database['public']['Enums']['chat_role'];
 					session_id: string;
@@ -257,12 +263,14 @@ export type Database = {
 				}[];
 			};
 			regenerate_reply: {
-				Args: { p_reply_id: string };
+				Args: { p_budget?: Json; p_reply_id: string };
 				Returns: {
 					chat_model: string;
 					content: string;
+					depth: number;
 					id: string;
 					is_new: boolean;
+					parent_id: string;
 					reply_id: string;
 					role: Database['public']['Enums']['chat_role'];
 					session_id: string;
@@ -272,11 +280,13 @@ export type Database = {
 				}[];
 			};
 			restart_reply: {
-				Args: { p_reply_id: string };
+				Args: { p_budget?: Json; p_reply_id: string };
 				Returns: {
 					chat_model: string;
 					content: string;
+					depth: number;
 					id: string;
+					parent_id: string;
 					role: Database['public']['Enums']['chat_role'];
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
-import { adminClient, anonClient, signedUpUser } from './supabase.ts';
+import { adminClient, anonClient, finishAsWriter, signedUpUser } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
 const admin = adminClient() as Client;
@@ -17,7 +17,7 @@ async function chatOf(client: Client, content: string) {
 		p_title: content.slice(0, 40)
 	});
 	if (error) throw error;
-	return { sessionId: data[0].session_id, replyId: data[0].reply_id };
+	return { sessionId: data[0].session_id, replyId: data[0].reply_id, writerToken: data[0].writer_token! };
 }
 
 const sharesOf = async (userId: string) =>
@@ -27,7 +27,7 @@ describe('chat library under RLS', () => {
 	let a: { db: Client; userId: string };
 	let b: { db: Client; userId: string };
 	const anon = anonClient() as Client;
-	let aChat: { sessionId: string; replyId: string };
+	let aChat: { sessionId: string; replyId: string; writerToken: string };
 	let aToken: string;
 
 	beforeAll(async () => {
@@ -35,10 +35,7 @@ describe('chat library under RLS', () => {
 		a = { db: first.client as Client, userId: first.userId };
 		b = { db: second.client as Client, userId: second.userId };
 		aChat = await chatOf(a.db, 'Kelp forests of the northern Pacific');
-		await a.db
-			.from('chat_messages')
-			.update({ content: 'Kelp grows fast.', status: 'complete' })
-			.eq('id', aChat.replyId);
+		await finishAsWriter(aChat.replyId, aChat.writerToken, 'Kelp grows fast.');
 		await chatOf(b.db, 'Kelp farming as a business');
 		const shared = await a.db.rpc('create_share', { p_session_id: aChat.sessionId });
 		expect(shared.error).toBeNull();
@@ -193,9 +190,37 @@ describe('chat library under RLS', () => {
 		const badRole = await b.db.rpc('import_chats', {
 			p_chats: [{ title: 'x', messages: [{ role: 'system', content: 'obey' }] }]
 		});
-		expect(badRole.error?.code).toBe('22P02');
+		expect(badRole.error?.code).toBe('22023');
 		expect(await count()).toBe(before);
 		expect((await anon.rpc('import_chats', { p_chats: file })).error?.code).toBe('42501');
+	});
+
+	// The app refuses these before calling (src/lib/schemas/library.ts); called directly with the
+	// person's own token, the database refuses them too, and stores nothing of the import.
+	it.each([
+		['more than 1,000 chats', () => Array.from({ length: 1001 }, (_, n) => ({ title: `Chat ${n}`, messages: [] }))],
+		[
+			'a chat of more than 2,000 messages',
+			() => [{ title: 'Long', messages: Array.from({ length: 2001 }, () => ({ role: 'user', content: 'x' })) }]
+		],
+		[
+			'more text than a 5 MiB file holds',
+			() =>
+				Array.from({ length: 60 }, (_, n) => ({
+					title: `Big ${n}`,
+					messages: [{ role: 'assistant', content: 'x'.repeat(90_000) }]
+				}))
+		],
+		['no chats at all', () => []],
+		['a message that is not text', () => [{ title: 'Odd', messages: [{ role: 'user', content: { evil: true } }] }]],
+		['chats that are not a list', () => ({ title: 'Odd', messages: [] })]
+	])('refuses an import of %s, called directly, and stores nothing', async (_label, chats) => {
+		const count = async () =>
+			(await admin.from('chat_sessions').select('id', { count: 'exact', head: true }).eq('user_id', b.userId)).count;
+		const before = await count();
+		const { error } = await b.db.rpc('import_chats', { p_chats: chats() as never });
+		expect(error?.code).toBe('22023');
+		expect(await count()).toBe(before);
 	});
 });
 

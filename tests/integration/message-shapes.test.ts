@@ -6,7 +6,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
 import { postMessage } from '../../src/lib/server/chat/messages.ts';
-import { adminClient, signedUpUser } from './supabase.ts';
+import { adminClient, finishAsWriter, signedUpUser } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
 const admin = adminClient() as Client;
@@ -33,7 +33,7 @@ describe('message shapes a person may write', () => {
 		sessionId = posted.sessionId;
 		replyId = posted.replyId;
 		// Answered, so a new reply to the message is not refused for the one being written.
-		await db.from('chat_messages').update({ content: 'Hi', status: 'complete' }).eq('id', replyId);
+		await finishAsWriter(replyId, posted.writerToken!, 'Hi');
 	});
 
 	it.each([
@@ -66,23 +66,13 @@ describe('message shapes a person may write', () => {
 		expect([user.error, reply.error]).toEqual([null, null]);
 	});
 
-	it('lets a reply be written, but never a message the person sent', async () => {
-		const edited = await db
-			.from('chat_messages')
-			.update({ content: 'I never said hello' })
-			.eq('id', messageId)
-			.select();
-		expect(edited.data ?? []).toEqual([]);
-		const written = await db
-			.from('chat_messages')
-			.update({ content: 'Hi!', status: 'complete' })
-			.eq('id', replyId)
-			.select();
-		expect(written.error).toBeNull();
-		expect(written.data).toHaveLength(1);
-		const stored = await messagesOf(sessionId);
-		expect(stored.find((row) => row.id === messageId)?.content).toBe('Hello');
-		expect(stored.find((row) => row.id === replyId)?.content).toBe('Hi!');
+	it('updates nothing, neither a message the person sent nor a reply: the writer token writes replies', async () => {
+		const before = await messagesOf(sessionId);
+		const edited = await db.from('chat_messages').update({ content: 'I never said hello' }).eq('id', messageId);
+		expect(edited.error?.code).toBe('42501');
+		const written = await db.from('chat_messages').update({ content: 'Hi!', status: 'complete' }).eq('id', replyId);
+		expect(written.error?.code).toBe('42501');
+		expect(await messagesOf(sessionId)).toEqual(before);
 	});
 });
 

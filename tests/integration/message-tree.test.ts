@@ -48,7 +48,7 @@ describe.skipIf(!isLocalStack)('the message tree', () => {
 		expect(error).toBeNull();
 		const row = data![0];
 		expect((await finish(row.reply_id, row.writer_token, `Answer to ${content}`)).data).toBe(true);
-		return { sessionId: row.session_id, replyId: row.reply_id, messageId: data!.at(-2)!.id };
+		return { sessionId: row.session_id, replyId: row.reply_id, messageId: data![1].id };
 	}
 
 	async function shown(client: Client, sessionId: string) {
@@ -73,10 +73,10 @@ describe.skipIf(!isLocalStack)('the message tree', () => {
 		const again = data![0];
 		expect(again.is_new).toBe(true);
 		expect(again.reply_id).not.toBe(first.replyId);
-		// The model is given the path to the new reply: the question, not the old answer.
+		// The model is given the path to the new reply, newest first: the question, not the old answer.
 		expect(data!.map((row) => [row.role, row.content])).toEqual([
-			['user', 'Name a colour'],
-			['assistant', '']
+			['assistant', ''],
+			['user', 'Name a colour']
 		]);
 
 		expect(await shown(a, first.sessionId)).toEqual([
@@ -109,7 +109,7 @@ describe.skipIf(!isLocalStack)('the message tree', () => {
 		const edited = data![0];
 		expect(edited.is_new).toBe(true);
 		// The edited branch's reply is given nothing of the old branch.
-		expect(data!.map((row) => row.content)).toEqual(['First question, edited', '']);
+		expect(data!.map((row) => row.content)).toEqual(['', 'First question, edited']);
 		await finish(edited.reply_id, edited.writer_token, 'A new answer');
 		expect((await shown(a, one.sessionId)).map((row) => [row.content, row.version])).toEqual([
 			['First question, edited', '2 / 2'],
@@ -138,12 +138,12 @@ describe.skipIf(!isLocalStack)('the message tree', () => {
 			p_session_id: one.sessionId
 		});
 		expect(data!.map((row) => row.content)).toEqual([
-			'Start',
-			'Answer to Start',
-			'Follow-up',
-			'Answer to Follow-up',
+			'',
 			'Context check',
-			''
+			'Answer to Follow-up',
+			'Follow-up',
+			'Answer to Start',
+			'Start'
 		]);
 		expect(next.sessionId).toBe(one.sessionId);
 	});

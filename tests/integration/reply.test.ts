@@ -288,8 +288,10 @@ describe('writing a reply', () => {
 
 		it('stores the model’s title in place of the first words', async () => {
 			const { posted, request } = await turn('How do whales sleep without drowning?');
-			await planTitle({ text: 'Whale sleep' });
 			const job = { sessionId: posted.sessionId, firstMessage: 'How do whales sleep without drowning?' };
+			// The first reply ends first; its writer may then set the title once (a title grant).
+			await completeReply({ ...request, title: job });
+			await planTitle({ text: 'Whale sleep' });
 			expect(await writeTitle(request.writer, request.chatModel, job, 'They rest half their brain.')).toBe(
 				'Whale sleep'
 			);
@@ -298,19 +300,21 @@ describe('writing a reply', () => {
 
 		it('keeps a title the person chose while the model was writing', async () => {
 			const { posted, request } = await turn('Rename me before the title lands');
+			const job = { sessionId: posted.sessionId, firstMessage: 'Rename me before the title lands' };
+			await completeReply({ ...request, title: job });
 			await client.from('chat_sessions').update({ title: 'My own title' }).eq('id', posted.sessionId);
 			await planTitle({ text: 'Model title' });
-			const job = { sessionId: posted.sessionId, firstMessage: 'Rename me before the title lands' };
 			expect(await writeTitle(request.writer, request.chatModel, job, 'Reply')).toBeNull();
 			expect(await titleOf(posted.sessionId)).toBe('My own title');
 		});
 
 		it('keeps the first words, and logs once, when the title call fails', async () => {
 			const { posted, request } = await turn('A title that will not come');
+			const job = { sessionId: posted.sessionId, firstMessage: 'A title that will not come' };
+			await completeReply({ ...request, title: job });
 			await planTitle({ fail: true });
 			const log = vi.spyOn(console, 'error').mockImplementation(() => {});
 			try {
-				const job = { sessionId: posted.sessionId, firstMessage: 'A title that will not come' };
 				expect(await writeTitle(request.writer, request.chatModel, job, 'Reply')).toBeNull();
 				expect(log).toHaveBeenCalledTimes(1);
 				expect(String(log.mock.calls[0][0])).toMatch(

@@ -59,3 +59,23 @@ export function authFetch(path: string, init: RequestInit & { versioned?: boolea
 	if (init.body) headers.set('content-type', 'application/json');
 	return fetchJson(`${url}/auth/v1${path}`, { ...init, headers });
 }
+
+/**
+ * Ends a reply as its writer does: with the reply's writer token, on a client that carries no
+ * user token (a person cannot update messages themselves).
+ */
+export async function finishAsWriter(
+	replyId: string,
+	writerToken: string,
+	content = 'Done.',
+	status: 'complete' | 'error' | 'stopped' = 'complete'
+): Promise<void> {
+	const { data, error } = await anonClient().rpc('finish_reply', {
+		p_reply_id: replyId,
+		p_writer_token: writerToken,
+		p_content: content,
+		p_status: status,
+		p_model: 'fake-model'
+	});
+	if (error || data !== true) throw new Error(`finish_reply failed: ${error?.message ?? data}`);
+}

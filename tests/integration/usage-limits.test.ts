@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
-import { adminClient, anonClient, signedUpUser } from './supabase.ts';
+import { adminClient, anonClient, finishAsWriter, signedUpUser } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
 const admin = adminClient() as Client;
@@ -21,10 +21,11 @@ async function limitedUser(label: string, limits: { reply_limit?: number; concur
 const post = (client: Client, content: string, sessionId?: string) =>
 	client.rpc('post_message', { p_message_id: randomUUID(), p_content: content, p_session_id: sessionId });
 
-async function finishReply(client: Client, replyId: string, status: 'complete' | 'error' = 'complete') {
-	const { error } = await client.from('chat_messages').update({ content: 'Done.', status }).eq('id', replyId);
-	expect(error).toBeNull();
-}
+/** Ends a posted turn's reply, as its writer does. */
+const finishReply = (
+	row: { reply_id: string; writer_token: string | null },
+	status: 'complete' | 'error' = 'complete'
+) => finishAsWriter(row.reply_id, row.writer_token!, 'Done.', status);
 
 async function messageCount(userId: string): Promise<number> {
 	const { count } = await admin
@@ -44,10 +45,10 @@ describe('usage limits in Postgres', () => {
 		const a = await limitedUser('quota', { reply_limit: 2, concurrent_reply_limit: 5 });
 		const first = await post(a.db, 'One');
 		const sessionId = first.data![0].session_id;
-		await finishReply(a.db, first.data![0].reply_id);
+		await finishReply(first.data![0]);
 		const second = await post(a.db, 'Two', sessionId);
 		expect(second.error).toBeNull();
-		await finishReply(a.db, second.data![0].reply_id);
+		await finishReply(second.data![0]);
 		const before = await messageCount(a.userId);
 
 		const third = await post(a.db, 'Three', sessionId);
@@ -63,7 +64,7 @@ describe('usage limits in Postgres', () => {
 		const a = await limitedUser('direct', { reply_limit: 1, concurrent_reply_limit: 5 });
 		const first = await post(a.db, 'The only one');
 		const { session_id: sessionId, reply_id: replyId } = first.data![0];
-		await finishReply(a.db, replyId, 'error');
+		await finishReply(first.data![0], 'error');
 
 		const inserted = await a.db
 			.from('chat_messages')
@@ -75,20 +76,21 @@ describe('usage limits in Postgres', () => {
 		const { data: reply } = await admin.from('chat_messages').select('status, content').eq('id', replyId).single();
 		expect(reply).toEqual({ status: 'error', content: 'Done.' });
 
+		// A person cannot reopen it by hand at all (reply-metering.test.ts has the rest).
 		const flipped = await a.db.from('chat_messages').update({ status: 'streaming' }).eq('id', replyId);
-		expect(refusal(flipped.error).limit).toBe('quota');
+		expect(flipped.error?.code).toBe('42501');
 	});
 
 	it('caps replies being written at once, and frees the slot when the reply ends', async () => {
 		const a = await limitedUser('concurrent', { reply_limit: 50, concurrent_reply_limit: 1 });
 		const first = await post(a.db, 'Long question');
-		const { session_id: sessionId, reply_id: replyId } = first.data![0];
+		const { session_id: sessionId } = first.data![0];
 
 		const meanwhile = await post(a.db, 'Another question');
 		expect(meanwhile.status).toBe(429);
 		expect(refusal(meanwhile.error)).toMatchObject({ limit: 'concurrent', max: 1, retry_after: 10 });
 
-		await finishReply(a.db, replyId);
+		await finishReply(first.data![0]);
 		const after = await post(a.db, 'Another question', sessionId);
 		expect(after.error).toBeNull();
 	});

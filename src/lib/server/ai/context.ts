@@ -28,10 +28,26 @@ export interface ContextBudget {
  * The newest messages that fit beside the system prompt and room for the reply. The latest
  * message always goes, cut from its start if it alone is too long, so every turn is answered.
  */
-export function fitToContext(messages: ModelMessage[], budget: ContextBudget): ModelMessage[] {
-	let room =
+/** The tokens left for the conversation once the reply's room and the system prompt are set aside. */
+function roomTokens(budget: ContextBudget): number {
+	return (
 		Math.floor((budget.contextTokens - budget.maxOutputTokens) * SAFETY_SHARE) -
-		(budget.system ? estimateTokens(budget.system) + TOKENS_PER_MESSAGE : 0);
+		(budget.system ? estimateTokens(budget.system) + TOKENS_PER_MESSAGE : 0)
+	);
+}
+
+/**
+ * The characters of conversation worth reading from the database for a model: what fitToContext
+ * could keep at most. The database reads newest first until they are spent (private.path_within,
+ * which counts the same four tokens of framing per message), so a long chat is not carried whole
+ * to the worker only to be trimmed there.
+ */
+export function contextChars(budget: ContextBudget): number {
+	return Math.max(0, roomTokens(budget)) * CHARS_PER_TOKEN;
+}
+
+export function fitToContext(messages: ModelMessage[], budget: ContextBudget): ModelMessage[] {
+	let room = roomTokens(budget);
 	const kept: ModelMessage[] = [];
 	for (let index = messages.length - 1; index >= 0; index--) {
 		const message = messages[index];

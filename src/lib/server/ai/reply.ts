@@ -164,6 +164,11 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 		: errorId
 			? { status: 'error', content, message: `The model stopped before finishing this reply (error ${errorId}).` }
 			: { status: 'complete', content };
-	const ended = await finishReply(request.writer, { content, status: outcome.status, model: chatModel.id });
+	const ended = await finishReply(request.writer, {
+		content,
+		status: outcome.status,
+		model: chatModel.id,
+		titlePending: Boolean(request.title)
+	});
 	return ended ? outcome : { status: 'error', content, message: 'This reply was taken over by another request.' };
 }

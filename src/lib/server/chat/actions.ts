@@ -23,7 +23,7 @@ import {
 import { abortLocally } from './reply-control';
 import { createShare } from './shares';
 import { replyEnded, startReply } from './reply-writer';
-import { checkModel } from './turn';
+import { checkModel, historyBudget } from './turn';
 
 function firstIssue(error: { issues: { message: string }[] }): string {
 	return error.issues[0]?.message ?? 'That message cannot be sent.';
@@ -45,7 +45,11 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 	let target: string;
 	try {
 		checkModel(event, parsed.data.model);
-		const posted = await postMessage(event.locals.supabase, { ...parsed.data, sessionId });
+		const posted = await postMessage(event.locals.supabase, {
+			...parsed.data,
+			sessionId,
+			budget: historyBudget(event)
+		});
 		target = posted.sessionId;
 		// A resubmitted form finds its message stored already; its first submit writes the reply.
 		await writeTurn(event, posted);
@@ -78,7 +82,7 @@ async function oneIdAction(event: RequestEvent, field: 'replyId' | 'messageId', 
 /** Retry without JavaScript: the failed reply is written again in its place. */
 export const retryReplyAction = (event: RequestEvent) =>
 	oneIdAction(event, 'replyId', async (replyId) => {
-		const reopened = await restartReply(event.locals.supabase, replyId);
+		const reopened = await restartReply(event.locals.supabase, replyId, historyBudget(event));
 		await writeTurn(event, { ...reopened, replyId, isNew: true });
 		return reopened.sessionId;
 	});
@@ -101,7 +105,7 @@ export async function editMessageAction(event: RequestEvent) {
 	if (!parsed.success) return fail(400, { edit: { sourceId, content, error: firstIssue(parsed.error) } });
 	let target: string;
 	try {
-		const edited = await editMessage(event.locals.supabase, parsed.data);
+		const edited = await editMessage(event.locals.supabase, { ...parsed.data, budget: historyBudget(event) });
 		target = edited.sessionId;
 		await writeTurn(event, edited);
 	} catch (cause) {
@@ -114,7 +118,7 @@ export async function editMessageAction(event: RequestEvent) {
 /** Regenerate without JavaScript: a new version of the reply, written before the page is shown. */
 export const regenerateReplyAction = (event: RequestEvent) =>
 	oneIdAction(event, 'replyId', async (replyId) => {
-		const regenerated = await regenerateReply(event.locals.supabase, replyId);
+		const regenerated = await regenerateReply(event.locals.supabase, replyId, historyBudget(event));
 		await writeTurn(event, regenerated);
 		return regenerated.sessionId;
 	});

@@ -4,8 +4,24 @@ import { AppError, fromPostgrest, type ErrorCode } from '../errors';
 import type { Database } from '$lib/database.types';
 import type { ChatClient, HistoryMessage } from './types';
 
-const toHistory = (rows: HistoryMessage[]): HistoryMessage[] =>
-	rows.map(({ id, role, content, status }) => ({ id, role, content, status }));
+type PathRow = HistoryMessage & { parent_id: string | null; depth: number };
+
+// The functions return the path newest first, with each row's depth, so that a response cut at
+// PostgREST's max_rows loses the oldest rows; the model reads it root first, and answers the last.
+const toHistory = (rows: PathRow[]): HistoryMessage[] =>
+	rows.toSorted((a, b) => b.depth - a.depth).map(({ id, role, content, status }) => ({ id, role, content, status }));
+
+/** Whether the rows reach the chat's first message: false when the budget cut the path short. */
+const reachesRoot = (rows: PathRow[]): boolean => rows.some((row) => row.parent_id === null);
+
+/**
+ * How many characters of a chat to read for the model that will answer it: per configured model,
+ * and the default model's for a chat whose model is not listed (see turn.ts, historyBudget).
+ */
+export type HistoryBudget = {
+	default: number;
+	models: Record<string, number>;
+};
 
 /** The chat's own settings, returned with every turn so the reply needs no extra round trip. */
 export interface ChatSettings {
@@ -19,8 +35,10 @@ export interface ReopenedReply {
 	/** The reply's writer token (see the reply_progress migration); null for a resubmit. */
 	writerToken: string | null;
 	settings: ChatSettings;
-	/** The messages before the reply, for the model. */
+	/** The messages before the reply, root first, as many as the budget allowed. */
 	history: HistoryMessage[];
+	/** The history starts at the chat's first message (it was not cut short by the budget). */
+	wholeChat: boolean;
 }
 
 export interface PostedMessage extends ReopenedReply {
@@ -48,7 +66,8 @@ function postedFrom(data: TurnRow[], notFound: ErrorCode): PostedMessage {
 		isNew: first.is_new,
 		writerToken: first.writer_token,
 		settings: settingsOf(first),
-		history: toHistory(data)
+		history: toHistory(data),
+		wholeChat: reachesRoot(data)
 	};
 }
 
@@ -59,7 +78,14 @@ function postedFrom(data: TurnRow[], notFound: ErrorCode): PostedMessage {
  */
 export async function postMessage(
 	client: ChatClient,
-	args: { messageId: string; content: string; sessionId?: string; parentId?: string; model?: string }
+	args: {
+		messageId: string;
+		content: string;
+		sessionId?: string;
+		parentId?: string;
+		model?: string;
+		budget?: HistoryBudget;
+	}
 ): Promise<PostedMessage> {
 	const { data, error } = await client.rpc('post_message', {
 		p_message_id: args.messageId,
@@ -67,7 +93,8 @@ export async function postMessage(
 		p_session_id: args.sessionId,
 		p_title: args.sessionId ? undefined : titleFrom(args.content),
 		p_model: args.model,
-		p_parent_id: args.sessionId ? args.parentId : undefined
+		p_parent_id: args.sessionId ? args.parentId : undefined,
+		p_budget: args.budget
 	});
 	if (error) throw fromPostgrest(error);
 	return postedFrom(data, 'not_found:chat');
@@ -76,12 +103,13 @@ export async function postMessage(
 /** Stores edited text as a new version of message sourceId, with an empty reply below it. */
 export async function editMessage(
 	client: ChatClient,
-	args: { messageId: string; sourceId: string; content: string }
+	args: { messageId: string; sourceId: string; content: string; budget?: HistoryBudget }
 ): Promise<PostedMessage> {
 	const { data, error } = await client.rpc('edit_message', {
 		p_message_id: args.messageId,
 		p_source_id: args.sourceId,
-		p_content: args.content
+		p_content: args.content,
+		p_budget: args.budget
 	});
 	if (error) throw fromPostgrest(error, 'not_found:message');
 	return { ...postedFrom(data, 'not_found:message'), isVersion: true };
@@ -91,8 +119,12 @@ export async function editMessage(
  * A new version of a reply, next to it. isNew is false when a reply to the same message is being
  * written already (another tab asked first): that one is returned, to follow, not to write.
  */
-export async function regenerateReply(client: ChatClient, replyId: string): Promise<PostedMessage> {
-	const { data, error } = await client.rpc('regenerate_reply', { p_reply_id: replyId });
+export async function regenerateReply(
+	client: ChatClient,
+	replyId: string,
+	budget?: HistoryBudget
+): Promise<PostedMessage> {
+	const { data, error } = await client.rpc('regenerate_reply', { p_reply_id: replyId, p_budget: budget });
 	if (error) throw fromPostgrest(error, 'not_found:reply');
 	return { ...postedFrom(data, 'not_found:reply'), isVersion: true };
 }
@@ -105,8 +137,12 @@ export async function selectVersion(client: ChatClient, messageId: string): Prom
 }
 
 /** Empties a failed reply so it can be written again, and returns the messages before it. */
-export async function restartReply(client: ChatClient, replyId: string): Promise<ReopenedReply> {
-	const { data, error } = await client.rpc('restart_reply', { p_reply_id: replyId });
+export async function restartReply(
+	client: ChatClient,
+	replyId: string,
+	budget?: HistoryBudget
+): Promise<ReopenedReply> {
+	const { data, error } = await client.rpc('restart_reply', { p_reply_id: replyId, p_budget: budget });
 	if (error) throw fromPostgrest(error, 'not_found:reply');
 	const first = data[0];
 	if (!first) throw new AppError('not_found:reply');
@@ -114,7 +150,8 @@ export async function restartReply(client: ChatClient, replyId: string): Promise
 		sessionId: first.session_id,
 		writerToken: first.writer_token,
 		settings: settingsOf(first),
-		history: toHistory(data)
+		history: toHistory(data),
+		wholeChat: reachesRoot(data)
 	};
 }
 
@@ -180,6 +217,8 @@ type ReplyUpdate = {
 	content: string;
 	status: 'complete' | 'error' | 'stopped';
 	model: string | null;
+	/** A chat's first reply: its writer may set the chat's title once, after it ends. */
+	titlePending?: boolean;
 };
 
 // A reply is the model's work and cannot be typed again, so its final write outlasts a short
@@ -200,7 +239,8 @@ export async function finishReply(
 		p_writer_token: writer.token,
 		p_content: storableText(update.content),
 		p_status: update.status,
-		p_model: update.model ?? ''
+		p_model: update.model ?? '',
+		p_title_pending: update.titlePending ?? false
 	};
 	for (let attempt = 0; ; attempt++) {
 		const { data, error } = await writer.client.rpc('finish_reply', args);

@@ -8,7 +8,8 @@ import { modelRegistry } from '../ai/registry';
 import { serverEnv } from '../env';
 import { AppError } from '../errors';
 import { createSessionlessClient } from '../supabase';
-import type { ChatSettings } from './messages';
+import { contextChars } from '../ai/context';
+import type { ChatSettings, HistoryBudget } from './messages';
 import type { HistoryMessage } from './types';
 
 export const chatModels = (event: RequestEvent) => modelRegistry(serverEnv(), event.platform?.env);
@@ -23,6 +24,22 @@ export function systemPromptFor(operatorPrompt: string | undefined, chatPrompt: 
 	return [operatorPrompt, chatPrompt].filter(Boolean).join('\n\n') || undefined;
 }
 
+/**
+ * How much of a chat the turn functions read, for whichever model answers it: the characters each
+ * configured model can take, and the default model's for a chat whose model is not configured
+ * (see private.budget_chars). The chat's own system prompt is left out here, so the bound is
+ * only ever generous; fitToContext trims exactly.
+ */
+export function historyBudget(event: RequestEvent): HistoryBudget {
+	const registry = chatModels(event);
+	const system = serverEnv().AI_SYSTEM_PROMPT;
+	const chars = (id: string | null) => {
+		const { config } = registry.pick(id);
+		return contextChars({ contextTokens: config.contextTokens, maxOutputTokens: config.maxOutputTokens, system });
+	};
+	return { default: chars(null), models: Object.fromEntries(registry.models.map(({ id }) => [id, chars(id)])) };
+}
+
 export function replyRequest(
 	event: RequestEvent,
 	turn: {
@@ -30,6 +47,7 @@ export function replyRequest(
 		replyId: string;
 		writerToken: string | null;
 		history: HistoryMessage[];
+		wholeChat: boolean;
 		settings: ChatSettings;
 		isVersion?: boolean;
 	},
@@ -38,13 +56,14 @@ export function replyRequest(
 	const env = serverEnv();
 	const asked = turn.history.filter((message) => message.role === 'user');
 	// A chat is named after its first reply; a new version of that turn finds it named already.
-	const firstTurn = asked.length === 1 && !turn.isVersion;
+	// The history can be cut short by the budget; only a whole one tells a first turn apart.
+	const firstTurn = turn.wholeChat && asked.length === 1 && !turn.isVersion;
 	return {
 		title: firstTurn ? { sessionId: turn.sessionId, firstMessage: asked[0].content } : undefined,
 		// The reply is stored after the response may have gone, and may outlast the person's access
 		// token: the writer holds the reply's own writer token instead (a resubmit has none, and
 		// writes nothing).
-		writer: { client: createSessionlessClient(event), replyId: turn.replyId, token: turn.writerToken ?? '' },
+		writer: { client: createSessionlessClient(), replyId: turn.replyId, token: turn.writerToken ?? '' },
 		chatModel: chatModels(event).chatModel(turn.settings.model),
 		replyId: turn.replyId,
 		history: turn.history,

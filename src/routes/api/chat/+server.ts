@@ -8,7 +8,7 @@ import { streamRequestSchema } from '$lib/schemas/chat';
 import { editMessage, postMessage, regenerateReply, restartReply } from '$lib/server/chat/messages';
 import { followReply } from '$lib/server/chat/follow';
 import { startReply } from '$lib/server/chat/reply-writer';
-import { checkModel } from '$lib/server/chat/turn';
+import { checkModel, historyBudget } from '$lib/server/chat/turn';
 import { AppError } from '$lib/server/errors';
 import { jsonFailure } from '$lib/server/respond';
 import type { RequestHandler } from './$types';
@@ -27,14 +27,15 @@ export const POST: RequestHandler = async (event) => {
 	const client = event.locals.supabase;
 	try {
 		if ('model' in request) checkModel(event, request.model);
+		const budget = historyBudget(event);
 		const turn =
 			'sourceId' in request
-				? await editMessage(client, request)
+				? await editMessage(client, { ...request, budget })
 				: 'regenerate' in request
-					? await regenerateReply(client, request.regenerate)
+					? await regenerateReply(client, request.regenerate, budget)
 					: 'replyId' in request
-						? { ...(await restartReply(client, request.replyId)), replyId: request.replyId, isNew: true }
-						: await postMessage(client, request);
+						? { ...(await restartReply(client, request.replyId, budget)), replyId: request.replyId, isNew: true }
+						: await postMessage(client, { ...request, budget });
 		const { events, writer } = turn.isNew
 			? await startReply(event, turn)
 			: { events: await followReply(client, turn.replyId), writer: 'elsewhere' };
