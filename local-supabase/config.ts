@@ -141,6 +141,12 @@ export interface RateLimitSettings {
 	tokenVerifications: number;
 	/** Mails per hour, across the instance; only with [auth.email.smtp], as in the CLI. */
 	emailSent: number;
+	/**
+	 * The header whose first value keys the per-IP buckets when Sb-Forwarded-For does not (GoTrue's
+	 * GOTRUE_RATE_LIMIT_HEADER, read from the same environment variable). Unset, as under the CLI,
+	 * only Sb-Forwarded-For is limited.
+	 */
+	rateLimitHeader?: string;
 }
 
 /** [auth.email.smtp]: a real mail server, instead of the local outbox. */
@@ -378,7 +384,8 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 				tokenRefresh: auth.rate_limit.token_refresh,
 				signInSignUps: auth.rate_limit.sign_in_sign_ups,
 				tokenVerifications: auth.rate_limit.token_verifications,
-				emailSent: auth.rate_limit.email_sent
+				emailSent: auth.rate_limit.email_sent,
+				rateLimitHeader: process.env.GOTRUE_RATE_LIMIT_HEADER?.trim() || undefined
 			}
 		},
 		ignored: ignoredSettings(raw as Record<string, unknown>)

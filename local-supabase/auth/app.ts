@@ -7,20 +7,19 @@ import { errorResponse } from './errors.ts';
 import { type LimitedRoute, RateLimits } from './rate-limits.ts';
 import * as links from './email-links.ts';
 import * as sessions from './sessions.ts';
+import { WrongCodes } from './wrong-codes.ts';
 
 /** Requests served, by route; tests and benches read it to count round trips to the auth server. */
 export interface RequestLog {
 	total: number;
 	byRoute: Record<string, number>;
-	/** Of those, the requests that named their client in Sb-Forwarded-For. */
-	forwardedByRoute: Record<string, number>;
 }
 
 export const REQUEST_LOG_PATH = '/_local/requests';
 
-export function createAuthApp(base: Omit<AuthDeps, 'limits'>) {
-	const deps: AuthDeps = { ...base, limits: new RateLimits(base.settings.rateLimits) };
-	const log: RequestLog = { total: 0, byRoute: {}, forwardedByRoute: {} };
+export function createAuthApp(base: Omit<AuthDeps, 'limits' | 'wrongCodes'>) {
+	const deps: AuthDeps = { ...base, limits: new RateLimits(base.settings.rateLimits), wrongCodes: new WrongCodes() };
+	const log: RequestLog = { total: 0, byRoute: {} };
 	const app = new Hono();
 	type Handler = (c: Context, deps: AuthDeps) => Promise<Response>;
 	const route = (handler: Handler) => (c: Context) => handler(c, deps);
@@ -35,7 +34,6 @@ export function createAuthApp(base: Omit<AuthDeps, 'limits'>) {
 			const key = `${c.req.method} ${c.req.path}`;
 			log.total += 1;
 			log.byRoute[key] = (log.byRoute[key] ?? 0) + 1;
-			if (c.req.header('sb-forwarded-for')) log.forwardedByRoute[key] = (log.forwardedByRoute[key] ?? 0) + 1;
 		}
 		await next();
 	});

@@ -10,6 +10,7 @@ import { AuthError, badRequest, forbidden } from './errors.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { findUserWithSession, type UserRow } from './store.ts';
 import type { AccessTokenClaims, Tokens } from './tokens.ts';
+import type { WrongCodes } from './wrong-codes.ts';
 
 export interface AuthDeps {
 	sql: Sql;
@@ -17,6 +18,8 @@ export interface AuthDeps {
 	settings: AuthSettings;
 	/** The app's per-IP buckets; created by createAuthApp. */
 	limits: RateLimits;
+	/** Wrong codes per user (wrong-codes.ts); created by createAuthApp. */
+	wrongCodes: WrongCodes;
 }
 
 export const AUDIENCE = 'authenticated';

@@ -403,9 +403,20 @@ const verifyBody = z.looseObject({
 export async function verifyPost(c: Context, deps: AuthDeps) {
 	const body = await readJson(c, verifyBody);
 	// A six-digit code from the mail comes with the address; a link's hash on its own.
-	const hash = body.token_hash || (body.token && body.email ? tokenHash(validateEmail(body.email), body.token) : '');
+	const byCode = !body.token_hash && Boolean(body.token && body.email);
+	const email = byCode ? validateEmail(body.email) : '';
+	const hash = body.token_hash || (byCode ? tokenHash(email, body.token) : '');
 	if (!hash) throw badRequest('validation_failed', 'Verify requires a token_hash, or a token with an email');
-	const outcome = await verifyLink(c, deps, body.type, hash, Boolean(body.token_hash));
+	let outcome: Awaited<ReturnType<typeof verifyLink>>;
+	try {
+		outcome = await verifyLink(c, deps, body.type, hash, !byCode);
+	} catch (error) {
+		// A wrong code counts against the user's codes whatever address it came from.
+		if (byCode && error instanceof AuthError && error.code === 'otp_expired') {
+			await deps.wrongCodes.record(deps, body.type, email);
+		}
+		throw error;
+	}
 	return 'message' in outcome ? c.json({ msg: outcome.message, code: '200' }) : c.json(outcome.session);
 }
 

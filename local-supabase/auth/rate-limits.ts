@@ -2,11 +2,13 @@
 // bucket holds 30 requests (anonymous sign-ins: the hourly number) and refills at the configured
 // rate, so a burst passes and a steady flood is refused with 429 over_request_rate_limit.
 //
-// The client's address is the first of Sb-Forwarded-For (which a server such as Parley's Worker
-// sets to the address of the person it serves, as GoTrue reads it when its SB_FORWARDED_FOR
-// setting is on) and X-Forwarded-For (which the gateway sets to the socket's peer). A request
-// with neither, straight to the auth server's own port, is not limited, as in GoTrue without a
-// rate-limit header.
+// The client is keyed as GoTrue keys it (internal/api/middleware.go, performRateLimiting): by
+// Sb-Forwarded-For when it holds an IP address, else by the first value of the header named in
+// GOTRUE_RATE_LIMIT_HEADER when that is set and the request carries it, else not at all. The
+// Supabase CLI sets no rate-limit header, so under `supabase start` no one is limited per IP;
+// the same holds here unless the environment names one. Sb-Forwarded-For reaches this server
+// through the gateway only from a caller holding the secret key (gateway/gateway.ts), as on the
+// hosted platform, so a caller cannot pick its own bucket.
 import { isIP } from 'node:net';
 import type { Context } from 'hono';
 import type { RateLimitSettings } from '../config.ts';
@@ -55,15 +57,26 @@ function firstAddress(header: string | undefined): string | undefined {
 	return first && isIP(first) ? first : undefined;
 }
 
-export function clientAddress(c: Context): string | undefined {
-	return firstAddress(c.req.header('sb-forwarded-for')) ?? firstAddress(c.req.header('x-forwarded-for'));
+/** The first value of a header, trimmed; GoTrue takes any text here, not only an address. */
+function firstValue(header: string | undefined): string | undefined {
+	return header?.split(',')[0]?.trim() || undefined;
+}
+
+/** The bucket key for a request, or undefined when GoTrue would not limit it per IP. */
+export function clientAddress(c: Context, rateLimitHeader: string | undefined): string | undefined {
+	return (
+		firstAddress(c.req.header('sb-forwarded-for')) ??
+		(rateLimitHeader ? firstValue(c.req.header(rateLimitHeader)) : undefined)
+	);
 }
 
 export class RateLimits {
 	private readonly routes: Record<LimitedRoute, TokenBuckets>;
 	private readonly mail: TokenBuckets;
+	private readonly header: string | undefined;
 
 	constructor(settings: RateLimitSettings) {
+		this.header = settings.rateLimitHeader;
 		const perFiveMinutes = (count: number) => new TokenBuckets(BURST, count / FIVE_MINUTES);
 		this.routes = {
 			anonymous: new TokenBuckets(settings.anonymousUsers, settings.anonymousUsers / HOUR),
@@ -85,7 +98,7 @@ export class RateLimits {
 
 	/** Throws GoTrue's 429 when the client has spent this route's bucket. */
 	check(c: Context, route: LimitedRoute): void {
-		const address = clientAddress(c);
+		const address = clientAddress(c, this.header);
 		if (address === undefined) return;
 		if (!this.routes[route].take(address)) {
 			throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached');

@@ -436,6 +436,35 @@ export async function updateUserByAdmin(db: Db, userId: string, changes: AdminUs
 		where id = ${userId}`;
 }
 
+/** The one-time token columns of auth.users. */
+export type TokenColumn =
+	'recovery_token' | 'confirmation_token' | 'email_change_token_new' | 'email_change_token_current';
+
+/**
+ * The tokens a user holds in these columns, for a code sent to this address (the account's own,
+ * or the new address of a pending email change); undefined when none is outstanding.
+ */
+export async function outstandingTokens(
+	db: Db,
+	email: string,
+	columns: TokenColumn[]
+): Promise<{ userId: string; tokens: string[] } | undefined> {
+	const [row] = await db<{ id: string; tokens: string[] }[]>`
+		select id, array[${db.unsafe(columns.map((column) => `coalesce(${column}, '')`).join(', '))}] as tokens
+		from auth.users
+		where lower(email) = lower(${email}) or lower(email_change) = lower(${email})
+		order by lower(email) = lower(${email}) desc
+		limit 1`;
+	if (!row || row.tokens.every((token) => !token)) return undefined;
+	return { userId: row.id, tokens: row.tokens };
+}
+
+/** Spends a user's tokens in these columns: no code or link of theirs works until the next mail. */
+export async function clearTokens(db: Db, userId: string, columns: TokenColumn[]): Promise<void> {
+	const assignments = columns.map((column) => `${column} = ''`).join(', ');
+	await db`update auth.users set ${db.unsafe(assignments)}, updated_at = now() where id = ${userId}`;
+}
+
 const LINK_COLUMNS = {
 	recovery: { token: 'recovery_token', sentAt: 'recovery_sent_at' },
 	confirmation: { token: 'confirmation_token', sentAt: 'confirmation_sent_at' }

@@ -1,6 +1,7 @@
 // The API gateway on :54321, in the role Kong plays for `supabase start`: CORS, the apikey check,
 // the Authorization header the services expect, and /auth/v1 and /rest/v1 routed to their servers.
 import { type IncomingMessage, type ServerResponse, request as httpRequest } from 'node:http';
+import { isIP } from 'node:net';
 import type { ApiKeys, SigningKey } from '../keys.ts';
 import { verifyStackJwt } from '../keys.ts';
 
@@ -27,6 +28,23 @@ const CORS_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT';
 // Hop-by-hop headers never cross a proxy.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 
+/**
+ * Loopback only: an IP literal in 127.0.0.0/8 or ::1, or the name localhost, on any port (a local
+ * reverse proxy or a counting proxy in front of the stack keeps its own port in Host). Any other
+ * name is refused, so a web page whose own hostname was rebound to 127.0.0.1 (DNS rebinding)
+ * cannot talk to the stack as if it were same-origin.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+	const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(host ?? '');
+	if (!match) return false;
+	const port = match[3];
+	if (port !== undefined && Number(port) > 65535) return false;
+	// The URL parser writes every spelling of ::1 the same way.
+	if (match[1] !== undefined) return isIP(match[1]) === 6 && new URL(`http://[${match[1]}]`).hostname === '[::1]';
+	const name = match[2].toLowerCase();
+	return name === 'localhost' || (isIP(name) === 4 && name.startsWith('127.'));
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown) {
 	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*' });
 	res.end(JSON.stringify(body));
@@ -38,9 +56,6 @@ export function createGateway(options: GatewayOptions) {
 		{ prefix: '/auth/v1', port: options.upstreams.auth },
 		{ prefix: '/rest/v1', port: options.upstreams.rest }
 	];
-	// Only loopback names, so a web page whose own hostname was rebound to 127.0.0.1 (DNS
-	// rebinding) cannot talk to the stack as if it were same-origin.
-	const allowedHosts = new Set(['127.0.0.1', 'localhost', '[::1]'].map((host) => `${host}:${options.port}`));
 	// Verified JWT apikeys, until their exp: a key is never honoured past it.
 	const verifiedKeys = new Map<string, number>();
 
@@ -71,8 +86,8 @@ export function createGateway(options: GatewayOptions) {
 	const log: { total: number; byRoute: Record<string, number> } = { total: 0, byRoute: {} };
 
 	return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		if (!allowedHosts.has(req.headers.host ?? '')) {
-			return sendJson(res, 421, { message: 'This gateway answers only for 127.0.0.1 and localhost' });
+		if (!isLoopbackHost(req.headers.host)) {
+			return sendJson(res, 421, { message: 'This gateway answers only for loopback addresses and localhost' });
 		}
 		const url = new URL(req.url ?? '/', 'http://gateway');
 		if (url.pathname === '/_local/requests') return sendJson(res, 200, log);
@@ -116,6 +131,10 @@ export function createGateway(options: GatewayOptions) {
 		for (const [name, value] of Object.entries(req.headers)) {
 			if (value !== undefined && !HOP_BY_HOP.includes(name)) headers[name] = value;
 		}
+		// Sb-Forwarded-For names the client for the auth server's per-IP limits. As on the hosted
+		// platform, only a caller holding the secret key may set it: from anyone else it would let
+		// a caller choose a fresh bucket for every request.
+		if (apikey !== apiKeys.secret) delete headers['sb-forwarded-for'];
 		headers.host = `127.0.0.1:${route.port}`;
 		headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
 		headers['x-forwarded-host'] = req.headers.host ?? '';

@@ -212,7 +212,6 @@ export async function setDatabaseDown(down: boolean): Promise<void> {
 export async function authRequests(): Promise<{
 	total: number;
 	byRoute: Record<string, number>;
-	forwardedByRoute: Record<string, number>;
 } | null> {
 	if (!process.env.LOCAL_SUPABASE_AUTH_URL) return null;
 	return (await fetch(`${process.env.LOCAL_SUPABASE_AUTH_URL}/_local/requests`)).json();

@@ -207,14 +207,43 @@ describe('[auth.rate_limit], per IP address', () => {
 		expect(recover.status).toBe(200);
 	});
 
-	it('falls back to X-Forwarded-For, and ignores a forwarding header that is not an address', async () => {
-		const address = '203.0.113.40';
-		for (let i = 0; i < 30; i++) await badToken(address);
-		const viaGateway = await server.call(
-			'/token?grant_type=password',
-			{ email: 'nobody@example.com', password: 'wrong-password' },
-			{ 'x-forwarded-for': address, 'sb-forwarded-for': 'not-an-address' }
+	it('limits no one who is not named, as GoTrue without a rate-limit header does', async () => {
+		const answers = new Set<number>();
+		for (let i = 0; i < 40; i++) {
+			answers.add((await server.call('/token?grant_type=refresh_token', { refresh_token: 'not-a-token' })).status);
+		}
+		expect(answers).toEqual(new Set([400]));
+	});
+});
+
+describe('[auth.rate_limit] keyed on GOTRUE_RATE_LIMIT_HEADER', () => {
+	let server: Awaited<ReturnType<typeof startAuthServer>>;
+	beforeAll(async () => {
+		server = await startAuthServer({
+			rateLimits: {
+				anonymousUsers: 2,
+				tokenRefresh: 1,
+				signInSignUps: 1,
+				tokenVerifications: 1,
+				emailSent: 2,
+				rateLimitHeader: 'X-Forwarded-For'
+			}
+		});
+	});
+	afterAll(() => server.close());
+
+	it('keys on the header’s first value, and on Sb-Forwarded-For first when that is an address', async () => {
+		const badToken = (headers: Record<string, string>) =>
+			server.call('/token?grant_type=refresh_token', { refresh_token: 'not-a-token' }, headers);
+		for (let i = 0; i < 30; i++) await badToken({ 'x-forwarded-for': '203.0.113.40, 10.0.0.9' });
+		expect((await badToken({ 'x-forwarded-for': '203.0.113.40' })).status).toBe(429);
+		// A forwarding header that is not an address is passed over, as GoTrue does.
+		expect((await badToken({ 'x-forwarded-for': '203.0.113.40', 'sb-forwarded-for': 'not-an-address' })).status).toBe(
+			429
 		);
-		expect(viaGateway.status).toBe(429);
+		expect((await badToken({ 'x-forwarded-for': '203.0.113.40', 'sb-forwarded-for': '198.51.100.50' })).status).toBe(
+			400
+		);
+		expect((await badToken({ 'x-forwarded-for': '203.0.113.41' })).status).toBe(400);
 	});
 });

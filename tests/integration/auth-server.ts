@@ -32,7 +32,8 @@ export async function startAuthServer(overrides: Partial<AuthSettings>) {
 	const app = createAuthApp({ sql, tokens: new Tokens(keys, config.auth), settings: config.auth });
 	const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
 	await new Promise((resolve) => server.once('listening', resolve));
-	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const port = (server.address() as AddressInfo).port;
+	const base = `http://127.0.0.1:${port}`;
 	const call = (route: string, body?: unknown, headers: Record<string, string> = {}, method?: string) =>
 		fetchJson(`${base}${route}`, {
 			method: method ?? (body === undefined ? 'GET' : 'POST'),
@@ -40,6 +41,7 @@ export async function startAuthServer(overrides: Partial<AuthSettings>) {
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});
 	return {
+		port,
 		call,
 		async close() {
 			server.close();

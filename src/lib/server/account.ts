@@ -12,7 +12,7 @@ import { clearAuthCookies, createSessionlessClient } from './supabase';
 export async function changePassword(event: RequestEvent, current: string, next: string): Promise<void> {
 	const email = event.locals.user?.email;
 	if (!email) throw new AppError('unauthorized:session');
-	const probe = createSessionlessClient(event);
+	const probe = createSessionlessClient();
 	const proof = await probe.auth.signInWithPassword({ email, password: current });
 	if (proof.error) {
 		throw proof.error.code === 'invalid_credentials' ? new AppError('auth:wrong_password') : fromAuth(proof.error);

@@ -35,26 +35,12 @@ function boundedCookies(cookies: Cookies) {
 	});
 }
 
-/**
- * The person's own address for the auth server's per-IP rate limits, which would otherwise count
- * every visitor as the server itself. On Workers it is CF-Connecting-IP, which Cloudflare sets.
- */
-function forwardedFor(event: RequestEvent): Record<string, string> {
-	try {
-		const address = event.getClientAddress();
-		return address ? { 'sb-forwarded-for': address } : {};
-	} catch {
-		return {};
-	}
-}
-
 export function createRequestClient(event: RequestEvent) {
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
 	const cookieOptions = authCookieOptions(event.url);
 	const headersSet = new Set<string>();
 
 	return createServerClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, {
-		global: { headers: forwardedFor(event) },
 		cookieOptions: { name: AUTH_COOKIE, ...cookieOptions },
 		cookies: {
 			getAll: () => boundedCookies(event.cookies),
@@ -79,10 +65,9 @@ export function createRequestClient(event: RequestEvent) {
  * touching this browser's own session, and for a reply's writer, whose credential is the reply's
  * writer token (see chat/messages.ts). Any session it gets lives in memory only, for the one call.
  */
-export function createSessionlessClient(event: RequestEvent): ChatClient {
+export function createSessionlessClient(): ChatClient {
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
 	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, {
-		global: { headers: forwardedFor(event) },
 		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
 	});
 }
