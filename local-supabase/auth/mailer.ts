@@ -46,10 +46,24 @@ export type MailKind = keyof typeof DEFAULTS;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
+/**
+ * Fills the template's fields. Go's html/template escapes by context, and templates rely on it:
+ * a field in a link's query string (`href="…?email={{ .Email }}"`) is percent-encoded, so an
+ * address with a `+` survives the trip; anywhere else a field is HTML-escaped.
+ */
 function render(template: string, fields: MailFields): string {
-	return template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (whole, name: string) =>
-		Object.hasOwn(fields, name) ? escapeHtml(fields[name as keyof MailFields]) : whole
-	);
+	const queries: [number, number][] = [];
+	for (const attribute of template.matchAll(/\b(?:href|src)\s*=\s*"([^"]*)"/gi)) {
+		const valueStart = attribute.index + attribute[0].indexOf('"') + 1;
+		const question = attribute[1].indexOf('?');
+		if (question >= 0) queries.push([valueStart + question, valueStart + attribute[1].length]);
+	}
+	return template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (whole, name: string, offset: number) => {
+		if (!Object.hasOwn(fields, name)) return whole;
+		const value = fields[name as keyof MailFields];
+		const inQuery = queries.some(([start, end]) => offset > start && offset < end);
+		return escapeHtml(inQuery ? encodeURIComponent(value) : value);
+	});
 }
 
 /** The mail's text part: the HTML without its tags, links spelled out. */

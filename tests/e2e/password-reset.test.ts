@@ -79,6 +79,52 @@ test('a reset link works once, and a bad one says so', async ({ app, page }) => 
 	await app.signedIn();
 });
 
+// Login CSRF: an attacker asks for a reset of their own account and sends the link to a victim.
+// The page names the account the link is for before anything is spent, and a link whose named
+// account was changed to the victim's signs no one in: the session it opens is not the one named.
+test('a reset link names its account, and one that names another signs no one in', async ({ app, page, browser }) => {
+	const attackerContext = await browser.newContext();
+	const attacker = await new ChatApp(await attackerContext.newPage(), 'attacker').signUp();
+	await attacker.page.goto('/forgot');
+	await attacker.ready();
+	await attacker.page.getByRole('textbox', { name: 'Email' }).fill(attacker.email);
+	await attacker.page.getByRole('button', { name: 'Send reset link' }).click();
+	await expect(attacker.page.getByRole('status')).toBeVisible();
+	const link = await mailedLink(attacker.email);
+	await attackerContext.close();
+
+	// The victim, signed in to nothing, opens the attacker's link: it says whose account it is.
+	await page.goto(link);
+	await expect(page.getByText(`For the account ${attacker.email}.`)).toBeVisible();
+
+	// The same token, with the victim's address put in its place.
+	await app.signUp();
+	await signOut(page);
+	const forged = new URL(link, 'http://x');
+	forged.searchParams.set('email', app.email);
+	await page.goto(forged.pathname + forged.search);
+	await expect(page.getByText(`For the account ${app.email}.`)).toBeVisible();
+	await app.ready();
+	await page.getByLabel('New password').fill('typed-by-the-victim');
+	await page.getByRole('button', { name: 'Save password' }).click();
+	await expect(page.getByRole('alert')).toContainText('This link does not belong to the account it names');
+	expect((await page.context().cookies()).filter((cookie) => cookie.name.startsWith('sb-parley-auth-token'))).toEqual(
+		[]
+	);
+	await page.goto('/chat');
+	await expect(page).toHaveURL(/\/login/);
+
+	// Nothing changed: the attacker's password and the victim's both stand.
+	for (const person of [attacker, app]) {
+		await page.goto('/login');
+		await app.ready();
+		await app.fillCredentials(person.email);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await app.signedIn();
+		await signOut(page);
+	}
+});
+
 test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 

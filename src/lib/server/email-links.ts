@@ -5,7 +5,7 @@
 // email): a mail scanner that opens links spends nothing.
 import type { RequestEvent } from '@sveltejs/kit';
 import { AppError, fromAuth } from './errors';
-import { authCookieOptions } from './supabase';
+import { authCookieOptions, createSessionlessClient } from './supabase';
 
 const LINK_COOKIE = 'parley-link';
 const CONFIRM_PATH = '/auth/confirm';
@@ -45,34 +45,88 @@ export async function resendConfirmation(event: RequestEvent, email: string): Pr
 
 const cookieOptions = (event: RequestEvent) => ({ ...authCookieOptions(event.url), path: CONFIRM_PATH });
 
-/** The mail's link: keeps its token in a cookie for the next step; false when it carries none. */
-export function holdLinkToken(event: RequestEvent): boolean {
-	const tokenHash = event.url.searchParams.get('token_hash') ?? '';
-	const type = event.url.searchParams.get('type') ?? '';
-	if (!Object.hasOwn(KINDS, type) || !TOKEN_HASH.test(tokenHash)) return false;
-	const kind = KINDS[type];
-	event.cookies.set(LINK_COOKIE, `${kind}.${tokenHash}`, { ...cookieOptions(event), maxAge: 30 * 60 });
-	return true;
+/**
+ * A held link: its kind and token, and the account it names (the address the mail went to, and
+ * for an email change the new one). The page shows the account before anything is spent, and
+ * the session the token opens is kept only if it is that account's: a link someone else made for
+ * their own account signs no one into it (login CSRF).
+ */
+export interface HeldLink {
+	kind: LinkKind;
+	email: string;
+	newEmail: string;
 }
 
-/** The kind of link this browser holds, if any. */
-export function heldLinkKind(event: RequestEvent): LinkKind | null {
-	const [kind] = (event.cookies.get(LINK_COOKIE) ?? '').split('.');
-	return Object.values(KINDS).find((known) => known === kind) ?? null;
+const ADDRESS = /^[^\s@]{1,200}@[^\s@]{1,200}$/;
+
+function readHeld(event: RequestEvent): (HeldLink & { tokenHash: string }) | null {
+	const raw = event.cookies.get(LINK_COOKIE);
+	if (!raw) return null;
+	try {
+		const held = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
+		const { kind, tokenHash, email, newEmail } = held;
+		if (typeof kind !== 'string' || !Object.values(KINDS).includes(kind as LinkKind)) return null;
+		if (typeof tokenHash !== 'string' || !TOKEN_HASH.test(tokenHash)) return null;
+		if (typeof email !== 'string' || typeof newEmail !== 'string') return null;
+		return { kind: kind as LinkKind, tokenHash, email, newEmail };
+	} catch {
+		return null;
+	}
 }
 
 /**
- * Spends the held token for a session. It works once either way: the cookie goes first, so a
- * failure after this needs a new link. A cookie that said "already verified" would let anyone
- * holding a session set a password without the current one, which the account page asks for.
+ * The mail's link: keeps its token and the account it names in a cookie for the next step; false
+ * when it carries no token, or names no account (a link from before the templates named one).
+ */
+export function holdLinkToken(event: RequestEvent): boolean {
+	const params = event.url.searchParams;
+	const tokenHash = params.get('token_hash') ?? '';
+	const type = params.get('type') ?? '';
+	const email = (params.get('email') ?? '').trim();
+	const newEmail = (params.get('new_email') ?? '').trim();
+	if (!Object.hasOwn(KINDS, type) || !TOKEN_HASH.test(tokenHash)) return false;
+	const kind = KINDS[type];
+	// An email change names its new address (a guest's has no old one); the others their account.
+	const named =
+		kind === 'email_change' ? ADDRESS.test(newEmail) && (!email || ADDRESS.test(email)) : ADDRESS.test(email);
+	if (!named) return false;
+	const value = Buffer.from(JSON.stringify({ kind, tokenHash, email, newEmail })).toString('base64url');
+	event.cookies.set(LINK_COOKIE, value, { ...cookieOptions(event), maxAge: 30 * 60 });
+	return true;
+}
+
+/** The link this browser holds, if any: its kind and the account it names. */
+export function heldLink(event: RequestEvent): HeldLink | null {
+	const held = readHeld(event);
+	return held && { kind: held.kind, email: held.email, newEmail: held.newEmail };
+}
+
+const sameAddress = (a: string | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+
+/**
+ * Spends the held token. It works once either way: the cookie goes first, so a failure after this
+ * needs a new link. A cookie that said "already verified" would let anyone holding a session set
+ * a password without the current one, which the account page asks for. The token is spent on a
+ * sessionless client, and its session moves into this browser's cookies only when it belongs to
+ * the account the page named; otherwise it is signed out at once.
  */
 async function spendLink(event: RequestEvent, kind: LinkKind): Promise<{ signedIn: boolean }> {
-	const [heldKind, tokenHash] = (event.cookies.get(LINK_COOKIE) ?? '').split('.');
-	if (heldKind !== kind || !tokenHash) throw new AppError('auth:link_expired');
+	const held = readHeld(event);
+	if (!held || held.kind !== kind) throw new AppError('auth:link_expired');
 	event.cookies.delete(LINK_COOKIE, cookieOptions(event));
-	const { data, error } = await event.locals.supabase.auth.verifyOtp({ type: kind, token_hash: tokenHash });
+	const verifier = createSessionlessClient();
+	const { data, error } = await verifier.auth.verifyOtp({ type: kind, token_hash: held.tokenHash });
 	if (error) throw fromAuth(error);
-	return { signedIn: Boolean(data.session) };
+	if (!data.session) return { signedIn: false };
+	const expected = kind === 'email_change' ? held.newEmail : held.email;
+	if (!sameAddress(data.user?.email, expected)) {
+		await verifier.auth.signOut({ scope: 'local' }).catch(() => {});
+		throw new AppError('auth:link_mismatch');
+	}
+	const { access_token, refresh_token } = data.session;
+	const installed = await event.locals.supabase.auth.setSession({ access_token, refresh_token });
+	if (installed.error) throw fromAuth(installed.error);
+	return { signedIn: true };
 }
 
 /** Spends a held reset link, then sets the password. */

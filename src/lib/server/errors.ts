@@ -35,6 +35,10 @@ const CATALOGUE = {
 	'rate_limited:replies': [429, 'You have sent too many messages for now. Try again later.'],
 	'auth:rate_limited': [429, 'Too many attempts. Wait a minute and try again.'],
 	'auth:link_expired': [400, 'This link has expired or was already used. Ask for a new one.'],
+	'auth:link_mismatch': [
+		400,
+		'This link does not belong to the account it names, so it was not used to sign you in. Ask for a new link.'
+	],
 	'auth:same_password': [400, 'Choose a password different from your old one.'],
 	'auth:wrong_password': [400, 'That is not your current password.'],
 	'auth:banned': [403, 'This account is suspended.'],

@@ -4,7 +4,7 @@ import {
 	confirmEmail,
 	confirmEmailChange,
 	finishPasswordReset,
-	heldLinkKind,
+	heldLink,
 	holdLinkToken
 } from '$lib/server/email-links';
 import { actionFailure, readForm } from '$lib/server/respond';
@@ -18,7 +18,8 @@ export const load: PageServerLoad = (event) => {
 		holdLinkToken(event);
 		redirect(303, event.url.pathname);
 	}
-	return { link: heldLinkKind(event) };
+	const held = heldLink(event);
+	return { link: held?.kind ?? null, email: held?.email ?? '', newEmail: held?.newEmail ?? '' };
 };
 
 export const actions: Actions = {
