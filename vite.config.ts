@@ -6,7 +6,7 @@ export default defineConfig({
 	server: { host: '127.0.0.1' },
 	preview: { host: '127.0.0.1' },
 	test: {
-		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		include: ['src/**/*.test.ts', 'worker/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		globalSetup: ['tests/integration/global-setup.ts'],
 		testTimeout: 20_000,
 		hookTimeout: 60_000

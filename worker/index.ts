@@ -2,8 +2,13 @@
 // and the Durable Object that writes replies (src/lib/server/chat/reply-writer.ts).
 import { DurableObject } from 'cloudflare:workers';
 import app from 'parley:sveltekit-worker';
+import { malformedRequest } from './malformed-request';
 
-export default app;
+export default {
+	fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext): Promise<Response> | Response {
+		return malformedRequest(request.url) ?? app.fetch(request, env, ctx);
+	}
+};
 
 /**
  * One reply being written. The object runs the app's own writer (the /internal/reply-writer
