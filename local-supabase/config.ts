@@ -39,6 +39,7 @@ const tomlSchema = z.looseObject({
 			jwt_secret: z.string().min(16).optional(),
 			enable_signup: z.boolean().default(true),
 			enable_anonymous_sign_ins: z.boolean().default(false),
+			enable_manual_linking: z.boolean().default(false),
 			minimum_password_length: z.number().int().min(6).max(72).default(6),
 			enable_refresh_token_rotation: z.boolean().default(true),
 			refresh_token_reuse_interval: z.number().int().min(0).default(10),
@@ -78,7 +79,8 @@ const tomlSchema = z.looseObject({
 							confirmation: templateSchema,
 							email_change: templateSchema,
 							magic_link: templateSchema,
-							invite: templateSchema
+							invite: templateSchema,
+							reauthentication: templateSchema
 						})
 						.prefault({})
 				})
@@ -123,7 +125,12 @@ export interface AuthSettings {
 	emailMaxFrequency: number;
 	/** How long an emailed link or code stays valid, in seconds. */
 	otpExpiry: number;
-	templates: Record<'recovery' | 'confirmation' | 'email_change' | 'magic_link' | 'invite', MailTemplate>;
+	templates: Record<
+		'recovery' | 'confirmation' | 'email_change' | 'magic_link' | 'invite' | 'reauthentication',
+		MailTemplate
+	>;
+	/** Identities may be linked to an account by hand; this server links none, and says so. */
+	enableManualLinking: boolean;
 	/** An email change needs the links sent to both the old and the new address. */
 	doubleConfirmChanges: boolean;
 	rateLimits: RateLimitSettings;
@@ -214,6 +221,7 @@ const HONOURED = new Set([
 	'auth.jwt_secret',
 	'auth.enable_signup',
 	'auth.enable_anonymous_sign_ins',
+	'auth.enable_manual_linking',
 	'auth.minimum_password_length',
 	'auth.enable_refresh_token_rotation',
 	'auth.refresh_token_reuse_interval',
@@ -235,7 +243,7 @@ const HONOURED = new Set([
 	'auth.email.max_frequency',
 	'auth.email.otp_expiry',
 	'auth.email.double_confirm_changes',
-	...['recovery', 'confirmation', 'email_change', 'magic_link', 'invite'].flatMap((kind) => [
+	...['recovery', 'confirmation', 'email_change', 'magic_link', 'invite', 'reauthentication'].flatMap((kind) => [
 		`auth.email.template.${kind}.subject`,
 		`auth.email.template.${kind}.content_path`
 	]),
@@ -376,8 +384,10 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 				confirmation: mailTemplate(projectRoot, auth.email.template.confirmation),
 				email_change: mailTemplate(projectRoot, auth.email.template.email_change),
 				magic_link: mailTemplate(projectRoot, auth.email.template.magic_link),
-				invite: mailTemplate(projectRoot, auth.email.template.invite)
+				invite: mailTemplate(projectRoot, auth.email.template.invite),
+				reauthentication: mailTemplate(projectRoot, auth.email.template.reauthentication)
 			},
+			enableManualLinking: auth.enable_manual_linking,
 			doubleConfirmChanges: auth.email.double_confirm_changes,
 			rateLimits: {
 				anonymousUsers: auth.rate_limit.anonymous_users,

@@ -3,7 +3,8 @@ import { Hono, type Context } from 'hono';
 import * as account from './account.ts';
 import * as admin from './admin.ts';
 import type { AuthDeps } from './context.ts';
-import { errorResponse } from './errors.ts';
+import { requireUser } from './context.ts';
+import { errorResponse, notFound, unprocessable } from './errors.ts';
 import { type LimitedRoute, RateLimits } from './rate-limits.ts';
 import * as links from './email-links.ts';
 import * as sessions from './sessions.ts';
@@ -74,6 +75,19 @@ export function createAuthApp(base: Omit<AuthDeps, 'limits' | 'wrongCodes'>) {
 	app.get('/verify', limited('verify', links.verifyGet));
 	app.get('/user', route(account.getUser));
 	app.put('/user', limited('user', account.updateUser));
+	app.get('/reauthenticate', route(account.reauthenticate));
+	// Linking other identities by hand, and SAML, are not implemented: they answer as GoTrue does
+	// with them switched off (a signed-in user first, as GoTrue's route order has it).
+	const manualLinking = async (c: Context) => {
+		await requireUser(c, deps);
+		if (!deps.settings.enableManualLinking) throw notFound('manual_linking_disabled', 'Manual linking is disabled');
+		throw unprocessable('validation_failed', 'Linking identities is not implemented by the local auth server');
+	};
+	app.get('/user/identities/authorize', manualLinking);
+	app.delete('/user/identities/:id', manualLinking);
+	app.post('/sso', () => {
+		throw notFound('saml_provider_disabled', 'SAML 2.0 is disabled');
+	});
 
 	app.get('/admin/users', route(admin.listUsers));
 	app.post('/admin/users', route(admin.createUser));

@@ -39,6 +39,10 @@ const DEFAULTS = {
 	invite: {
 		subject: "You've been invited",
 		html: '<h2>You have been invited</h2>\n<p><a href="{{ .ConfirmationURL }}">Accept the invitation</a></p>'
+	},
+	reauthentication: {
+		subject: 'Confirm reauthentication',
+		html: '<h2>Confirm reauthentication</h2>\n<p>Enter the code: {{ .Token }}</p>'
 	}
 };
 

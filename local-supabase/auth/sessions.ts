@@ -124,8 +124,28 @@ async function grantRefreshToken(c: Context, deps: AuthDeps) {
 	return response;
 }
 
+// The issuers GoTrue names when an ID token's provider is not enabled (token_oidc.go).
+const ISSUERS: Record<string, string> = {
+	google: 'https://accounts.google.com',
+	apple: 'https://appleid.apple.com',
+	azure: 'https://login.microsoftonline.com/common/v2.0',
+	facebook: 'https://www.facebook.com',
+	keycloak: 'keycloak',
+	kakao: 'https://kauth.kakao.com'
+};
+
+const idTokenBody = z.looseObject({ provider: optionalString, issuer: optionalString });
+
 export async function token(c: Context, deps: AuthDeps) {
 	const grantType = c.req.query('grant_type');
+	// No external provider is implemented here: an ID token's provider and a wallet sign-in are
+	// refused as GoTrue refuses a provider that is not enabled.
+	if (grantType === 'id_token') {
+		const { provider, issuer } = await readJson(c, idTokenBody);
+		const named = issuer || (Object.hasOwn(ISSUERS, provider) ? ISSUERS[provider] : provider);
+		throw badRequest('provider_disabled', `Provider (issuer ${JSON.stringify(named)}) is not enabled`);
+	}
+	if (grantType === 'web3') throw unprocessable('web3_provider_disabled', 'Web3 provider is disabled');
 	const grant =
 		grantType === 'password' ? grantPassword : grantType === 'refresh_token' ? grantRefreshToken : undefined;
 	if (!grant) throw badRequest('invalid_credentials', 'unsupported_grant_type');

@@ -33,6 +33,8 @@ export interface UserRow {
 	email_change_token_new: string | null;
 	email_change_token_current: string | null;
 	email_change_confirm_status: number | null;
+	reauthentication_token: string | null;
+	reauthentication_sent_at: Date | null;
 	invited_at: Date | null;
 	last_sign_in_at: Date | null;
 	raw_app_meta_data: Record<string, unknown> | null;
@@ -434,6 +436,28 @@ export async function updateUserByAdmin(db: Db, userId: string, changes: AdminUs
 			role = coalesce(${changes.role ?? null}, role),
 			updated_at = now()
 		where id = ${userId}`;
+}
+
+/** A reauthentication code's hash, replacing any earlier one. */
+export async function setReauthenticationToken(db: Db, userId: string, tokenHash: string): Promise<void> {
+	await db`
+		update auth.users set reauthentication_token = ${tokenHash}, reauthentication_sent_at = now(), updated_at = now()
+		where id = ${userId}`;
+}
+
+/** Spends the user's reauthentication code if it is this one and still within the expiry. */
+export async function takeReauthenticationToken(
+	db: Db,
+	userId: string,
+	tokenHash: string,
+	expirySeconds: number
+): Promise<boolean> {
+	const spent = await db`
+		update auth.users set reauthentication_token = '', updated_at = now()
+		where id = ${userId} and reauthentication_token = ${tokenHash} and ${tokenHash} <> ''
+			and reauthentication_sent_at > now() - make_interval(secs => ${expirySeconds})
+		returning id`;
+	return spent.length > 0;
 }
 
 /** The one-time token columns of auth.users. */

@@ -5,3 +5,7 @@
 alter table auth.users add column if not exists email_change_token_new varchar(255) default '';
 alter table auth.users add column if not exists email_change_token_current varchar(255) default '';
 alter table auth.users add column if not exists email_change_confirm_status smallint default 0;
+
+-- Reauthentication codes (GET /reauthenticate, then PUT /user with the nonce).
+alter table auth.users add column if not exists reauthentication_token varchar(255) default '';
+alter table auth.users add column if not exists reauthentication_sent_at timestamptz;
