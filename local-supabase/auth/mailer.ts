@@ -72,13 +72,18 @@ function render(template: string, fields: MailFields): string {
 
 /** The mail's text part: the HTML without its tags, links spelled out. */
 function textOf(html: string): string {
-	return html
-		.replace(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gi, '$2: $1')
-		.replace(/<[^>]+>/g, '')
-		.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
-		.replace(/&amp;/g, '&')
-		.replace(/\n{3,}/g, '\n\n')
-		.trim();
+	return (
+		html
+			// A link may span lines, as formatters wrap long ones.
+			.replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a\s*>/gi, (_, href: string, label: string) => {
+				return `${label.replace(/\s+/g, ' ').trim()}: ${href}`;
+			})
+			.replace(/<[^>]+>/g, '')
+			.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+			.replace(/&amp;/g, '&')
+			.replace(/\n{3,}/g, '\n\n')
+			.trim()
+	);
 }
 
 /** The rendered mail: config.toml's template for the kind, or the default. */
