@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './tests/support/chromium.ts';
 
@@ -26,8 +27,8 @@ const appEnv: Record<string, string> = {
 		{ id: 'fake-claude', provider: 'anthropic', label: 'Fake Claude', baseURL: `${fakeModelUrl}/v1` }
 	]),
 	ANTHROPIC_API_KEY: 'fake-anthropic-key',
-	// Above the longest reply of the suite: one runs for 45 s, past Workers' 30 s of waitUntil.
-	AI_TIMEOUT_MS: '90000'
+	// Well above the longest reply of the suite (about 8 s), with room for a loaded machine.
+	AI_TIMEOUT_MS: '60000'
 };
 
 // PARLEY_E2E_TARGETS=vite skips the worker while iterating; `npm test` runs both.
@@ -73,17 +74,29 @@ if (targets.includes('worker')) {
 	});
 }
 
+// Tests run at once: each keys its plans for the fake model and its database faults by text or a
+// person of its own (tests/e2e/support.ts), so none depends on another's order or leftovers. Most
+// of a test's time is spent waiting on a reply or a page, so more workers than cores pay off;
+// PARLEY_E2E_WORKERS overrides the choice.
+const workers = Number(process.env.PARLEY_E2E_WORKERS) || Math.max(2, Math.round(availableParallelism() * 1.5));
+
 export default defineConfig({
 	testDir: 'tests/e2e',
 	timeout: 30_000,
+	// A loaded machine answers more slowly; a wait that passes is not made longer by this.
+	expect: { timeout: 10_000 },
 	retries: 0,
-	workers: 1,
+	workers,
+	fullyParallel: true,
 	reporter: 'list',
 	use: {
 		launchOptions: chromiumLaunchOptions
 	},
 	projects: [
-		{ name: 'vite', use: { baseURL: `http://127.0.0.1:${ports.vite}` } },
+		// The whole suite runs against the production worker; under vite dev, only what can differ
+		// there (tagged @vite; see tests/README.md): the dev entry and hooks, streaming, forms
+		// without JavaScript, and the replies' writer, which vite runs in the request.
+		{ name: 'vite', grep: /@vite/, use: { baseURL: `http://127.0.0.1:${ports.vite}` } },
 		{ name: 'worker', use: { baseURL: `http://127.0.0.1:${ports.worker}` } }
 	].filter((project) => targets.includes(project.name)),
 	webServer: servers

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 
@@ -9,6 +10,9 @@ export default defineConfig({
 		include: ['src/**/*.test.ts', 'worker/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		globalSetup: ['tests/integration/global-setup.ts'],
 		testTimeout: 20_000,
-		hookTimeout: 60_000
+		hookTimeout: 60_000,
+		// Files run at once: they mostly wait on the stack, and each counts only its own requests
+		// (x-local-request-tag) and reads only its own people's rows.
+		maxWorkers: Math.max(2, availableParallelism() * 2)
 	}
 });

@@ -2,7 +2,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { replyFor } from '../support/fake-provider.ts';
-import { expect, fakeModel, test } from './support.ts';
+import { expect, fakeModel, test, unique } from './support.ts';
 
 async function expectNoViolations(page: Page, where: string) {
 	const { violations } = await new AxeBuilder({ page })
@@ -34,8 +34,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
 		await app.signUp();
 		await expectNoViolations(page, '/chat, no chats');
-		await fakeModel.failNext('status');
-		await app.send('This one fails');
+		const failing = unique('This one fails');
+		await fakeModel.fail(failing, 'status');
+		await app.send(failing);
 		await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
 		await expect(app.conversation.getByRole('button', { name: 'Regenerate' })).toHaveCount(0);
 		await app.send('This one works, with **markdown**, `code` and a [link](https://example.com)');
@@ -133,15 +134,17 @@ test('buttons meet 4.5:1 in dark mode', async ({ app, page }) => {
 test('replies land in a polite log, and old failures raise no alert', async ({ app, page }) => {
 	await app.signUp();
 	const log = app.conversation.getByRole('log');
-	await fakeModel.failNext('status');
-	await app.send('First, failing');
+	const first = unique('First, failing');
+	await fakeModel.fail(first, 'status');
+	await app.send(first);
 	await expect(page.getByRole('alert')).toContainText('This reply failed before it finished.');
 	await expect(log).toHaveCount(1);
 	await app.send('Second, fine');
 	await expect(log.getByText(replyFor('Second, fine'), { exact: true })).toBeVisible();
 	await app.settled();
-	await fakeModel.failNext('status');
-	await app.send('Third, failing');
+	const third = unique('Third, failing');
+	await fakeModel.fail(third, 'status');
+	await app.send(third);
 	await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(2);
 	await page.reload();
 	// Two failed replies on the page, one alert: the latest.

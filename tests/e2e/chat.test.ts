@@ -1,12 +1,12 @@
 // The chat loop, with JavaScript and without, against the local stack and the fake provider.
 import { replyFor } from '../support/fake-provider.ts';
-import { ChatApp, expect, fakeModel, storedFor, test } from './support.ts';
+import { ChatApp, expect, fakeModel, storedFor, test, unique } from './support.ts';
 
 // Long enough that its echo streams in many deltas even when the markdown renderer loads late.
 const QUESTION =
 	'What do the tides have to do with the moon and the sun, and why are there two high tides a day in most places, in a few short sentences?';
 
-test('signs up, streams the first reply, and finds both after a reload', async ({ app, page }) => {
+test('signs up, streams the first reply, and finds both after a reload', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
 	await app.ready();
 
@@ -47,7 +47,7 @@ test('signs up, streams the first reply, and finds both after a reload', async (
 	]);
 });
 
-test.describe('without JavaScript', () => {
+test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the whole loop works through plain form posts', async ({ page }) => {
@@ -105,7 +105,7 @@ test.describe('without JavaScript', () => {
 	});
 });
 
-test('a malformed or unknown chat id is a 404 page, not a 500', async ({ app, page }) => {
+test('a malformed or unknown chat id is a 404 page, not a 500', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
 	for (const path of ['/chat/not-a-uuid', '/chat/00000000-0000-4000-8000-000000000000', "/chat/1' or '1'='1"]) {
 		const response = await page.goto(path);
@@ -125,7 +125,7 @@ test('empty and oversized messages are refused before sending, with the text kep
 	expect(await storedFor(await app.userId())).toEqual({ sessions: [], messages: [] });
 });
 
-test('a finished reply stays on screen without reloading the page’s data', async ({ app, page }) => {
+test('a finished reply stays on screen without reloading the page’s data', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
 	await app.send('First chat');
 	await expect(app.said(replyFor('First chat'))).toBeVisible();
@@ -134,7 +134,7 @@ test('a finished reply stays on screen without reloading the page’s data', asy
 	await app.send('Second chat');
 	await expect(app.said(replyFor('Second chat'))).toBeVisible();
 	await app.settled();
-	const second = app.chatId();
+	const second = await app.chatId();
 
 	const dataRequests: string[] = [];
 	page.on('request', (request) => {
@@ -155,10 +155,10 @@ test('a finished reply stays on screen without reloading the page’s data', asy
 	await page.reload();
 	await expect(app.conversation.getByRole('listitem')).toHaveText(shown);
 	await expect(app.chats.getByRole('link')).toHaveText(['First chat', 'Second chat']);
-	expect(second).not.toBe(app.chatId());
+	expect(second).not.toBe(await app.chatId());
 });
 
-test('messages sent one after another on the same page are each stored', async ({ app, page }) => {
+test('messages sent one after another on the same page are each stored', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
 	for (const text of ['One', 'Two', 'Three']) {
 		await app.send(text);
@@ -175,10 +175,11 @@ test('messages sent one after another on the same page are each stored', async (
 	for (const text of ['One', 'Two', 'Three']) await expect(app.said(replyFor(text))).toBeVisible();
 });
 
-test('Enter while a reply is being written keeps the text and says why', async ({ app, page }) => {
+test('Enter while a reply is being written keeps the text and says why', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
-	await fakeModel.sayNext(Array.from({ length: 120 }, (_, index) => `w${index}`).join(' '));
-	await app.send('A long one');
+	const longOne = unique('A long one');
+	await fakeModel.say(longOne, Array.from({ length: 120 }, (_, index) => `w${index}`).join(' '));
+	await app.send(longOne);
 	await expect(app.conversation.getByText(/w5\b/)).toBeVisible();
 	await app.message.fill('Sent too early');
 	await app.message.press('Enter');
@@ -197,8 +198,9 @@ test.describe('copy buttons', () => {
 	test('copy a code block and a whole reply, streamed and after a reload', async ({ app, page, context }) => {
 		await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 		await app.signUp();
-		await fakeModel.sayNext(REPLY);
-		await app.send('Show me code');
+		const ask = unique('Show me code');
+		await fakeModel.say(ask, REPLY);
+		await app.send(ask);
 		await expect(app.conversation.getByText('const answer = 42;')).toBeVisible();
 		await app.settled();
 		const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
@@ -216,13 +218,14 @@ test.describe('copy buttons', () => {
 		await expect(app.conversation.getByRole('button', { name: 'Copy code' })).toHaveCount(1);
 	});
 
-	test.describe('without JavaScript', () => {
+	test.describe('without JavaScript', { tag: '@vite' }, () => {
 		test.use({ javaScriptEnabled: false });
 
 		test('no copy button is drawn, since none could work', async ({ page }) => {
 			const app = await new ChatApp(page, 'nojs-copy', { javaScript: false }).signUp();
-			await fakeModel.sayNext(REPLY);
-			await app.send('Show me code');
+			const ask = unique('Show me code');
+			await fakeModel.say(ask, REPLY);
+			await app.send(ask);
 			await expect(app.conversation.getByText('const answer = 42;')).toBeVisible();
 			await expect(page.getByRole('button', { name: /^Copy/ })).toHaveCount(0);
 		});

@@ -2,7 +2,7 @@
 // message just sent. Each attack is refused and leaves nothing changed.
 import { connect } from 'node:net';
 import { replyFor } from '../support/fake-provider.ts';
-import { ChatApp, expect, fakeModel, readSession, storedFor, test } from './support.ts';
+import { ChatApp, expect, fakeModel, readSession, storedFor, test, unique } from './support.ts';
 
 const supabaseUrl = process.env.PUBLIC_SUPABASE_URL!;
 const publishableKey = process.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY ?? process.env.PUBLIC_SUPABASE_ANON_KEY!;
@@ -16,8 +16,9 @@ test('a guest cannot make a finished reply look abandoned and have it written ag
 	await app.ready();
 	await page.getByRole('button', { name: 'Try it without an account' }).click();
 	await app.signedIn();
-	await app.send('One honest question');
-	await expect(app.said(replyFor('One honest question'))).toBeVisible();
+	const question = unique('One honest question');
+	await app.send(question);
+	await expect(app.said(replyFor(question))).toBeVisible();
 	await app.settled();
 
 	const session = await readSession(context);
@@ -25,7 +26,7 @@ test('a guest cannot make a finished reply look abandoned and have it written ag
 	const userId = (session.user as { id: string }).id;
 	const before = await storedFor(userId);
 	const reply = before.messages.at(-1)!;
-	const calls = (await fakeModel.calls()).length;
+	const calls = (await fakeModel.calls(question)).length;
 	const origin = new URL(page.url()).origin;
 	for (let round = 0; round < 5; round++) {
 		// With the guest's own token and the publishable key, straight to PostgREST.
@@ -47,7 +48,7 @@ test('a guest cannot make a finished reply look abandoned and have it written ag
 		});
 		expect(retried.status()).toBe(404);
 	}
-	expect((await fakeModel.calls()).length).toBe(calls);
+	expect((await fakeModel.calls(question)).length).toBe(calls);
 	expect(await storedFor(userId)).toEqual(before);
 	await page.getByRole('link', { name: 'Account' }).click();
 	await expect(page.getByText('1 of 20 replies used in the last 24 hours (the guest allowance).')).toBeVisible();
@@ -71,13 +72,12 @@ test('a chat of 1,200 imported messages answers the message just sent', async ({
 	await expect(page.getByText('Imported 1 chat.')).toBeVisible();
 
 	await app.chats.getByRole('link', { name: 'Tides, at length' }).click();
-	await app.send('hello');
-	await expect(app.said(replyFor('hello'))).toBeVisible();
+	const hello = unique('hello');
+	await app.send(hello);
+	await expect(app.said(replyFor(hello))).toBeVisible();
 	await app.settled();
-	const call = (await fakeModel.calls()).findLast((candidate) =>
-		candidate.messages.some((message) => message.content === 'Old answer 599: the moon pulls the sea.')
-	);
-	expect(call?.messages.at(-1)).toEqual({ role: 'user', content: 'hello' });
+	const call = (await fakeModel.calls(hello)).at(-1);
+	expect(call?.messages.at(-1)).toEqual({ role: 'user', content: hello });
 	expect(call?.messages.at(-2)).toEqual({ role: 'assistant', content: 'Old answer 599: the moon pulls the sea.' });
 	// Only the newest turns that fit the model's budget (8,192 tokens, 1,024 of them for the
 	// reply, three quarters used) were sent, not all 1,200.
@@ -101,19 +101,21 @@ function rawStatus(origin: string, request: string): Promise<string> {
 	});
 }
 
-test('a request line of * or a doubled Host is a client error, not a failure of ours', async ({
-	baseURL
-}, testInfo) => {
-	test.skip(
-		testInfo.project.name === 'worker',
-		'wrangler dev’s own proxy (ProxyWorker, in wrangler) throws on these before the Worker runs; Cloudflare’s edge never forwards them, and the Worker’s own guard is covered by worker/malformed-request.test.ts'
-	);
-	for (const request of [
-		'OPTIONS * HTTP/1.1\r\nHost: HOST\r\nConnection: close\r\n\r\n',
-		'GET * HTTP/1.1\r\nHost: HOST\r\nConnection: close\r\n\r\n',
-		'GET /login HTTP/1.1\r\nHost: HOST\r\nHost: evil.example\r\nConnection: close\r\n\r\n'
-	]) {
-		const status = await rawStatus(baseURL!, request);
-		expect(status, request.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 (2|4)\d\d /);
+test(
+	'a request line of * or a doubled Host is a client error, not a failure of ours',
+	{ tag: '@vite' },
+	async ({ baseURL }, testInfo) => {
+		test.skip(
+			testInfo.project.name === 'worker',
+			'wrangler dev’s own proxy (ProxyWorker, in wrangler) throws on these before the Worker runs; Cloudflare’s edge never forwards them, and the Worker’s own guard is covered by worker/malformed-request.test.ts'
+		);
+		for (const request of [
+			'OPTIONS * HTTP/1.1\r\nHost: HOST\r\nConnection: close\r\n\r\n',
+			'GET * HTTP/1.1\r\nHost: HOST\r\nConnection: close\r\n\r\n',
+			'GET /login HTTP/1.1\r\nHost: HOST\r\nHost: evil.example\r\nConnection: close\r\n\r\n'
+		]) {
+			const status = await rawStatus(baseURL!, request);
+			expect(status, request.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 (2|4)\d\d /);
+		}
 	}
-});
+);

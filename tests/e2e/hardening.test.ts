@@ -1,6 +1,6 @@
 // Attacks found by trying Parley as an attacker would: each is refused, and nothing changed.
 import { replyFor } from '../support/fake-provider.ts';
-import { ChatApp, expect, fakeModel, readSession, storedFor, test, writeSession } from './support.ts';
+import { ChatApp, expect, fakeModel, readSession, storedFor, test, unique, writeSession } from './support.ts';
 
 const REDIRECTS = [
 	'/.//evil.example',
@@ -14,7 +14,7 @@ const REDIRECTS = [
 	'javascript:alert(1)'
 ];
 
-test('redirectTo never leaves the site, signed in or signing in', async ({ app, page }) => {
+test('redirectTo never leaves the site, signed in or signing in', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
 	const origin = new URL(page.url()).origin;
 	for (const target of REDIRECTS) {
@@ -49,7 +49,7 @@ test('redirectTo never leaves the site, signed in or signing in', async ({ app, 
 	expect(new URL(page.url()).origin).toBe(origin);
 });
 
-test('the sign-in guard follows the route, not the spelling of the URL', async ({ page }) => {
+test('the sign-in guard follows the route, not the spelling of the URL', { tag: '@vite' }, async ({ page }) => {
 	for (const path of ['/%63hat', '/%63hat/6b1e0f5c-1c84-4a53-9a4f-3b2f0d1e6f70', '/%63%68%61%74']) {
 		const response = await page.request.get(path, { maxRedirects: 0 });
 		expect(response.status(), path).toBe(303);
@@ -57,7 +57,7 @@ test('the sign-in guard follows the route, not the spelling of the URL', async (
 	}
 });
 
-test('odd query values and action names are refused, not crashed on', async ({ app, page }) => {
+test('odd query values and action names are refused, not crashed on', { tag: '@vite' }, async ({ app, page }) => {
 	for (const reason of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
 		const response = await page.request.get(`/login?reason=${reason}`);
 		expect(response.status(), reason).toBe(200);
@@ -66,7 +66,7 @@ test('odd query values and action names are refused, not crashed on', async ({ a
 	await app.send('Keep this chat as it is');
 	await expect(app.said(replyFor('Keep this chat as it is'))).toBeVisible();
 	await app.settled();
-	const chat = app.chatId();
+	const chat = await app.chatId();
 	const userId = await app.userId();
 	const before = await storedFor(userId);
 	const origin = new URL(page.url()).origin;
@@ -83,36 +83,44 @@ test('odd query values and action names are refused, not crashed on', async ({ a
 	expect(await storedFor(userId)).toEqual(before);
 });
 
-test('a cookie split into 200 junk chunks gets a bounded answer, without Secure on loopback', async ({ request }) => {
-	// Sent as a header: a browser keeps at most 180 cookies a host, a script or proxy need not.
-	const cookie = Array.from({ length: 200 }, (_, index) => `sb-parley-auth-token.${index}=${'x'.repeat(20)}`).join(
-		'; '
-	);
-	const response = await request.get('/chat', { headers: { cookie }, maxRedirects: 0 });
-	expect(response.status()).toBe(303);
-	expect(response.headers().location).toContain('reason=session-ended');
-	const setCookies = response.headersArray().filter(({ name }) => name.toLowerCase() === 'set-cookie');
-	expect(setCookies.length).toBeGreaterThan(0);
-	expect(setCookies.length).toBeLessThanOrEqual(8);
-	const headerBytes = response.headersArray().reduce((sum, { name, value }) => sum + name.length + value.length, 0);
-	expect(headerBytes).toBeLessThan(4096);
-	for (const { value } of setCookies) expect(value).not.toMatch(/;\s*secure/i);
-});
-
-test('every page is served with a CSP that forbids inline scripts and framing', async ({ page, app }) => {
-	for (const path of ['/login', '/chat']) {
-		const response = await page.request.get(path);
-		const csp = response.headers()['content-security-policy'] ?? '';
-		expect(csp, path).toContain("frame-ancestors 'none'");
-		expect(csp, path).toMatch(/script-src 'self' 'nonce-[\w+/=]+'/);
-		expect(csp, path).not.toMatch(/script-src[^;]*unsafe-inline/);
-		expect(response.headers()['x-content-type-options']).toBe('nosniff');
+test(
+	'a cookie split into 200 junk chunks gets a bounded answer, without Secure on loopback',
+	{ tag: '@vite' },
+	async ({ request }) => {
+		// Sent as a header: a browser keeps at most 180 cookies a host, a script or proxy need not.
+		const cookie = Array.from({ length: 200 }, (_, index) => `sb-parley-auth-token.${index}=${'x'.repeat(20)}`).join(
+			'; '
+		);
+		const response = await request.get('/chat', { headers: { cookie }, maxRedirects: 0 });
+		expect(response.status()).toBe(303);
+		expect(response.headers().location).toContain('reason=session-ended');
+		const setCookies = response.headersArray().filter(({ name }) => name.toLowerCase() === 'set-cookie');
+		expect(setCookies.length).toBeGreaterThan(0);
+		expect(setCookies.length).toBeLessThanOrEqual(8);
+		const headerBytes = response.headersArray().reduce((sum, { name, value }) => sum + name.length + value.length, 0);
+		expect(headerBytes).toBeLessThan(4096);
+		for (const { value } of setCookies) expect(value).not.toMatch(/;\s*secure/i);
 	}
-	// The whole loop runs under it; the fixture fails the test on any violation.
-	await app.signUp();
-	await app.send('Does the CSP let the chat work?');
-	await expect(app.said(replyFor('Does the CSP let the chat work?'))).toBeVisible();
-});
+);
+
+test(
+	'every page is served with a CSP that forbids inline scripts and framing',
+	{ tag: '@vite' },
+	async ({ page, app }) => {
+		for (const path of ['/login', '/chat']) {
+			const response = await page.request.get(path);
+			const csp = response.headers()['content-security-policy'] ?? '';
+			expect(csp, path).toContain("frame-ancestors 'none'");
+			expect(csp, path).toMatch(/script-src 'self' 'nonce-[\w+/=]+'/);
+			expect(csp, path).not.toMatch(/script-src[^;]*unsafe-inline/);
+			expect(response.headers()['x-content-type-options']).toBe('nosniff');
+		}
+		// The whole loop runs under it; the fixture fails the test on any violation.
+		await app.signUp();
+		await app.send('Does the CSP let the chat work?');
+		await expect(app.said(replyFor('Does the CSP let the chat work?'))).toBeVisible();
+	}
+);
 
 const XSS_CORPUS = [
 	'<script>alert("script")</script>',
@@ -131,8 +139,9 @@ const XSS_CORPUS = [
 
 test('a reply full of XSS runs nothing and draws no form, streamed and server-rendered', async ({ app, page }) => {
 	await app.signUp();
-	await fakeModel.sayNext(XSS_CORPUS);
-	await app.send('Show me some HTML');
+	const ask = unique('Show me some HTML');
+	await fakeModel.say(ask, XSS_CORPUS);
+	await app.send(ask);
 	const reply = app.conversation.getByRole('listitem').last();
 	await expect(reply.getByRole('link', { name: 'ordered' })).toBeVisible();
 	await app.settled();
@@ -157,40 +166,50 @@ test('a reply full of XSS runs nothing and draws no form, streamed and server-re
 	// The fixture fails the test if any alert() ran or the CSP blocked anything.
 });
 
-test('a token refresh while a reply streams does not lose the reply', async ({ app, page, context }) => {
-	await app.signUp();
-	await app.send('warm up');
-	await expect(app.said(replyFor('warm up'))).toBeVisible();
-	await app.settled();
-	// 93 s left: the request starts without a refresh, and the reply (250 words, 20 ms apart)
-	// ends inside auth-js's 90 s margin, where the old code refreshed after the response.
-	const session = await readSession(context);
-	await writeSession(context, { ...session, expires_at: Math.floor(Date.now() / 1000) + 93 });
-	const words = Array.from({ length: 250 }, (_, index) => `word${index}`).join(' ');
-	await fakeModel.sayNext(words);
-	await app.send('A long answer, please');
-	await expect(app.conversation.getByText(/word249/)).toBeVisible({ timeout: 15_000 });
-	await app.settled();
-	const stored = await storedFor(await app.userId());
-	const reply = stored.messages.at(-1)!;
-	expect([reply.role, reply.status, reply.content]).toEqual(['assistant', 'complete', words]);
-	await expect(page.getByRole('alert')).toHaveCount(0);
-});
-
-test('a new chat whose reply arrives at once ends on the chat, not on an empty New chat', async ({ app, page }) => {
-	await app.signUp();
-	for (let attempt = 0; attempt < 3; attempt++) {
-		await page.goto('/chat');
-		await fakeModel.sayNext('Done.');
-		await app.send(`Quick one ${attempt}`);
-		await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
-		await expect(app.said(`Quick one ${attempt}`)).toBeVisible();
-		await expect(app.said('Done.')).toBeVisible();
-		await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Quick one ${attempt}`);
+test(
+	'a token refresh while a reply streams does not lose the reply',
+	{ tag: '@vite' },
+	async ({ app, page, context }) => {
+		await app.signUp();
+		await app.send('warm up');
+		await expect(app.said(replyFor('warm up'))).toBeVisible();
+		await app.settled();
+		// 93 s left: the request starts without a refresh, and the reply (250 words, 20 ms apart)
+		// ends inside auth-js's 90 s margin, where the old code refreshed after the response.
+		const session = await readSession(context);
+		await writeSession(context, { ...session, expires_at: Math.floor(Date.now() / 1000) + 93 });
+		const words = Array.from({ length: 250 }, (_, index) => `word${index}`).join(' ');
+		const ask = unique('A long answer, please');
+		await fakeModel.say(ask, words);
+		await app.send(ask);
+		await expect(app.conversation.getByText(/word249/)).toBeVisible({ timeout: 15_000 });
+		await app.settled();
+		const stored = await storedFor(await app.userId());
+		const reply = stored.messages.at(-1)!;
+		expect([reply.role, reply.status, reply.content]).toEqual(['assistant', 'complete', words]);
+		await expect(page.getByRole('alert')).toHaveCount(0);
 	}
-});
+);
 
-test.describe('without JavaScript', () => {
+test(
+	'a new chat whose reply arrives at once ends on the chat, not on an empty New chat',
+	{ tag: '@vite' },
+	async ({ app, page }) => {
+		await app.signUp();
+		for (let attempt = 0; attempt < 3; attempt++) {
+			await page.goto('/chat');
+			const quick = unique(`Quick one ${attempt}`);
+			await fakeModel.say(quick, 'Done.');
+			await app.send(quick);
+			await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+			await expect(app.said(quick)).toBeVisible();
+			await expect(app.said('Done.')).toBeVisible();
+			await expect(page.getByRole('heading', { level: 1 })).toHaveText(quick);
+		}
+	}
+);
+
+test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('signing in through a crafted link stays on the site', async ({ page }) => {

@@ -1,7 +1,7 @@
 // The layout on a phone and on a desktop: the chat list as a drawer, the composer at the bottom,
 // a conversation that follows a growing reply, and screenshots of both sizes kept as artifacts.
 import { replyFor } from '../support/fake-provider.ts';
-import { ChatApp, expect, fakeModel, test } from './support.ts';
+import { ChatApp, expect, fakeModel, test, unique } from './support.ts';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -78,8 +78,9 @@ test('the view follows a growing reply until the reader scrolls up', async ({ ap
 	await page.setViewportSize({ width: 800, height: 600 });
 	await app.signUp();
 	const long = Array.from({ length: 60 }, (_, index) => `Line ${index + 1}.\n\n`).join('');
-	await fakeModel.sayNext(long);
-	await app.send('Tell me a lot');
+	const ask = unique('Tell me a lot');
+	await fakeModel.say(ask, long);
+	await app.send(ask);
 	await expect(app.said('Line 60.')).toBeInViewport();
 	await app.settled();
 	// The conversation scrolls, not the page: the composer stays in view.
@@ -97,9 +98,10 @@ test('the view follows a growing reply until the reader scrolls up', async ({ ap
 
 test('screenshots of a chat at 390×844 and 1280×800', async ({ app, page }, testInfo) => {
 	await app.signUp();
-	await fakeModel.sayNext('Here is **some markdown**, a list:\n\n- one\n- two\n\n```js\nconst answer = 42;\n```\n');
-	await app.send('Show me what a reply looks like');
-	await expect(app.said('Show me what a reply looks like')).toBeVisible();
+	const ask = unique('Show me what a reply looks like');
+	await fakeModel.say(ask, 'Here is **some markdown**, a list:\n\n- one\n- two\n\n```js\nconst answer = 42;\n```\n');
+	await app.send(ask);
+	await expect(app.said(ask)).toBeVisible();
 	await app.settled();
 	for (const [name, size] of Object.entries({ phone: PHONE, desktop: DESKTOP })) {
 		await page.setViewportSize(size);

@@ -61,7 +61,7 @@ async function append(sessionId: string, userId: string, role: 'user' | 'assista
 const item = (app: ChatApp, title: string) => app.chats.getByRole('listitem').filter({ hasText: title });
 
 for (const javaScript of [true, false]) {
-	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', () => {
+	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', { tag: javaScript ? [] : ['@vite'] }, () => {
 		test.use({ javaScriptEnabled: javaScript });
 
 		test('groups the chat list by date and renames and deletes a chat', async ({ page }) => {

@@ -2,7 +2,7 @@
 // fake provider answers `fake-model` in OpenAI's wire format and `fake-claude` in Anthropic's.
 import { replyFor } from '../support/fake-provider.ts';
 import type { Page } from '@playwright/test';
-import { admin, ChatApp, expect, fakeModel, test } from './support.ts';
+import { admin, ChatApp, expect, fakeModel, test, unique } from './support.ts';
 
 async function storedReplies(app: ChatApp) {
 	const { data } = await admin
@@ -15,13 +15,14 @@ async function storedReplies(app: ChatApp) {
 }
 
 async function pickAndSend(app: ChatApp, page: Page) {
+	const [hello, back] = ['Hello over there', 'And back'].map(unique);
 	await app.signUp();
 	await expect(app.modelPicker).toHaveValue('fake-model');
 	await app.ready();
 	await app.modelPicker.selectOption({ label: 'Fake Claude' });
-	await app.send('Hello over there');
-	await expect(app.said(replyFor('Hello over there'))).toBeVisible();
-	expect((await fakeModel.calls()).at(-1)).toMatchObject({ api: 'anthropic', model: 'fake-claude' });
+	await app.send(hello);
+	await expect(app.said(replyFor(hello))).toBeVisible();
+	expect((await fakeModel.calls(hello)).at(-1)).toMatchObject({ api: 'anthropic', model: 'fake-claude' });
 
 	// The choice is the chat's: it survives a reload, and a switch back is recorded per reply.
 	await app.settled();
@@ -29,37 +30,38 @@ async function pickAndSend(app: ChatApp, page: Page) {
 	await expect(app.modelPicker).toHaveValue('fake-claude');
 	await app.ready();
 	await app.modelPicker.selectOption('fake-model');
-	await app.send('And back');
-	await expect(app.said(replyFor('And back'))).toBeVisible();
+	await app.send(back);
+	await expect(app.said(replyFor(back))).toBeVisible();
 	await app.settled();
-	expect((await fakeModel.calls()).at(-1)).toMatchObject({ api: 'openai', model: 'fake-model' });
+	expect((await fakeModel.calls(back)).at(-1)).toMatchObject({ api: 'openai', model: 'fake-model' });
 	expect(await storedReplies(app)).toEqual([
-		{ model: 'fake-claude', content: replyFor('Hello over there') },
-		{ model: 'fake-model', content: replyFor('And back') }
+		{ model: 'fake-claude', content: replyFor(hello) },
+		{ model: 'fake-model', content: replyFor(back) }
 	]);
 	await page.reload();
 	await expect(app.modelPicker).toHaveValue('fake-model');
 }
 
 async function promptAndSend(app: ChatApp, page: Page) {
+	const [start, bonjour, plainAgain] = ['Start here', 'Bonjour?', 'Plain again'].map(unique);
 	await app.signUp();
-	await app.send('Start here');
-	await expect(app.said(replyFor('Start here'))).toBeVisible();
+	await app.send(start);
+	await expect(app.said(replyFor(start))).toBeVisible();
 	await app.settled();
 	await app.saveSystemPrompt('Answer in French.');
 	// Shown in the chat, so the person knows it is there.
 	await expect(page.getByText('System prompt: Answer in French.')).toBeVisible();
-	await app.send('Bonjour?');
-	await expect(app.said(replyFor('Bonjour?'))).toBeVisible();
-	expect((await fakeModel.calls()).at(-1)?.system).toBe('Answer in French.');
+	await app.send(bonjour);
+	await expect(app.said(replyFor(bonjour))).toBeVisible();
+	expect((await fakeModel.calls(bonjour)).at(-1)?.system).toBe('Answer in French.');
 
 	// Emptied, it is gone from the page and from the next call.
 	await app.settled();
 	await app.saveSystemPrompt('');
 	await expect(page.getByText('System prompt: Answer in French.')).toHaveCount(0);
-	await app.send('Plain again');
-	await expect(app.said(replyFor('Plain again'))).toBeVisible();
-	expect((await fakeModel.calls()).at(-1)?.system).toBeNull();
+	await app.send(plainAgain);
+	await expect(app.said(replyFor(plainAgain))).toBeVisible();
+	expect((await fakeModel.calls(plainAgain)).at(-1)?.system).toBeNull();
 }
 
 test('the Model picker chooses who answers, kept per chat and recorded per reply', async ({ app, page }) => {
@@ -70,7 +72,7 @@ test('a chat’s own system prompt is saved, shown and sent', async ({ app, page
 	await promptAndSend(app, page);
 });
 
-test.describe('without JavaScript', () => {
+test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the Model picker works through the plain form', async ({ page }) => {
@@ -88,7 +90,11 @@ test.describe('without JavaScript', () => {
 		await app.saveSystemPrompt('x'.repeat(4001));
 		await expect(page.getByRole('alert')).toHaveText('A system prompt can be at most 4,000 characters long.');
 		await expect(app.systemPrompt).toHaveValue('x'.repeat(4001));
-		const { data } = await admin.from('chat_sessions').select('system_prompt').eq('id', app.chatId()).single();
+		const { data } = await admin
+			.from('chat_sessions')
+			.select('system_prompt')
+			.eq('id', await app.chatId())
+			.single();
 		expect(data).toEqual({ system_prompt: null });
 	});
 });
@@ -98,7 +104,10 @@ test('a chat whose model left the configuration says so and falls back to the de
 	await app.send('Before the change');
 	await expect(app.said(replyFor('Before the change'))).toBeVisible();
 	await app.settled();
-	await admin.from('chat_sessions').update({ model: 'retired-model' }).eq('id', app.chatId());
+	await admin
+		.from('chat_sessions')
+		.update({ model: 'retired-model' })
+		.eq('id', await app.chatId());
 	await page.reload();
 	await expect(
 		page.getByText('This chat used retired-model, which is no longer offered here. Replies now come from fake-model.')

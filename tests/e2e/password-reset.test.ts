@@ -9,7 +9,7 @@ async function signOut(page: Page) {
 }
 
 for (const javaScript of [true, false]) {
-	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', () => {
+	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', { tag: javaScript ? [] : ['@vite'] }, () => {
 		test.use({ javaScriptEnabled: javaScript });
 
 		test('a forgotten password is reset through the mailed link', async ({ page }) => {
@@ -125,7 +125,7 @@ test('a reset link names its account, and one that names another signs no one in
 	}
 });
 
-test.describe('without JavaScript', () => {
+test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('asking for a second mail within a minute says when to ask again, with Retry-After', async ({ page }) => {

@@ -1,6 +1,6 @@
 // How replies are drawn: code highlighted by a highlighter that loads only when a code block
 // appears, and a reply streamed with an open code fence that never shows half-made HTML.
-import { expect, fakeModel, test } from './support.ts';
+import { expect, fakeModel, test, unique } from './support.ts';
 
 const CODE_REPLY = 'Here it is:\n\n```js\nconst answer = 42; // the answer\n```\n\nAnd **done**.';
 
@@ -21,8 +21,9 @@ test('code is highlighted, by a highlighter that loads only once a reply has cod
 	await app.settled();
 	expect(await highlighterLoaded()).toBe(false);
 
-	await fakeModel.sayNext(CODE_REPLY);
-	await app.send('Show me code');
+	const ask = unique('Show me code');
+	await fakeModel.say(ask, CODE_REPLY);
+	await app.send(ask);
 	const keyword = app.conversation.locator('pre code .hljs-keyword');
 	await expect(keyword).toHaveText('const');
 	await expect(app.conversation.locator('pre code .hljs-comment')).toHaveText('// the answer');
@@ -51,8 +52,9 @@ test('a reply streamed with an open code fence shows as code all along, never as
 			if (/```|<\/?[a-z]/i.test(text)) seen.push(text);
 		}).observe(document.body, { subtree: true, childList: true, characterData: true });
 	});
-	await fakeModel.sayNext('Start:\n\n```html\n<div class="x">\n  <b>bold</b>\n</div>\n```\n\nEnd of it.');
-	await app.send('Stream some HTML code');
+	const ask = unique('Stream some HTML code');
+	await fakeModel.say(ask, 'Start:\n\n```html\n<div class="x">\n  <b>bold</b>\n</div>\n```\n\nEnd of it.');
+	await app.send(ask);
 	await expect(app.said('End of it.')).toBeVisible();
 	await app.settled();
 	// Inside the code block the tags are text; the fence marks themselves never show.

@@ -1,19 +1,17 @@
 // Replies that outlive the request that started them: Stop (button, Esc, another tab, no
 // JavaScript), a reload or a second tab following the reply live, and a reply finished and
 // stored after its tab is closed. The fake model spaces its words out, so each reply takes a while.
-import { admin, ChatApp, expect, fakeModel, test } from './support.ts';
+import { admin, ChatApp, expect, fakeModel, test, unique } from './support.ts';
 
 const LONG = Array.from({ length: 40 }, (_, index) => `word${index + 1}`).join(' ');
 const SHORT = Array.from({ length: 12 }, (_, index) => `part${index + 1}`).join(' ');
 
 /** The stored reply of the chat's one turn. */
 async function storedReply(app: ChatApp) {
-	// A first message moves to the new chat's page as its reply starts; the move may still be on its way.
-	await expect(app.page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
 	const { data } = await admin
 		.from('chat_messages')
 		.select('id, content, status')
-		.eq('session_id', app.chatId())
+		.eq('session_id', await app.chatId())
 		.eq('role', 'assistant')
 		.single();
 	return data!;
@@ -21,10 +19,11 @@ async function storedReply(app: ChatApp) {
 
 const assistant = (app: ChatApp) => app.conversation.getByRole('listitem').filter({ hasText: 'Assistant' }).last();
 
-test('Stop keeps what was written and marks the reply stopped', async ({ app, page }) => {
+test('Stop keeps what was written and marks the reply stopped', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
-	await fakeModel.sayNext(LONG, 150);
-	await app.send('Count slowly');
+	const count = unique('Count slowly');
+	await fakeModel.say(count, LONG, 150);
+	await app.send(count);
 	await expect(assistant(app)).toContainText('word3');
 	await page.getByRole('button', { name: 'Stop' }).click();
 	await expect(assistant(app)).toContainText('You stopped this reply.');
@@ -44,20 +43,22 @@ test('Stop keeps what was written and marks the reply stopped', async ({ app, pa
 	await expect(assistant(app)).toContainText('word3');
 });
 
-test('Esc stops the reply being written', async ({ app, page }) => {
+test('Esc stops the reply being written', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
-	await fakeModel.sayNext(LONG, 150);
-	await app.send('Count slowly again');
+	const countAgain = unique('Count slowly again');
+	await fakeModel.say(countAgain, LONG, 150);
+	await app.send(countAgain);
 	await expect(assistant(app)).toContainText('word2');
 	await page.keyboard.press('Escape');
 	await expect(assistant(app)).toContainText('You stopped this reply.');
 	await expect.poll(async () => (await storedReply(app)).status).toBe('stopped');
 });
 
-test('a reload mid-reply shows what was written and follows the rest live', async ({ app, page }) => {
+test('a reload mid-reply shows what was written and follows the rest live', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
-	await fakeModel.sayNext(SHORT, 250);
-	await app.send('Tell me in parts');
+	const parts = unique('Tell me in parts');
+	await fakeModel.say(parts, SHORT, 250);
+	await app.send(parts);
 	await expect(assistant(app)).toContainText('part2');
 	await page.reload();
 	await app.ready();
@@ -69,10 +70,11 @@ test('a reload mid-reply shows what was written and follows the rest live', asyn
 	expect(await storedReply(app)).toMatchObject({ content: SHORT, status: 'complete' });
 });
 
-test('a second tab follows the same reply and can stop it', async ({ app, page, context }) => {
+test('a second tab follows the same reply and can stop it', { tag: '@vite' }, async ({ app, page, context }) => {
 	await app.signUp();
-	await fakeModel.sayNext(LONG, 200);
-	await app.send('Share this');
+	const share = unique('Share this');
+	await fakeModel.say(share, LONG, 200);
+	await app.send(share);
 	await expect(assistant(app)).toContainText('word2');
 
 	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
@@ -87,106 +89,120 @@ test('a second tab follows the same reply and can stop it', async ({ app, page, 
 	await expect.poll(async () => (await storedReply(app)).status).toBe('stopped');
 });
 
-test('closing the tab mid-reply still leaves the whole reply stored', async ({ app, page, context }) => {
-	await app.signUp();
-	await fakeModel.sayNext(SHORT, 150);
-	await app.send('Finish without me');
-	await expect(assistant(app)).toContainText('part2');
-	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
-	const chatId = app.chatId();
-	await page.close();
-	await expect
-		.poll(
-			async () => {
-				const { data } = await admin
+test(
+	'closing the tab mid-reply still leaves the whole reply stored',
+	{ tag: '@vite' },
+	async ({ app, page, context }) => {
+		await app.signUp();
+		const finish = unique('Finish without me');
+		await fakeModel.say(finish, SHORT, 150);
+		await app.send(finish);
+		await expect(assistant(app)).toContainText('part2');
+		await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+		const chatId = await app.chatId();
+		await page.close();
+		await expect
+			.poll(
+				async () => {
+					const { data } = await admin
+						.from('chat_messages')
+						.select('content, status')
+						.eq('session_id', chatId)
+						.eq('role', 'assistant')
+						.single();
+					return data;
+				},
+				{ timeout: 15_000 }
+			)
+			.toEqual({ content: SHORT, status: 'complete' });
+		await context.close();
+	}
+);
+
+// On Cloudflare a request's waitUntil ends 30 s after its browser left; the reply is written in a
+// Durable Object instead (worker target), or by the Node server, which runs on (vite target). The
+// reply here runs on for seconds, not past 30: local workerd does not enforce waitUntil's limit, so
+// a longer wait would prove nothing more (it passed with the binding removed). What proves the
+// Durable Object path is the X-Reply-Writer header; only production shows the limit itself.
+test(
+	'a reply that runs on after its last tab closed is stored whole, by the Durable Object on the worker',
+	{ tag: '@vite' },
+	async ({ app, page, context }) => {
+		await app.signUp();
+		const slow = Array.from({ length: 10 }, (_, index) => `slow${index + 1}`).join(' ');
+		const take = unique('Take your time');
+		await fakeModel.say(take, slow, 500);
+		const started = page.waitForResponse((response) => response.url().endsWith('/api/chat'));
+		await app.send(take);
+		// On the worker the reply is written in its own Durable Object; under vite, by the request.
+		const writer = test.info().project.name === 'worker' ? 'durable-object' : 'request';
+		expect((await started).headers()['x-reply-writer']).toBe(writer);
+		await expect(assistant(app)).toContainText('slow2');
+		await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+		const chatId = await app.chatId();
+		const closedAt = Date.now();
+		await context.close();
+		const reply = async () =>
+			(
+				await admin
 					.from('chat_messages')
 					.select('content, status')
 					.eq('session_id', chatId)
 					.eq('role', 'assistant')
-					.single();
-				return data;
-			},
-			{ timeout: 15_000 }
-		)
-		.toEqual({ content: SHORT, status: 'complete' });
-	await context.close();
-});
+					.single()
+			).data;
+		await expect.poll(reply, { timeout: 15_000 }).toMatchObject({ status: 'complete' });
+		// It was still being written well after the tab had gone.
+		expect(Date.now() - closedAt).toBeGreaterThan(2_500);
+		expect(await reply()).toEqual({ content: slow, status: 'complete' });
+	}
+);
 
-// On Cloudflare a request's waitUntil ends 30 s after its browser left; the reply is written in a
-// Durable Object instead (worker target), or by the Node server, which runs on (vite target).
-test('a reply that runs on for more than 30 s after its last tab closed is stored whole', async ({
-	app,
-	page,
-	context
-}) => {
-	test.setTimeout(120_000);
-	await app.signUp();
-	const slow = Array.from({ length: 45 }, (_, index) => `slow${index + 1}`).join(' ');
-	await fakeModel.sayNext(slow, 1000);
-	const started = page.waitForResponse((response) => response.url().endsWith('/api/chat'));
-	await app.send('Take your time');
-	// On the worker the reply is written in its own Durable Object; under vite, by the request.
-	const writer = test.info().project.name === 'worker' ? 'durable-object' : 'request';
-	expect((await started).headers()['x-reply-writer']).toBe(writer);
-	await expect(assistant(app)).toContainText('slow2');
-	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
-	const chatId = app.chatId();
-	const closedAt = Date.now();
-	await context.close();
-	const reply = async () =>
-		(
-			await admin
-				.from('chat_messages')
-				.select('content, status')
-				.eq('session_id', chatId)
-				.eq('role', 'assistant')
-				.single()
-		).data;
-	await expect.poll(reply, { timeout: 90_000, intervals: [2_000] }).toMatchObject({ status: 'complete' });
-	expect(Date.now() - closedAt).toBeGreaterThan(35_000);
-	expect(await reply()).toEqual({ content: slow, status: 'complete' });
-});
+test(
+	'without JavaScript, a reply being written refreshes itself and can be stopped',
+	{ tag: '@vite' },
+	async ({ app, page, browser }) => {
+		await app.signUp();
+		const look = unique('Write while I look');
+		await fakeModel.say(look, LONG, 200);
+		await app.send(look);
+		await expect(assistant(app)).toContainText('word2');
 
-test('without JavaScript, a reply being written refreshes itself and can be stopped', async ({
-	app,
-	page,
-	browser
-}) => {
-	await app.signUp();
-	await fakeModel.sayNext(LONG, 200);
-	await app.send('Write while I look');
-	await expect(assistant(app)).toContainText('word2');
+		await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+		const noScript = await browser.newContext({
+			javaScriptEnabled: false,
+			storageState: await page.context().storageState()
+		});
+		const plain = new ChatApp(await noScript.newPage(), 'plain', { javaScript: false });
+		await plain.page.goto(page.url());
+		await expect(assistant(plain)).toContainText('Still being written');
+		await expect(plain.page.locator('meta[http-equiv="refresh"]')).toHaveCount(1);
+		await plain.page.getByRole('button', { name: 'Stop' }).click();
+		await expect(plain.page).toHaveURL(page.url());
+		await expect(assistant(plain)).toContainText('You stopped this reply.');
+		await expect(assistant(app)).toContainText('You stopped this reply.');
+		await noScript.close();
+	}
+);
 
-	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
-	const noScript = await browser.newContext({
-		javaScriptEnabled: false,
-		storageState: await page.context().storageState()
-	});
-	const plain = new ChatApp(await noScript.newPage(), 'plain', { javaScript: false });
-	await plain.page.goto(page.url());
-	await expect(assistant(plain)).toContainText('Still being written');
-	await expect(plain.page.locator('meta[http-equiv="refresh"]')).toHaveCount(1);
-	await plain.page.getByRole('button', { name: 'Stop' }).click();
-	await expect(plain.page).toHaveURL(page.url());
-	await expect(assistant(plain)).toContainText('You stopped this reply.');
-	await expect(assistant(app)).toContainText('You stopped this reply.');
-	await noScript.close();
-});
-
-test('a reply whose writer is gone is offered for retry, and the retry completes it', async ({ app, page }) => {
-	await app.signUp();
-	await app.send('Answer me');
-	await expect.poll(async () => (await storedReply(app)).status).toBe('complete');
-	const { id } = await storedReply(app);
-	// The state a crashed writer leaves: streaming, and silent for longer than the 30 s timeout.
-	const { error } = await admin
-		.from('chat_messages')
-		.update({ status: 'streaming', progress_at: new Date(Date.now() - 60_000).toISOString() })
-		.eq('id', id);
-	expect(error).toBeNull();
-	await page.reload();
-	await expect(assistant(app)).toContainText('This reply was interrupted.');
-	await page.getByRole('button', { name: 'Retry' }).click();
-	await expect(assistant(app)).not.toContainText('interrupted');
-	await expect.poll(async () => (await storedReply(app)).status).toBe('complete');
-});
+test(
+	'a reply whose writer is gone is offered for retry, and the retry completes it',
+	{ tag: '@vite' },
+	async ({ app, page }) => {
+		await app.signUp();
+		await app.send('Answer me');
+		await expect.poll(async () => (await storedReply(app)).status).toBe('complete');
+		const { id } = await storedReply(app);
+		// The state a crashed writer leaves: streaming, and silent for longer than the 30 s timeout.
+		const { error } = await admin
+			.from('chat_messages')
+			.update({ status: 'streaming', progress_at: new Date(Date.now() - 60_000).toISOString() })
+			.eq('id', id);
+		expect(error).toBeNull();
+		await page.reload();
+		await expect(assistant(app)).toContainText('This reply was interrupted.');
+		await page.getByRole('button', { name: 'Retry' }).click();
+		await expect(assistant(app)).not.toContainText('interrupted');
+		await expect.poll(async () => (await storedReply(app)).status).toBe('complete');
+	}
+);

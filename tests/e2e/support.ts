@@ -8,6 +8,12 @@ export { expect };
 
 export const PASSWORD = 'correct-horse-battery';
 export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
+/**
+ * Text that only this run of this test sends. Tests run at once, each on two targets, and share
+ * one fake model: a plan for the fake (`fakeModel.say`, `fail`, `title`) and a look at its calls
+ * are keyed by text the test alone sent.
+ */
+export const unique = (text: string) => `${text} (${randomUUID().slice(0, 6)})`;
 
 /** The service-role client: the tests' way to check what is (and is not) stored. */
 export const admin = createClient(process.env.PUBLIC_SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!, {
@@ -114,11 +120,14 @@ export class ChatApp {
 		return user.id;
 	}
 
-	/** The chat id in the address bar. */
-	chatId(): string {
-		const match = /\/chat\/([0-9a-f-]{36})$/.exec(new URL(this.page.url()).pathname);
-		if (!match) throw new Error(`not on a chat page: ${this.page.url()}`);
-		return match[1];
+	/**
+	 * The chat id in the address bar, once it is there: a first message moves to the new chat's
+	 * page as its reply starts, and the move may still be on its way.
+	 */
+	async chatId(): Promise<string> {
+		const onChat = /^\/chat\/([0-9a-f-]{36})$/;
+		await expect(this.page).toHaveURL((url) => onChat.test(url.pathname));
+		return onChat.exec(new URL(this.page.url()).pathname)![1];
 	}
 }
 
@@ -150,38 +159,47 @@ export async function writeSession(context: BrowserContext, session: StoredSessi
 	await context.addCookies([{ ...cookie, value }]);
 }
 
-/** Steers the fake provider (tests/support/fake-provider.ts) running beside the app. */
+export interface FakeCall {
+	api: 'openai' | 'anthropic';
+	model: string;
+	system: string | null;
+	messages: { role: string; content: string }[];
+	receivedAt: number;
+	firstTokenAt: number | null;
+}
+
+/**
+ * Steers the fake provider (tests/support/fake-provider.ts) running beside the app. Every plan
+ * names `when`: text of this test's own (see `unique`) that the call's last message from the
+ * person contains (for a title, the chat's first message), so no other test can take it.
+ */
 export const fakeModel = {
 	url: 'http://127.0.0.1:4010',
-	async failNext(mode: 'status' | 'mid-stream' | 'hang') {
-		await fetch(`${this.url}/_control/fail`, { method: 'POST', body: JSON.stringify({ mode }) });
+	async control(path: string, body: object) {
+		const response = await fetch(`${this.url}/_control/${path}`, { method: 'POST', body: JSON.stringify(body) });
+		if (!response.ok) throw new Error(`the fake model refused ${path}: ${response.status}`);
 	},
-	/** The next reply is exactly this text, its words delayMs apart when given. */
-	async sayNext(text: string, delayMs?: number) {
-		await fetch(`${this.url}/_control/say`, { method: 'POST', body: JSON.stringify({ text, delayMs }) });
+	/** The next call about `when` fails in this way. */
+	fail(when: string, mode: 'status' | 'mid-stream' | 'hang') {
+		return this.control('fail', { when, mode });
 	},
-	/** The next title call answers this (after delayMs), or fails. */
-	async titleNext(plan: { text?: string; fail?: boolean; delayMs?: number }) {
-		await fetch(`${this.url}/_control/title`, { method: 'POST', body: JSON.stringify(plan) });
+	/** The next reply to a message containing `when` is exactly this text, its words delayMs apart. */
+	say(when: string, text: string, delayMs?: number) {
+		return this.control('say', { when, text, delayMs });
 	},
-	async titleCalls(): Promise<{ system: string | null; messages: { role: string; content: string }[] }[]> {
-		return (await fetch(`${this.url}/_control/title-calls`)).json();
+	/** The next title call for a chat whose first message contains `when` answers this (after delayMs), or fails. */
+	title(when: string, plan: { text?: string; fail?: boolean; delayMs?: number }) {
+		return this.control('title', { when, ...plan });
 	},
-	async calls(): Promise<
-		{
-			api: 'openai' | 'anthropic';
-			model: string;
-			system: string | null;
-			messages: { role: string; content: string }[];
-			receivedAt: number;
-			firstTokenAt: number | null;
-		}[]
-	> {
-		return (await fetch(`${this.url}/_control/calls`)).json();
+	async titleCalls(containing: string): Promise<FakeCall[]> {
+		return (await fetch(`${this.url}/_control/title-calls?containing=${encodeURIComponent(containing)}`)).json();
+	},
+	/** The reply calls whose messages mention `containing`. */
+	async calls(containing: string): Promise<FakeCall[]> {
+		return (await fetch(`${this.url}/_control/calls?containing=${encodeURIComponent(containing)}`)).json();
 	}
 };
 
-/** Takes the database away from the app, and gives it back (tests/support/fault-proxy.ts). */
 const outbox = process.env.MAILPIT_URL ?? 'http://127.0.0.1:54324';
 
 /** The /auth/confirm link of the newest mail to `email` in the local outbox (Mailpit's API), as a path. */
@@ -204,17 +222,28 @@ export async function mailedLink(email: string): Promise<string> {
 	throw new Error(`no mail to ${email}`);
 }
 
-export async function setDatabaseDown(down: boolean): Promise<void> {
-	await fetch('http://127.0.0.1:4011/_control/database', { method: 'POST', body: JSON.stringify({ down }) });
+/**
+ * Takes the database away from one person's requests (those made with their token), and gives it
+ * back (tests/support/fault-proxy.ts).
+ */
+export async function setDatabaseDown(userId: string, down: boolean): Promise<void> {
+	await fetch('http://127.0.0.1:4011/_control/database', {
+		method: 'POST',
+		body: JSON.stringify({ user: userId, down })
+	});
 }
 
-/** Requests the auth server has served; only the local stack counts them (null elsewhere). */
-export async function authRequests(): Promise<{
-	total: number;
-	byRoute: Record<string, number>;
-} | null> {
-	if (!process.env.LOCAL_SUPABASE_AUTH_URL) return null;
-	return (await fetch(`${process.env.LOCAL_SUPABASE_AUTH_URL}/_local/requests`)).json();
+/**
+ * The app's requests to the auth server that were about this person (by their token, the address
+ * they sent, or the user in the answer), as the fault proxy in front of Supabase saw them.
+ */
+export async function authRequestsAbout(person: { userId?: string; email?: string }): Promise<string[]> {
+	const query = new URLSearchParams({ user: person.userId ?? '', email: person.email ?? '' });
+	const entries = (await (await fetch(`http://127.0.0.1:4011/_control/auth-requests?${query}`)).json()) as {
+		method: string;
+		path: string;
+	}[];
+	return entries.map((entry) => `${entry.method} ${entry.path}`);
 }
 
 /**

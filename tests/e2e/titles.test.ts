@@ -1,12 +1,13 @@
 // Generated titles: after a new chat's first reply the model names the chat, without holding up
 // the reply; the first words stand in until then.
-import { ChatApp, expect, fakeModel, storedFor, test } from './support.ts';
+import { ChatApp, expect, fakeModel, storedFor, test, unique } from './support.ts';
 
-const FIRST = 'Why does the moon look bigger near the horizon than overhead?';
+const QUESTION = 'Why does the moon look bigger near the horizon than overhead?';
 
-test('names a new chat after its first reply, which is not held up for it', async ({ app, page }) => {
+test('names a new chat after its first reply, which is not held up for it', { tag: '@vite' }, async ({ app, page }) => {
+	const FIRST = unique(QUESTION);
 	await app.signUp();
-	await fakeModel.titleNext({ text: '"Title: The moon illusion."', delayMs: 2500 });
+	await fakeModel.title(FIRST, { text: '"Title: The moon illusion."', delayMs: 2500 });
 	await app.send(FIRST);
 	await expect(app.said(`Echo: ${FIRST}`)).toBeVisible();
 	// The reply is done and the composer free while the title is still being written.
@@ -20,23 +21,24 @@ test('names a new chat after its first reply, which is not held up for it', asyn
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('The moon illusion');
 	const stored = await storedFor(await app.userId());
 	expect(stored.sessions.map((session) => session.title)).toEqual(['The moon illusion']);
-	const [call] = await fakeModel.titleCalls().then((calls) => calls.slice(-1));
+	const [call] = await fakeModel.titleCalls(FIRST).then((calls) => calls.slice(-1));
 	expect(call.messages[0]).toEqual({ role: 'user', content: FIRST });
 	expect(call.messages[1]).toEqual({ role: 'assistant', content: `Echo: ${FIRST}` });
 
 	// Later messages do not rename the chat.
-	const before = (await fakeModel.titleCalls()).length;
+	const before = (await fakeModel.titleCalls(FIRST)).length;
 	await app.send('And at sunset?');
 	await app.settled();
-	expect((await fakeModel.titleCalls()).length).toBe(before);
+	expect((await fakeModel.titleCalls(FIRST)).length).toBe(before);
 });
 
-test.describe('without JavaScript', () => {
+test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the title lands in the background and shows on the next page', async ({ page }) => {
+		const FIRST = unique(QUESTION);
 		const app = await new ChatApp(page, 'title-nojs', { javaScript: false }).signUp();
-		await fakeModel.titleNext({ text: 'Moon near the horizon', delayMs: 1500 });
+		await fakeModel.title(FIRST, { text: 'Moon near the horizon', delayMs: 1500 });
 		await app.send(FIRST);
 		await expect(app.said(`Echo: ${FIRST}`)).toBeVisible();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText(FIRST);
@@ -49,13 +51,13 @@ test.describe('without JavaScript', () => {
 	});
 });
 
-test('a failed title call keeps the first words as the title', async ({ app, page }) => {
+test('a failed title call keeps the first words as the title', { tag: '@vite' }, async ({ app, page }) => {
+	const FIRST = unique(QUESTION);
 	await app.signUp();
-	await fakeModel.titleNext({ fail: true });
-	const calls = (await fakeModel.titleCalls()).length;
+	await fakeModel.title(FIRST, { fail: true });
 	await app.send(FIRST);
 	await app.settled();
-	await expect.poll(async () => (await fakeModel.titleCalls()).length).toBe(calls + 1);
+	await expect.poll(async () => (await fakeModel.titleCalls(FIRST)).length).toBe(1);
 	await page.reload();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(FIRST);
 	expect((await storedFor(await app.userId())).sessions.map((session) => session.title)).toEqual([FIRST]);

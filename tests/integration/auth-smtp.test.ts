@@ -24,6 +24,8 @@ describe.skipIf(!isLocalStack)('mail through SMTP', () => {
 	const smtp = new SMTPServer({
 		disabledCommands: ['STARTTLS'],
 		allowInsecureAuth: true,
+		// The auth server keeps a pooled connection open; closing waits this long for it, not 30 s.
+		closeTimeout: 100,
 		logger: false,
 		onAuth(auth, _session, callback) {
 			if (auth.username === 'parley' && auth.password === 'smtp-secret') return callback(null, { user: auth.username });

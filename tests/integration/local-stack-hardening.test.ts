@@ -1,5 +1,6 @@
 // Holes in the local stack that any local process, or any web page open in the developer's
 // browser, could use. Each attack is refused, and the control next to it still works.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ignoredSettings, loadStackConfig } from '../../local-supabase/config.ts';
 import {
 	PASSWORD,
+	REQUEST_TAG_HEADER,
 	adminClient,
 	anonClient,
 	anonKey,
@@ -41,9 +43,10 @@ function rawRequest(bytes: string): Promise<string> {
 	});
 }
 
-async function authRoutes(): Promise<Record<string, number>> {
-	return ((await (await fetch(`${authDirectUrl}/_local/requests`)).json()) as { byRoute: Record<string, number> })
-		.byRoute;
+/** The auth server's requests by route: those tagged `tag`, or everyone's. */
+async function authRoutes(tag?: string): Promise<Record<string, number>> {
+	const log = await fetch(`${authDirectUrl}/_local/requests${tag ? `?tag=${tag}` : ''}`);
+	return ((await log.json()) as { byRoute: Record<string, number> }).byRoute;
 }
 
 describe('the stack’s secrets', () => {
@@ -148,16 +151,17 @@ describe.skipIf(!isLocalStack)('the gateway', () => {
 	});
 
 	it('opens only GoTrue’s exact browser routes, never the admin API behind them', async () => {
-		const before = await authRoutes();
+		const tag = randomUUID();
+		const before = await authRoutes(tag);
 		for (const path of [
 			'/auth/v1/verify/admin/users',
 			'/auth/v1/callback/admin/users',
 			'/auth/v1/authorize/../admin/users'
 		]) {
-			const response = await fetchJson(`${url}${path}`);
+			const response = await fetchJson(`${url}${path}`, { headers: { [REQUEST_TAG_HEADER]: tag } });
 			expect(response.status, path).toBe(401);
 		}
-		const after = await authRoutes();
+		const after = await authRoutes(tag);
 		expect(after['GET /admin/users'] ?? 0).toBe(before['GET /admin/users'] ?? 0);
 		// The control: the exact open route reaches the auth server without an apikey (which
 		// answers a link without a token with a redirect to the site, the error in its fragment).
@@ -169,18 +173,18 @@ describe.skipIf(!isLocalStack)('the gateway', () => {
 	it('keeps a chunked body framed, so nothing is smuggled behind it', async () => {
 		const smuggled = 'GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n';
 		const chunk = `${smuggled.length.toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`;
+		const tag = randomUUID();
+		// No one else asks for /smuggled, so everyone's count of it is this test's.
 		const before = await authRoutes();
 		const response = await rawRequest(
 			`DELETE /auth/v1/admin/users/00000000-0000-0000-0000-000000000000 HTTP/1.1\r\nHost: ${new URL(url).host}\r\n` +
-				`apikey: ${anonKey}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunk}`
+				`apikey: ${anonKey}\r\n${REQUEST_TAG_HEADER}: ${tag}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunk}`
 		);
 		expect(response).toMatch(/^HTTP\/1\.1 4\d\d /);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		const after = await authRoutes();
 		expect(after['GET /smuggled']).toBe(before['GET /smuggled']);
-		expect(after['DELETE /admin/users/00000000-0000-0000-0000-000000000000']).toBe(
-			(before['DELETE /admin/users/00000000-0000-0000-0000-000000000000'] ?? 0) + 1
-		);
+		expect((await authRoutes(tag))['DELETE /admin/users/00000000-0000-0000-0000-000000000000']).toBe(1);
 	});
 
 	it('stops honouring a JWT apikey at its exp, even after it was accepted', async () => {

@@ -17,32 +17,32 @@ async function refreshed(refreshToken: string): Promise<Session> {
 
 describe('getClaims', () => {
 	it.skipIf(!isLocalStack)('verifies ES256 tokens locally: 100 calls, no auth request', async () => {
-		const { client, userId } = await signedUpUser('claims');
+		const { client, userId, tag } = await signedUpUser('claims');
 		// The first call fetches the JWKS once; auth-js caches it for 10 minutes.
 		const first = await client.auth.getClaims();
 		expect(first.data?.claims.sub).toBe(userId);
 		expect(first.data?.header.alg).toBe('ES256');
 
-		const before = await authRequestCount();
+		const before = await authRequestCount(tag);
 		for (let i = 0; i < 100; i++) {
 			const { data, error } = await client.auth.getClaims();
 			expect(error).toBeNull();
 			expect(data?.claims.sub).toBe(userId);
 		}
-		expect((await authRequestCount()) - before).toBe(0);
+		expect((await authRequestCount(tag)) - before).toBe(0);
 	});
 
 	it('refuses a tampered token, and on the local stack provably without an auth request', async () => {
-		const { client, session } = await signedUpUser('claims-forged');
+		const { client, session, tag } = await signedUpUser('claims-forged');
 		// The first call fetches the JWKS; the tampered token must then be judged from the cache.
 		expect((await client.auth.getClaims()).error).toBeNull();
-		const before = isLocalStack ? await authRequestCount() : 0;
+		const before = isLocalStack ? await authRequestCount(tag) : 0;
 		const [header, payload, signature] = session.access_token.split('.');
 		const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
 		const { data, error } = await client.auth.getClaims(`${header}.${payload}.${flipped}`);
 		expect(data).toBeNull();
 		expect(error).not.toBeNull();
-		if (isLocalStack) expect((await authRequestCount()) - before).toBe(0);
+		if (isLocalStack) expect((await authRequestCount(tag)) - before).toBe(0);
 	});
 });
 

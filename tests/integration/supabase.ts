@@ -18,8 +18,17 @@ export const isLocalStack = Boolean(authDirectUrl);
 
 const clientOptions = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
 
-export function anonClient(): SupabaseClient {
-	return createClient(url, publishableKey, clientOptions);
+/**
+ * The header the local auth server counts a client's requests apart by, so a test can count its
+ * own while other test files run at once (local-supabase/auth/app.ts).
+ */
+export const REQUEST_TAG_HEADER = 'x-local-request-tag';
+
+export function anonClient(tag?: string): SupabaseClient {
+	return createClient(url, publishableKey, {
+		...clientOptions,
+		global: { headers: tag ? { [REQUEST_TAG_HEADER]: tag } : {} }
+	});
 }
 
 export function adminClient(): SupabaseClient {
@@ -29,18 +38,19 @@ export function adminClient(): SupabaseClient {
 export const uniqueEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 export const PASSWORD = 'correct-horse-battery';
 
-/** A new signed-up user with a live session, on their own client. */
+/** A new signed-up user with a live session, on their own client, whose requests carry `tag`. */
 export async function signedUpUser(label = 'user') {
-	const client = anonClient();
+	const tag = randomUUID();
+	const client = anonClient(tag);
 	const email = uniqueEmail(label);
 	const { data, error } = await client.auth.signUp({ email, password: PASSWORD });
 	if (error || !data.session) throw new Error(`signup failed: ${error?.message}`);
-	return { client, email, session: data.session, userId: data.session.user.id };
+	return { client, email, session: data.session, userId: data.session.user.id, tag };
 }
 
-/** Requests the auth server has served so far (local stack only). */
-export async function authRequestCount(): Promise<number> {
-	const response = await fetch(`${authDirectUrl}/_local/requests`);
+/** Requests the auth server has served so far for clients that carry `tag` (local stack only). */
+export async function authRequestCount(tag: string): Promise<number> {
+	const response = await fetch(`${authDirectUrl}/_local/requests?tag=${encodeURIComponent(tag)}`);
 	const log = (await response.json()) as { total: number };
 	return log.total;
 }

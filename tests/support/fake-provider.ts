@@ -4,19 +4,25 @@
 //   POST /v1/messages          Anthropic's Messages SSE: message_start, content_block_start,
 //                              ping, content_block_delta (text_delta)..., content_block_stop,
 //                              message_delta, message_stop
-// It echoes the last user message word by word and can be told to fail the next call:
+// It echoes the last user message word by word and can be told to fail a call:
 //   status     answers 500 with the provider's own error body
 //   mid-stream sends a few chunks, then fails: OpenAI's connection drops; Anthropic sends an
 //              `error` event (overloaded_error), as its API does when it sheds load mid-reply
 //   hang       sends the headers, then nothing
 // Control (for tests, over HTTP so a separate process can steer it):
-//   POST /_control/fail {"mode": "...", "times": 1}   POST /_control/say {"text": "..."}
-//   GET /_control/calls   POST /_control/reset
-// `say` makes the next reply that exact text (split at spaces into chunks) instead of the echo;
-// {"text": "...", "delayMs": 200} also spaces its chunks out, for a reply that takes a while.
+//   POST /_control/fail {"when": "...", "mode": "...", "times": 1}
+//   POST /_control/say {"when": "...", "text": "...", "delayMs": 200}
+//   GET /_control/calls?containing=...   POST /_control/reset
+// `say` makes a reply that exact text (split at spaces into chunks) instead of the echo, and
+// `delayMs` spaces its chunks out, for a reply that takes a while. Each plan is spent by the first
+// call whose last message from the person contains `when`, so tests that run at once each steer
+// their own calls: a test puts a marker of its own in what it sends. A plan without `when` is
+// spent by the next call (an in-process fake that one test file owns).
 // Title calls (Parley's title instructions as the system prompt) are kept apart, so they never
-// take a scripted reply or a failure meant for a reply. By default a title is the first message:
-//   POST /_control/title {"text"?: "...", "fail"?: true, "delayMs"?: 0}   GET /_control/title-calls
+// take a scripted reply or a failure meant for a reply, and `when` is matched against the chat's
+// first message. By default a title is the first message:
+//   POST /_control/title {"when": "...", "text"?: "...", "fail"?: true, "delayMs"?: 0}
+//   GET /_control/title-calls?containing=...
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -44,6 +50,35 @@ export interface FakeProvider {
 	sayNext(text: string, delayMs?: number): void;
 	close(): Promise<void>;
 }
+
+interface Plan {
+	/** Spent by the first call whose person's message contains this; any call when absent. */
+	when?: string;
+}
+interface ReplyPlan extends Plan {
+	text: string;
+	delayMs?: number;
+}
+interface FailurePlan extends Plan {
+	mode: FailureMode;
+}
+interface TitlePlan extends Plan {
+	text?: string;
+	fail?: boolean;
+	delayMs?: number;
+}
+
+/** Takes the first plan that applies to a call about `text` out of the list. */
+function spend<T extends Plan>(plans: T[], text: string): T | undefined {
+	const index = plans.findIndex((plan) => plan.when === undefined || text.includes(plan.when));
+	return index < 0 ? undefined : plans.splice(index, 1)[0];
+}
+
+/** The calls that mention `containing` in any message, or all of them. */
+const mentioning = (calls: FakeCall[], containing: string | null) =>
+	containing === null
+		? calls
+		: calls.filter((call) => call.messages.some((message) => message.content.includes(containing)));
 
 /** How Parley's title calls start (src/lib/server/ai/title.ts). */
 const TITLE_MARKER = 'You write titles for chats.';
@@ -126,10 +161,10 @@ function anthropicFrames(model: string, callNumber: number): Frames {
 export async function startFakeProvider(options: { port?: number; tokenDelayMs?: number } = {}): Promise<FakeProvider> {
 	const tokenDelayMs = options.tokenDelayMs ?? 20;
 	const calls: FakeCall[] = [];
-	const failures: FailureMode[] = [];
-	const scripted: { text: string; delayMs?: number }[] = [];
+	const failures: FailurePlan[] = [];
+	const scripted: ReplyPlan[] = [];
 	const titleCalls: FakeCall[] = [];
-	const titlePlans: { text?: string; fail?: boolean; delayMs?: number }[] = [];
+	const titlePlans: TitlePlan[] = [];
 	const hanging = new Set<ServerResponse>();
 
 	/** One streamed reply in either format: the framing differs, the plan (words, failure) does not. */
@@ -154,12 +189,14 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			outcome: 'complete'
 		};
 		const isTitle = call.system?.startsWith(TITLE_MARKER) ?? false;
-		const titlePlan = isTitle ? titlePlans.shift() : undefined;
+		const firstUserMessage = call.messages.find((message) => message.role === 'user')?.content ?? '';
+		const lastUser = [...call.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+		const titlePlan = isTitle ? spend(titlePlans, firstUserMessage) : undefined;
 		(isTitle ? titleCalls : calls).push(call);
 		if (titlePlan?.delayMs) await sleep(titlePlan.delayMs);
-		const failure = isTitle ? (titlePlan?.fail ? 'status' : undefined) : failures.shift();
-		const firstUser = call.messages.find((message) => message.role === 'user')?.content.split('\n')[0] ?? '';
-		const plan = isTitle ? undefined : failure ? undefined : scripted.shift();
+		const failure = isTitle ? (titlePlan?.fail ? 'status' : undefined) : spend(failures, lastUser)?.mode;
+		const firstUser = firstUserMessage.split('\n')[0];
+		const plan = isTitle ? undefined : failure ? undefined : spend(scripted, lastUser);
 		const script = isTitle ? (titlePlan?.text ?? firstUser) : plan?.text;
 		const wire = api === 'openai' ? openAiFrames(body.model, calls.length) : anthropicFrames(body.model, calls.length);
 
@@ -169,7 +206,6 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			response.end(JSON.stringify(wire.errorBody));
 			return;
 		}
-		const lastUser = [...call.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
 
 		response.writeHead(200, {
 			'content-type': 'text/event-stream',
@@ -203,17 +239,19 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		response.end(wire.closing(words.length));
 	}
 
-	async function control(request: IncomingMessage, response: ServerResponse, path: string) {
+	async function control(request: IncomingMessage, response: ServerResponse, url: URL) {
+		const path = url.pathname;
+		const containing = url.searchParams.get('containing');
 		if (path === '/_control/fail' && request.method === 'POST') {
-			const { mode, times = 1 } = (await readJson(request)) as { mode: FailureMode; times?: number };
-			for (let count = 0; count < times; count++) failures.push(mode);
+			const { times = 1, ...plan } = (await readJson(request)) as FailurePlan & { times?: number };
+			for (let count = 0; count < times; count++) failures.push(plan);
 		} else if (path === '/_control/say' && request.method === 'POST') {
-			scripted.push((await readJson(request)) as { text: string; delayMs?: number });
+			scripted.push((await readJson(request)) as ReplyPlan);
 		} else if (path === '/_control/title' && request.method === 'POST') {
-			titlePlans.push((await readJson(request)) as { text?: string; fail?: boolean; delayMs?: number });
+			titlePlans.push((await readJson(request)) as TitlePlan);
 		} else if (path === '/_control/title-calls') {
 			response.writeHead(200, { 'content-type': 'application/json' });
-			response.end(JSON.stringify(titleCalls));
+			response.end(JSON.stringify(mentioning(titleCalls, containing)));
 			return;
 		} else if (path === '/_control/reset' && request.method === 'POST') {
 			failures.length = 0;
@@ -226,18 +264,19 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			return;
 		}
 		response.writeHead(200, { 'content-type': 'application/json' });
-		response.end(JSON.stringify(calls));
+		response.end(JSON.stringify(mentioning(calls, containing)));
 	}
 
 	const server: Server = createServer((request, response) => {
-		const path = new URL(request.url ?? '/', 'http://fake').pathname;
+		const url = new URL(request.url ?? '/', 'http://fake');
+		const path = url.pathname;
 		const handled =
 			path === '/v1/chat/completions' && request.method === 'POST'
 				? completion('openai', request, response)
 				: path === '/v1/messages' && request.method === 'POST'
 					? completion('anthropic', request, response)
 					: path.startsWith('/_control/')
-						? control(request, response, path)
+						? control(request, response, url)
 						: Promise.resolve(void response.writeHead(404).end());
 		handled.catch((error: unknown) => {
 			if (!response.headersSent) response.writeHead(400, { 'content-type': 'text/plain' });
@@ -251,7 +290,7 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		url: `http://127.0.0.1:${port}/v1`,
 		calls,
 		failNext(mode, times = 1) {
-			for (let count = 0; count < times; count++) failures.push(mode);
+			for (let count = 0; count < times; count++) failures.push({ mode });
 		},
 		sayNext(text, delayMs) {
 			scripted.push({ text, delayMs });
