@@ -1,7 +1,8 @@
 // `npm test` after the stack is up (scripts/with-supabase.ts): the checks, the types check, the
-// vitest suites and the production build run at once, then the end-to-end tests. The first four
-// barely share a core (svelte-check and ESLint use one, vitest mostly waits on Postgres), so side
-// by side they take about as long as the slowest of them. Each one's output is printed whole when
+// vitest suites and the production build, then the end-to-end tests. They barely share a core
+// (prettier, ESLint and svelte-check use one, vitest mostly waits on Postgres), so they run side
+// by side, in two rounds: the build never runs beside svelte-check or vitest, whose `svelte-kit
+// sync` rewrites the generated files a build is reading. Each step's output is printed whole when
 // it ends, and any failure fails the run before Playwright starts.
 import { spawn } from 'node:child_process';
 
@@ -10,11 +11,16 @@ interface Step {
 	command: string[];
 }
 
-const FIRST: Step[] = [
-	{ name: 'check (svelte-check, prettier, ESLint)', command: ['npm', 'run', '-s', 'check'] },
-	{ name: 'database types', command: ['npm', 'run', '-s', 'db:types:check'] },
-	{ name: 'vitest', command: ['npm', 'run', '-s', 'test:integration'] },
-	{ name: 'build', command: ['npm', 'run', '-s', 'build'] }
+const ROUNDS: Step[][] = [
+	[
+		{ name: 'build', command: ['npm', 'run', '-s', 'build'] },
+		{ name: 'prettier and ESLint', command: ['npm', 'run', '-s', 'lint'] },
+		{ name: 'database types', command: ['npm', 'run', '-s', 'db:types:check'] }
+	],
+	[
+		{ name: 'svelte-check', command: ['npm', 'run', '-s', 'check:svelte'] },
+		{ name: 'vitest', command: ['npm', 'run', '-s', 'test:integration'] }
+	]
 ];
 const LAST: Step = { name: 'Playwright', command: ['playwright', 'test'] };
 
@@ -39,10 +45,12 @@ function run(step: Step, inherit = false): Promise<boolean> {
 }
 
 const started = performance.now();
-const results = await Promise.all(FIRST.map((step) => run(step)));
-if (results.some((passed) => !passed)) {
-	console.error('Stopped before the end-to-end tests: a step above failed.');
-	process.exit(1);
+for (const round of ROUNDS) {
+	const results = await Promise.all(round.map((step) => run(step)));
+	if (results.some((passed) => !passed)) {
+		console.error('Stopped before the end-to-end tests: a step above failed.');
+		process.exit(1);
+	}
 }
 const passed = await run(LAST, true);
 console.log(`── npm test: ${passed ? 'passed' : 'failed'} in ${seconds(started)}`);
