@@ -25,8 +25,11 @@ export interface AuthDeps {
 export const AUDIENCE = 'authenticated';
 const ADMIN_ROLES = new Set(['service_role', 'supabase_admin']);
 const MAX_PASSWORD_BYTES = 72;
-// GoTrue's bcrypt cost.
-const BCRYPT_COST = 10;
+// GoTrue's bcrypt cost. Its own test suite hashes at bcrypt's least (QuickHashCost), and so do
+// test runs that start this stack with LOCAL_SUPABASE_QUICK_HASH=1 (npm test). A hash carries
+// its cost, so either kind of stack checks passwords hashed by the other.
+const GOTRUE_BCRYPT_COST = 10;
+const BCRYPT_COST = process.env.LOCAL_SUPABASE_QUICK_HASH === '1' ? 4 : GOTRUE_BCRYPT_COST;
 
 /** Optional string fields: auth-js sends null for what it leaves out. */
 export const optionalString = z
@@ -100,11 +103,12 @@ export function assertPasswordStrength(settings: AuthSettings, password: string)
 export const hashPassword = (password: string) => bcrypt.hash(password, BCRYPT_COST);
 
 // Compared against when there is no account (or no password), so an unknown email costs the
-// same bcrypt round as a wrong password and the timing does not tell which accounts exist.
+// same bcrypt round as a wrong password and the timing does not tell which accounts exist. At
+// GoTrue's cost always, as the accounts of a stack that hashes quickly may be older than it.
 let dummyHash: Promise<string> | undefined;
 
 export async function passwordMatches(user: UserRow | undefined, password: string): Promise<boolean> {
-	dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+	dummyHash ??= bcrypt.hash(randomBytes(16).toString('hex'), GOTRUE_BCRYPT_COST);
 	const hash = user?.encrypted_password || (await dummyHash);
 	const matches = await bcrypt.compare(password, hash);
 	return matches && Boolean(user?.encrypted_password) && !tooLong(password);
