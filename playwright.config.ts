@@ -16,7 +16,7 @@ const faultProxyUrl = `http://127.0.0.1:${ports.faultProxy}`;
 
 // What the app is given, under vite and under wrangler alike: the public URL and key of the
 // Supabase, and the fake provider. Never the service-role key.
-const appEnv: Record<string, string> = {
+export const appEnv: Record<string, string> = {
 	PUBLIC_SUPABASE_URL: faultProxyUrl,
 	PUBLIC_SUPABASE_PUBLISHABLE_KEY: supabaseKey,
 	AI_BASE_URL: `${fakeModelUrl}/v1`,
@@ -90,7 +90,11 @@ export default defineConfig({
 	fullyParallel: true,
 	reporter: 'list',
 	use: {
-		launchOptions: chromiumLaunchOptions
+		launchOptions: chromiumLaunchOptions,
+		// The suite runs as a person who asked for less motion: no click waits for a menu to finish
+		// sliding in, and no pulse repaints while the machine is busy. look.test.ts checks the
+		// motion itself, on and off.
+		reducedMotion: 'reduce'
 	},
 	projects: [
 		// The whole suite runs against the production worker; under vite dev, only what can differ

@@ -2,21 +2,42 @@
 // with marked, then every tag and attribute outside a short allow-list is removed by js-xss,
 // which (unlike DOMPurify) needs no DOM and so runs the same on Workers and in the browser.
 // The page's CSP is the second barrier.
-import { Marked } from 'marked';
+import { Marked, Renderer, type Tokens } from 'marked';
 import { FilterXSS, type IWhiteList } from 'xss';
+
+const escapeText = (text: string) =>
+	text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
 const marked = new Marked({
 	gfm: true,
 	breaks: true,
 	async: false,
-	// Task-list boxes become characters: no form control may come out of a reply, or a reply
-	// could draw a text box that asks for a password.
-	renderer: { checkbox: ({ checked }) => (checked ? '☑ ' : '☐ ') }
+	renderer: {
+		// Task-list boxes become characters: no form control may come out of a reply, or a reply
+		// could draw a text box that asks for a password.
+		checkbox: ({ checked }) => (checked ? '☑ ' : '☐ '),
+		// A code block gets a header bar naming its language, where the page puts Copy code.
+		code(token: Tokens.Code) {
+			const language = (token.lang ?? '').match(/^\S*/)?.[0] ?? '';
+			const header = `<div class="code-header"><span class="code-lang">${escapeText(language || 'text')}</span></div>`;
+			return `<div class="code-block">${header}${Renderer.prototype.code.call(this, token)}</div>`;
+		},
+		// A wide table scrolls inside its own box rather than widening the page.
+		table(token: Tokens.Table) {
+			return `<div class="table-scroll">${Renderer.prototype.table.call(this, token)}</div>`;
+		}
+	}
 });
+
+// The classes the renderer above writes, and highlight.js's; no other class survives, so a
+// reply cannot dress its own markup as Parley's.
+const ALLOWED_CLASS = /^(code-block|code-header|code-lang|table-scroll|language-[\w-]+|hljs[\w-]*)$/;
 
 const allowed: IWhiteList = {
 	a: ['href', 'title'],
 	p: [],
+	div: ['class'],
+	span: ['class'],
 	br: [],
 	hr: [],
 	strong: [],
@@ -73,6 +94,10 @@ const sanitizer = new FilterXSS({
 	stripIgnoreTagBody: ['script', 'style', 'iframe', 'object', 'embed', 'template', 'textarea', 'select', 'button'],
 	onTagAttr(tag, name, value) {
 		if (tag === 'a' && name === 'href' && !allowedHref(value)) return '';
+		if (name === 'class') {
+			const kept = value.split(/\s+/).filter((name) => ALLOWED_CLASS.test(name));
+			return kept.length ? `class="${kept.join(' ')}"` : '';
+		}
 		return undefined;
 	}
 });

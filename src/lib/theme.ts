@@ -14,7 +14,7 @@ export function nextTheme(theme: Theme): Theme {
 }
 
 export const THEME_LABELS: Record<Theme, string> = {
-	system: 'as the system',
-	light: 'light',
-	dark: 'dark'
+	system: 'System',
+	light: 'Light',
+	dark: 'Dark'
 };

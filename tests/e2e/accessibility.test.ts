@@ -1,121 +1,132 @@
-// axe on every page, in light and dark; streamed replies announced politely; one alert at most.
+// axe on every page, each in light and in dark; streamed replies announced politely; one alert at most.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { replyFor } from '../support/fake-provider.ts';
 import { expect, fakeModel, test, unique } from './support.ts';
 
-async function expectNoViolations(page: Page, where: string) {
-	const { violations } = await new AxeBuilder({ page })
-		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-		.analyze();
-	const found = violations.map(({ id, nodes }) => `${id}: ${nodes.map((node) => node.target.join(' ')).join(', ')}`);
-	expect(found, where).toEqual([]);
-}
-
-for (const colorScheme of ['light', 'dark'] as const) {
-	test(`axe finds no violations on any page (${colorScheme})`, async ({ app, page }) => {
-		// About twenty pages and states, each analysed in full.
-		test.setTimeout(90_000);
+/**
+ * The page as it is now, analysed in both schemes (the theme follows the system's); `within`, a
+ * selector, limits it to what a step opened on a page analysed whole just before.
+ */
+async function expectNoViolations(page: Page, where: string, within?: string) {
+	for (const colorScheme of ['light', 'dark'] as const) {
 		await page.emulateMedia({ colorScheme });
-		await page.goto('/login');
-		await app.ready();
-		await expectNoViolations(page, '/login');
-		await page.getByRole('textbox', { name: 'Email' }).fill('not-an-account@example.com');
-		await page.getByLabel('Password').fill('wrong-password');
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await expect(page.getByRole('alert')).toBeVisible();
-		await expectNoViolations(page, '/login with an error');
-		await page.getByRole('link', { name: 'Forgot your password?' }).click();
-		await expect(page.getByRole('button', { name: 'Send reset link' })).toBeVisible();
-		await expectNoViolations(page, '/forgot');
-		await page.goto('/auth/confirm');
-		await expect(page.getByRole('alert')).toBeVisible();
-		await expectNoViolations(page, '/auth/confirm without a link');
-
-		await app.signUp();
-		await expectNoViolations(page, '/chat, no chats');
-		const failing = unique('This one fails');
-		await fakeModel.fail(failing, 'status');
-		await app.send(failing);
-		await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
-		await expect(app.conversation.getByRole('button', { name: 'Regenerate' })).toHaveCount(0);
-		await app.send('This one works, with **markdown**, `code` and a [link](https://example.com)');
-		await expect(app.conversation.getByRole('link', { name: 'link' })).toBeVisible();
-		await app.settled();
-		await expectNoViolations(page, '/chat/[id] with a failed and a complete reply');
-		await page.getByText('Chat settings').click();
-		await expect(page.getByRole('textbox', { name: 'System prompt' })).toBeVisible();
-		await expectNoViolations(page, '/chat/[id] with its settings open');
-		// One reply is finished: the failed one offers Retry, and a message of the person's neither.
-		await expect(app.conversation.getByRole('button', { name: 'Regenerate' })).toHaveCount(1);
-		await app.conversation.getByRole('button', { name: 'Regenerate' }).click();
-		await expect(app.conversation.getByRole('group', { name: 'Versions' })).toContainText('2 / 2');
-		await app.settled();
-		await app.conversation.getByRole('button', { name: 'Edit' }).last().click();
-		await expect(page.getByRole('textbox', { name: 'Edit message' })).toBeFocused();
-		await expectNoViolations(page, '/chat/[id] with two versions of a reply, and a message being edited');
-		await app.conversation.getByRole('link', { name: 'Cancel' }).click();
-		await expect(page.getByRole('textbox', { name: 'Edit message' })).toHaveCount(0);
-		await page.setViewportSize({ width: 390, height: 844 });
-		await page.getByRole('button', { name: 'Chats' }).click();
-		await expect(app.chats).toBeVisible();
-		await expectNoViolations(page, '/chat/[id] on a phone, with the chat list open');
-		await page.keyboard.press('Escape');
-		await page.setViewportSize({ width: 1280, height: 720 });
-
-		// The library: search results, renaming, the delete question, a share, the library page.
-		await page.goto('/search?q=markdown');
-		await expect(page.locator('mark').first()).toBeVisible();
-		await expectNoViolations(page, '/search with results');
-		const item = app.chats.getByRole('listitem').filter({ hasText: 'This one fails' });
-		await item.getByRole('button', { name: 'Rename' }).click();
-		await expect(app.chats.getByRole('textbox', { name: 'Chat title' })).toBeVisible();
-		await expectNoViolations(page, 'renaming a chat');
-		await page.keyboard.press('Escape');
-		await item.getByRole('button', { name: 'Delete' }).click();
-		await expect(page.getByRole('dialog')).toBeVisible();
-		await expectNoViolations(page, 'the delete question');
-		await page.keyboard.press('Escape');
-		await item.getByRole('link').click();
-		await app.ready();
-		await page.getByRole('button', { name: 'Share' }).click();
-		const shareUrl = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
-		await expectNoViolations(page, '/chat/[id] with its share link');
-		await page.goto('/chats');
-		await expectNoViolations(page, '/chats');
-		await page.getByRole('link', { name: 'Account' }).click();
-		await expect(page.getByRole('button', { name: 'Delete my account' })).toBeVisible();
-		await expectNoViolations(page, '/account');
-		await page.goto(shareUrl);
-		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-		await expectNoViolations(page, 'a shared chat');
-
-		await page.goto('/chat/00000000-0000-0000-0000-000000000000');
-		await expectNoViolations(page, 'the 404 page');
-	});
+		const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+		const { violations } = await (within ? builder.include(within) : builder).analyze();
+		const found = violations.map(({ id, nodes }) => `${id}: ${nodes.map((node) => node.target.join(' ')).join(', ')}`);
+		expect(found, `${where} (${colorScheme})`).toEqual([]);
+	}
 }
 
-for (const colorScheme of ['light', 'dark'] as const) {
-	test(`axe finds no violations on a guest's pages (${colorScheme})`, async ({ app, page }) => {
-		await page.emulateMedia({ colorScheme });
-		await page.goto('/login');
-		await app.ready();
-		await page.getByRole('button', { name: 'Try it without an account' }).click();
-		await app.signedIn();
-		await expectNoViolations(page, '/chat as a guest');
-		await page.getByRole('link', { name: 'Account' }).click();
-		await expect(page.getByRole('button', { name: 'Create account' })).toBeVisible();
-		await expectNoViolations(page, '/account as a guest');
-		await page.getByRole('textbox', { name: 'Email' }).fill('not an address');
-		await page.getByLabel('Password').fill('x');
-		await page.getByRole('button', { name: 'Create account' }).evaluate((button: HTMLButtonElement) => {
-			button.form?.setAttribute('novalidate', '');
-		});
-		await page.getByRole('button', { name: 'Create account' }).click();
-		await expect(page.getByRole('alert')).toBeVisible();
-		await expectNoViolations(page, '/account as a guest, with an error');
+test('axe finds no violations on any page, in light and dark', async ({ app, page }) => {
+	// About twenty-five pages and states, each analysed in full, twice.
+	test.setTimeout(120_000);
+	await page.goto('/login');
+	await app.ready();
+	await expectNoViolations(page, '/login');
+	await page.getByRole('textbox', { name: 'Email' }).fill('not-an-account@example.com');
+	await page.getByLabel('Password').fill('wrong-password');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await expectNoViolations(page, '/login with an error');
+	await page.getByRole('link', { name: 'Forgot your password?' }).click();
+	await expect(page.getByRole('button', { name: 'Send reset link' })).toBeVisible();
+	await expectNoViolations(page, '/forgot');
+	await page.goto('/auth/confirm');
+	await expect(page.getByRole('alert')).toBeVisible();
+	await expectNoViolations(page, '/auth/confirm without a link');
+
+	await app.signUpThroughTheForm();
+	await expectNoViolations(page, '/chat, no chats');
+	const failing = unique('This one fails');
+	await fakeModel.fail(failing, 'status');
+	await app.send(failing);
+	await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+	await expect(app.conversation.getByRole('button', { name: 'Regenerate' })).toHaveCount(0);
+	await app.send('This one works, with **markdown**, `code` and a [link](https://example.com)');
+	await expect(app.conversation.getByRole('link', { name: 'link' })).toBeVisible();
+	await app.settled();
+	await expectNoViolations(page, '/chat/[id] with a failed and a complete reply');
+	await app.openChatOptions();
+	await expectNoViolations(page, '/chat/[id] with its options open', 'main details[open]');
+	await page.getByRole('link', { name: 'Chat settings' }).click();
+	await expect(page.getByRole('textbox', { name: 'System prompt' })).toBeVisible();
+	await expectNoViolations(page, '/chat/[id] with its settings open', 'dialog');
+	await page.keyboard.press('Escape');
+	await expect(page.getByRole('dialog')).toHaveCount(0);
+	// One reply is finished: the failed one offers Retry, and a message of the person's neither.
+	await expect(app.conversation.getByRole('button', { name: 'Regenerate' })).toHaveCount(1);
+	await app.conversation.getByRole('button', { name: 'Regenerate' }).click();
+	await expect(app.conversation.getByRole('group', { name: 'Versions' })).toContainText('2 / 2');
+	await app.settled();
+	await app.conversation.getByRole('button', { name: 'Edit' }).last().click();
+	await expect(page.getByRole('textbox', { name: 'Edit message' })).toBeFocused();
+	await expectNoViolations(page, '/chat/[id] with two versions of a reply, and a message being edited');
+	await app.conversation.getByRole('link', { name: 'Cancel' }).click();
+	await expect(page.getByRole('textbox', { name: 'Edit message' })).toHaveCount(0);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.getByRole('button', { name: 'Chats' }).click();
+	await expect(app.chats).toBeVisible();
+	await expectNoViolations(page, '/chat/[id] on a phone, with the chat list open');
+	await page.keyboard.press('Escape');
+	await page.setViewportSize({ width: 1280, height: 720 });
+
+	// The library: search results, renaming, the delete question, a share, the library page.
+	await page.goto('/search?q=markdown');
+	await expect(page.locator('mark').first()).toBeVisible();
+	await expectNoViolations(page, '/search with results');
+	const item = app.chatRow('This one fails');
+	await item.getByRole('button', { name: 'Chat options' }).click();
+	await expectNoViolations(page, 'a chat row with its options open', 'nav details[open]');
+	await item.getByRole('button', { name: 'Rename' }).click();
+	await expect(app.chats.getByRole('textbox', { name: 'Chat title' })).toBeVisible();
+	await expectNoViolations(page, 'renaming a chat', 'nav');
+	await page.keyboard.press('Escape');
+	await app.fromChatRow('This one fails', 'Delete');
+	await expect(page.getByRole('dialog')).toBeVisible();
+	await expectNoViolations(page, 'the delete question', 'dialog');
+	await page.keyboard.press('Escape');
+	await item.getByRole('link').click();
+	await app.ready();
+	await app.openChatOptions();
+	await page.getByRole('link', { name: 'Share', exact: true }).click();
+	await expect(page.getByRole('dialog', { name: 'Share this chat' })).toBeVisible();
+	await expectNoViolations(page, '/chat/[id] asking before it shares', 'dialog');
+	const shareUrl = await app.share();
+	await expectNoViolations(page, '/chat/[id] with its share link', 'dialog');
+	await page.goto('/chats');
+	await expectNoViolations(page, '/chats');
+	await app.openUserMenu();
+	await expectNoViolations(page, 'the account menu open', 'aside details[open]');
+	await app.fromUserMenu('Account');
+	await expect(page.getByRole('button', { name: 'Delete my account' })).toBeVisible();
+	await expectNoViolations(page, '/account');
+	await page.goto(shareUrl);
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await expectNoViolations(page, 'a shared chat');
+
+	await page.goto('/chat/00000000-0000-0000-0000-000000000000');
+	await expectNoViolations(page, 'the 404 page');
+});
+
+test("axe finds no violations on a guest's pages, in light and dark", async ({ app, page }) => {
+	await page.goto('/login');
+	await app.ready();
+	await page.getByRole('button', { name: 'Try it without an account' }).click();
+	await app.signedIn();
+	await expectNoViolations(page, '/chat as a guest');
+	await app.fromUserMenu('Account');
+	await expect(page.getByRole('button', { name: 'Create account' })).toBeVisible();
+	await expectNoViolations(page, '/account as a guest');
+	await page.getByRole('textbox', { name: 'Email' }).fill('not an address');
+	await page.getByLabel('Password').fill('x');
+	await page.getByRole('button', { name: 'Create account' }).evaluate((button: HTMLButtonElement) => {
+		button.form?.setAttribute('novalidate', '');
 	});
-}
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await expectNoViolations(page, '/account as a guest, with an error', 'main');
+});
 
 test('buttons meet 4.5:1 in dark mode', async ({ app, page }) => {
 	await page.emulateMedia({ colorScheme: 'dark' });

@@ -19,7 +19,7 @@ for (const javaScript of [true, false]) {
 		test('moves the account to a new email once both addresses confirm', async ({ page }) => {
 			const app = await new ChatApp(page, 'account-email', { javaScript }).signUp();
 			const newEmail = uniqueEmail('account-moved');
-			await page.getByRole('link', { name: 'Account' }).click();
+			await app.fromUserMenu('Account');
 			await app.ready();
 			await page.getByRole('textbox', { name: 'New email' }).fill(newEmail);
 			await page.getByRole('button', { name: 'Change email' }).click();
@@ -38,9 +38,9 @@ for (const javaScript of [true, false]) {
 			await page.getByRole('button', { name: 'Confirm email change' }).click();
 			await expect(page).toHaveURL(/\/account\?email-changed$/);
 			await expect(page.getByRole('status')).toContainText(`Your account has moved to ${newEmail}.`);
-			await expect(page.getByRole('banner').getByText(newEmail)).toBeVisible();
+			await expect(app.userMenu).toHaveAccessibleName(`Account menu: ${newEmail}`);
 
-			await page.getByRole('button', { name: 'Sign out' }).click();
+			await app.signOut();
 			await app.fillCredentials(newEmail);
 			await page.getByRole('button', { name: 'Sign in' }).click();
 			await app.signedIn();
@@ -48,7 +48,7 @@ for (const javaScript of [true, false]) {
 
 		test('changes the password only with the current one', async ({ page }) => {
 			const app = await new ChatApp(page, 'account-pw', { javaScript }).signUp();
-			await page.getByRole('link', { name: 'Account' }).click();
+			await app.fromUserMenu('Account');
 			await app.ready();
 			await page.getByLabel('Current password').fill('not-my-password');
 			await page.getByLabel('New password').fill('another-password-1');
@@ -60,7 +60,7 @@ for (const javaScript of [true, false]) {
 			await page.getByRole('button', { name: 'Change password' }).click();
 			await expect(page.getByRole('status')).toContainText('Your password is changed.');
 
-			await page.getByRole('button', { name: 'Sign out' }).click();
+			await app.signOut();
 			await app.fillCredentials();
 			await page.getByRole('button', { name: 'Sign in' }).click();
 			await expect(page.getByRole('alert')).toContainText('Wrong email or password.');

@@ -7,7 +7,7 @@ const QUESTION =
 	'What do the tides have to do with the moon and the sun, and why are there two high tides a day in most places, in a few short sentences?';
 
 test('signs up, streams the first reply, and finds both after a reload', { tag: '@vite' }, async ({ app, page }) => {
-	await app.signUp();
+	await app.signUpThroughTheForm();
 	await app.ready();
 
 	// Record every length the reply passes through, to see it arrive token by token.
@@ -51,7 +51,7 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the whole loop works through plain form posts', async ({ page }) => {
-		const app = await new ChatApp(page, 'nojs', { javaScript: false }).signUp();
+		const app = await new ChatApp(page, 'nojs', { javaScript: false }).signUpThroughTheForm();
 		await app.send(QUESTION);
 		// Post/redirect/get: the chat's own page, with the finished reply.
 		await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
@@ -175,22 +175,28 @@ test('messages sent one after another on the same page are each stored', { tag: 
 	for (const text of ['One', 'Two', 'Three']) await expect(app.said(replyFor(text))).toBeVisible();
 });
 
-test('Enter while a reply is being written keeps the text and says why', { tag: '@vite' }, async ({ app, page }) => {
-	await app.signUp();
-	const longOne = unique('A long one');
-	await fakeModel.say(longOne, Array.from({ length: 120 }, (_, index) => `w${index}`).join(' '));
-	await app.send(longOne);
-	await expect(app.conversation.getByText(/w5\b/)).toBeVisible();
-	await app.message.fill('Sent too early');
-	await app.message.press('Enter');
-	await expect(page.getByRole('alert')).toHaveText('Wait until the reply has finished, then send this.');
-	await expect(app.message).toHaveValue('Sent too early');
-	await app.settled();
-	const stored = await storedFor(await app.userId());
-	expect(stored.messages.some((message) => message.content === 'Sent too early')).toBe(false);
-	await page.getByRole('button', { name: 'Send' }).click();
-	await expect(app.said(replyFor('Sent too early'))).toBeVisible();
-});
+test(
+	'Enter while a reply is being written sends nothing, shows no error, and keeps the text',
+	{ tag: '@vite' },
+	async ({ app, page }) => {
+		await app.signUp();
+		const longOne = unique('A long one');
+		await fakeModel.say(longOne, Array.from({ length: 120 }, (_, index) => `w${index}`).join(' '));
+		await app.send(longOne);
+		await expect(app.conversation.getByText(/w5\b/)).toBeVisible();
+		await app.message.fill('Sent too early');
+		await app.message.press('Enter');
+		await expect(app.message).toHaveValue('Sent too early');
+		await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+		await app.settled();
+		await expect(page.getByRole('alert')).toHaveCount(0);
+		await expect(app.message).toHaveValue('Sent too early');
+		const stored = await storedFor(await app.userId());
+		expect(stored.messages.some((message) => message.content === 'Sent too early')).toBe(false);
+		await page.getByRole('button', { name: 'Send' }).click();
+		await expect(app.said(replyFor('Sent too early'))).toBeVisible();
+	}
+);
 
 test.describe('copy buttons', () => {
 	const REPLY = 'Here it is:\n\n```js\nconst answer = 42;\n```\n\nAnd **done**.';

@@ -37,7 +37,7 @@ for (const javaScript of [true, false]) {
 			expect(data.user?.email_confirmed_at).toBeTruthy();
 
 			// Spent: the same link confirms nothing a second time.
-			await page.getByRole('button', { name: 'Sign out' }).click();
+			await app.signOut();
 			await page.goto(link);
 			await page.getByRole('button', { name: 'Confirm email' }).click();
 			await expect(page.getByRole('alert')).toContainText('This link has expired or was already used.');

@@ -16,14 +16,14 @@ for (const javaScript of [true, false]) {
 			await app.ready();
 			await page.getByRole('button', { name: 'Try it without an account' }).click();
 			await app.signedIn();
-			await expect(page.getByRole('banner').getByText('Guest', { exact: true })).toBeVisible();
+			await expect(app.userMenu).toHaveAccessibleName('Account menu: Guest');
 
 			await app.send('A question from a guest');
 			await expect(app.said(replyFor('A question from a guest'))).toBeVisible();
 			await app.settled();
 			const chatId = await app.chatId();
 
-			await page.getByRole('link', { name: 'Account' }).click();
+			await app.fromUserMenu('Account');
 			await expect(page.getByText('1 of 20 replies used in the last 24 hours (the guest allowance).')).toBeVisible();
 			await app.ready();
 			const email = uniqueEmail('guest-member');
@@ -32,9 +32,9 @@ for (const javaScript of [true, false]) {
 			await page.getByRole('button', { name: 'Create account' }).click();
 			await expect(page.getByRole('status')).toContainText(`Your account is ready. Sign in with ${email}`);
 			await expect(page.getByText('of 200 replies used')).toBeVisible();
-			await expect(page.getByRole('banner').getByText(email)).toBeVisible();
+			await expect(app.userMenu).toHaveAccessibleName(`Account menu: ${email}`);
 
-			await page.getByRole('button', { name: 'Sign out' }).click();
+			await app.signOut();
 			const member = new ChatApp(page, 'unused', { javaScript });
 			await page.goto('/login');
 			await member.ready();
@@ -60,12 +60,12 @@ test('a guest cannot take an address that has an account, and stays a guest', as
 	await app.ready();
 	await page.getByRole('button', { name: 'Try it without an account' }).click();
 	await app.signedIn();
-	await page.getByRole('link', { name: 'Account' }).click();
+	await app.fromUserMenu('Account');
 	await app.ready();
 	await page.getByRole('textbox', { name: 'Email' }).fill(taken);
 	await page.getByLabel('Password').fill(PASSWORD);
 	await page.getByRole('button', { name: 'Create account' }).click();
 	await expect(page.getByRole('alert')).toContainText('An account with this email already exists.');
 	await expect(page.getByRole('textbox', { name: 'Email' })).toHaveValue(taken);
-	await expect(page.getByRole('banner').getByText('Guest', { exact: true })).toBeVisible();
+	await expect(app.userMenu).toHaveAccessibleName('Account menu: Guest');
 });

@@ -50,7 +50,7 @@ test('a guest cannot make a finished reply look abandoned and have it written ag
 	}
 	expect((await fakeModel.calls(question)).length).toBe(calls);
 	expect(await storedFor(userId)).toEqual(before);
-	await page.getByRole('link', { name: 'Account' }).click();
+	await app.fromUserMenu('Account');
 	await expect(page.getByText('1 of 20 replies used in the last 24 hours (the guest allowance).')).toBeVisible();
 });
 

@@ -58,8 +58,6 @@ async function append(sessionId: string, userId: string, role: 'user' | 'assista
 	if (error) throw error;
 }
 
-const item = (app: ChatApp, title: string) => app.chats.getByRole('listitem').filter({ hasText: title });
-
 for (const javaScript of [true, false]) {
 	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', { tag: javaScript ? [] : ['@vite'] }, () => {
 		test.use({ javaScriptEnabled: javaScript });
@@ -94,7 +92,7 @@ for (const javaScript of [true, false]) {
 			).toBeVisible();
 
 			// Rename: a textbox in place of the link, saved with Save.
-			await item(app, 'Written yesterday').getByRole('button', { name: 'Rename' }).click();
+			await app.fromChatRow('Written yesterday', 'Rename');
 			const title = app.chats.getByRole('textbox', { name: 'Chat title' });
 			await expect(title).toHaveValue('Written yesterday');
 			await title.fill('  Renamed   chat 🌊 ');
@@ -103,7 +101,7 @@ for (const javaScript of [true, false]) {
 			await expect(app.chats.getByRole('link', { name: 'Written yesterday' })).toHaveCount(0);
 
 			// An empty title is refused, and nothing changes.
-			await item(app, 'Renamed chat').getByRole('button', { name: 'Rename' }).click();
+			await app.fromChatRow('Renamed chat', 'Rename');
 			await app.chats.getByRole('textbox', { name: 'Chat title' }).fill('   ');
 			await app.chats
 				.getByRole('textbox', { name: 'Chat title' })
@@ -114,12 +112,12 @@ for (const javaScript of [true, false]) {
 			// Delete asks first; Cancel keeps the chat, Delete removes it.
 			await page.goto('/chat');
 			await app.ready();
-			await item(app, 'Written this week').getByRole('button', { name: 'Delete' }).click();
+			await app.fromChatRow('Written this week', 'Delete');
 			const dialog = page.getByRole('dialog', { name: 'Delete this chat?' });
 			await expect(dialog).toContainText('Written this week');
 			await dialog.getByRole('link', { name: 'Cancel' }).click();
 			await expect(page.getByRole('dialog')).toHaveCount(0);
-			await item(app, 'Written this week').getByRole('button', { name: 'Delete' }).click();
+			await app.fromChatRow('Written this week', 'Delete');
 			await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
 			await expect(page.getByRole('dialog')).toHaveCount(0);
 			await expect(app.chats.getByRole('link', { name: 'Written this week' })).toHaveCount(0);
@@ -220,10 +218,8 @@ for (const javaScript of [true, false]) {
 			);
 			await page.goto(`/chat/${ids.get('Tides <b>explained</b>')}`);
 			await app.ready();
-			await page.getByRole('button', { name: 'Share' }).click();
-			const link = page.getByRole('textbox', { name: 'Share link' });
-			await expect(link).toHaveValue(/\/share\/[0-9a-f]{64}$/);
-			const url = await link.inputValue();
+			const url = await app.share();
+			expect(url).toMatch(/\/share\/[0-9a-f]{64}$/);
 
 			// A visitor without any cookie reads it.
 			const visitor = await browser.newContext({ javaScriptEnabled: javaScript });
@@ -285,7 +281,7 @@ test('exports chats as JSON and Markdown and imports the JSON back as new chats'
 	expect(await markdown.text()).toContain('# First export');
 
 	// Import the file as another person: new chats, the same content.
-	await page.getByRole('button', { name: 'Sign out' }).click();
+	await app.signOut();
 	const importer = await new ChatApp(page, 'import').signUp();
 	await page.goto('/chats');
 	await importer.ready();
@@ -295,7 +291,7 @@ test('exports chats as JSON and Markdown and imports the JSON back as new chats'
 		mimeType: 'application/json',
 		buffer: Buffer.from(JSON.stringify(file))
 	});
-	await page.getByRole('button', { name: 'Import' }).click();
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
 	await expect(page.getByText('Imported 2 chats.')).toBeVisible();
 	const stored = await storedFor(await importer.userId());
 	expect(stored.sessions.map((session) => session.title).sort()).toEqual(['First export', 'Second export']);
@@ -313,7 +309,7 @@ test('exports chats as JSON and Markdown and imports the JSON back as new chats'
 		]
 	]) {
 		await upload.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(content) });
-		await page.getByRole('button', { name: 'Import' }).click();
+		await page.getByRole('button', { name: 'Import', exact: true }).click();
 		await expect(page.getByRole('alert').filter({ hasText: error })).toBeVisible();
 	}
 	await upload.setInputFiles({
@@ -321,7 +317,7 @@ test('exports chats as JSON and Markdown and imports the JSON back as new chats'
 		mimeType: 'application/json',
 		buffer: Buffer.alloc(6 * 1024 * 1024, 32)
 	});
-	await page.getByRole('button', { name: 'Import' }).click();
+	await page.getByRole('button', { name: 'Import', exact: true }).click();
 	await expect(page.getByRole('alert').filter({ hasText: 'at most 5 MB' })).toBeVisible();
 	expect(await storedFor(await importer.userId())).toEqual(stored);
 });

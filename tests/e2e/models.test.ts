@@ -38,6 +38,10 @@ async function pickAndSend(app: ChatApp, page: Page) {
 		{ model: 'fake-claude', content: replyFor(hello) },
 		{ model: 'fake-model', content: replyFor(back) }
 	]);
+	// A reply by another model than the chat's now names it, quietly; the chat's own do not.
+	const replies = app.conversation.getByRole('listitem').filter({ hasText: 'Assistant' });
+	await expect(replies.first()).toContainText('Fake Claude');
+	await expect(replies.last()).not.toContainText(/fake|Fake Claude/);
 	await page.reload();
 	await expect(app.modelPicker).toHaveValue('fake-model');
 }

@@ -1,11 +1,10 @@
 // "Forgot your password?" end to end: the mail comes from the local outbox (Mailpit's API), its
 // link sets a new password on Parley's /auth/confirm, and the token never stays in the URL.
-import type { Page } from '@playwright/test';
 import { ChatApp, expect, mailedLink, test } from './support.ts';
 
-async function signOut(page: Page) {
-	await page.getByRole('button', { name: 'Sign out' }).click();
-	await expect(page).toHaveURL(/\/login/);
+async function signOut(app: ChatApp) {
+	await app.signOut();
+	await expect(app.page).toHaveURL(/\/login/);
 }
 
 for (const javaScript of [true, false]) {
@@ -14,7 +13,7 @@ for (const javaScript of [true, false]) {
 
 		test('a forgotten password is reset through the mailed link', async ({ page }) => {
 			const app = await new ChatApp(page, javaScript ? 'reset' : 'reset-nojs', { javaScript }).signUp();
-			await signOut(page);
+			await signOut(app);
 
 			await page.getByRole('link', { name: 'Forgot your password?' }).click();
 			// The sign-in page has an Email box too: wait until the reset form has replaced it.
@@ -36,7 +35,7 @@ for (const javaScript of [true, false]) {
 			await app.signedIn();
 
 			// The old password no longer works; the new one does.
-			await signOut(page);
+			await signOut(app);
 			await app.fillCredentials();
 			await page.getByRole('button', { name: 'Sign in' }).click();
 			await expect(page.getByRole('alert')).toContainText('Wrong email or password.');
@@ -49,7 +48,7 @@ for (const javaScript of [true, false]) {
 
 test('a reset link works once, and a bad one says so', async ({ app, page }) => {
 	await app.signUp();
-	await signOut(page);
+	await signOut(app);
 	await page.goto('/forgot');
 	await app.ready();
 	await page.getByRole('textbox', { name: 'Email' }).fill(app.email);
@@ -61,7 +60,7 @@ test('a reset link works once, and a bad one says so', async ({ app, page }) => 
 	await page.getByLabel('New password').fill('first-new-password');
 	await page.getByRole('button', { name: 'Save password' }).click();
 	await app.signedIn();
-	await signOut(page);
+	await signOut(app);
 
 	// The same link again: the token is spent, and the password stays as set.
 	await page.goto(link);
@@ -99,7 +98,7 @@ test('a reset link names its account, and one that names another signs no one in
 
 	// The same token, with the victim's address put in its place.
 	await app.signUp();
-	await signOut(page);
+	await signOut(app);
 	const forged = new URL(link, 'http://x');
 	forged.searchParams.set('email', app.email);
 	await page.goto(forged.pathname + forged.search);
@@ -121,7 +120,7 @@ test('a reset link names its account, and one that names another signs no one in
 		await app.fillCredentials(person.email);
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await app.signedIn();
-		await signOut(page);
+		await signOut(app);
 	}
 });
 
@@ -130,7 +129,7 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 
 	test('asking for a second mail within a minute says when to ask again, with Retry-After', async ({ page }) => {
 		const app = await new ChatApp(page, 'reset-twice', { javaScript: false }).signUp();
-		await signOut(page);
+		await signOut(app);
 		for (let attempt = 0; attempt < 2; attempt++) {
 			await page.goto('/forgot');
 			await page.getByRole('textbox', { name: 'Email' }).fill(app.email);

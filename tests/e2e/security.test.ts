@@ -115,7 +115,7 @@ test(
 		// Page scripts cannot read them.
 		expect(await page.evaluate(() => document.cookie)).not.toContain('sb-parley-auth-token');
 
-		await page.getByRole('button', { name: 'Sign out' }).click();
+		await app.signOut();
 		await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 
 		expect(tokens.size).toBe(4);
@@ -303,7 +303,7 @@ test('a revoked session lands on /login with a message', { tag: '@vite' }, async
 
 test('sign-in keeps the email on error and redirects only within the site', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
-	await page.getByRole('button', { name: 'Sign out' }).click();
+	await app.signOut();
 	await page.goto('/login?redirectTo=https://evil.example/steal');
 	await app.ready();
 	await page.getByRole('textbox', { name: 'Email' }).fill(app.email);

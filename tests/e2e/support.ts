@@ -60,10 +60,65 @@ export class ChatApp {
 		return this.page.getByRole('textbox', { name: 'System prompt' });
 	}
 
+	/** The account menu at the foot of the sidebar, named for who is signed in (an email, or Guest). */
+	get userMenu() {
+		return this.page.getByRole('button', { name: /^Account menu: / });
+	}
+
+	/** Opens the account menu; on a phone the sidebar is a drawer, opened first. */
+	async openUserMenu() {
+		await this.ready();
+		if (!(await this.userMenu.isVisible())) await this.page.getByRole('button', { name: 'Chats' }).click();
+		if ((await this.userMenu.locator('xpath=..').getAttribute('open')) === null) await this.userMenu.click();
+	}
+
+	/** One of the account menu's items: Account, Library (links) or Sign out (a button). */
+	async fromUserMenu(item: 'Account' | 'Library' | 'Sign out') {
+		await this.openUserMenu();
+		const role = item === 'Sign out' ? 'button' : 'link';
+		await this.page.getByRole(role, { name: item, exact: true }).click();
+	}
+
+	signOut() {
+		return this.fromUserMenu('Sign out');
+	}
+
+	/** The chat page's own Chat options menu (Share, Export, Chat settings), opened. */
+	async openChatOptions() {
+		await this.ready();
+		const options = this.page.getByRole('main').getByRole('button', { name: 'Chat options' });
+		if ((await options.locator('xpath=..').getAttribute('open')) === null) await options.click();
+	}
+
+	/** Shares the open chat: Chat options → Share → Create public link; returns the link. */
+	async share(): Promise<string> {
+		const dialog = this.page.getByRole('dialog', { name: 'Share this chat' });
+		if (!(await dialog.isVisible())) {
+			await this.openChatOptions();
+			await this.page.getByRole('link', { name: 'Share', exact: true }).click();
+		}
+		await dialog.getByRole('button', { name: 'Create public link' }).click();
+		const link = dialog.getByRole('textbox', { name: 'Share link' });
+		await expect(link).toHaveValue(/\/share\//);
+		return link.inputValue();
+	}
+
+	/** A chat's row in the sidebar, by text in its title. */
+	chatRow(title: string) {
+		return this.chats.getByRole('listitem').filter({ hasText: title });
+	}
+
+	/** Rename or Delete from a chat row's own Chat options menu. */
+	async fromChatRow(title: string, item: 'Rename' | 'Delete') {
+		const row = this.chatRow(title);
+		await row.getByRole('button', { name: 'Chat options' }).click();
+		await row.getByRole('button', { name: item }).click();
+	}
+
 	/** Opens the chat's settings, sets its system prompt and saves it. */
 	async saveSystemPrompt(text: string) {
-		await this.ready();
-		await this.page.getByText('Chat settings').click();
+		await this.openChatOptions();
+		await this.page.getByRole('link', { name: 'Chat settings' }).click();
 		await this.systemPrompt.fill(text);
 		await this.page.getByRole('button', { name: 'Save settings' }).click();
 	}
@@ -73,11 +128,29 @@ export class ChatApp {
 		await this.page.getByLabel('Password').fill(PASSWORD);
 	}
 
-	async signUp() {
+	/** Signs up as a person does: the sign-in page, the form, the button. */
+	async signUpThroughTheForm() {
 		await this.page.goto('/login');
 		await this.ready();
 		await this.fillCredentials();
 		await this.page.getByRole('button', { name: 'Sign up' }).click();
+		await this.signedIn();
+		return this;
+	}
+
+	/**
+	 * A new account, signed in, on the new-chat page. Where signing up is not the subject, the form
+	 * is posted as a browser without JavaScript posts it, and the chat page opened: the same action
+	 * and cookies, without loading the sign-in page first.
+	 */
+	async signUp() {
+		const response = await this.page.request.post('/login?/signup', {
+			form: { email: this.email, password: PASSWORD },
+			headers: { origin: new URL(base.info().project.use.baseURL!).origin, accept: 'text/html' },
+			maxRedirects: 0
+		});
+		expect(response.status(), 'the sign-up form answers with a redirect').toBe(303);
+		await this.page.goto('/chat');
 		await this.signedIn();
 		return this;
 	}

@@ -6,7 +6,7 @@ import { ChatApp, expect, test } from './support.ts';
 
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 const WHITE = 'rgb(255, 255, 255)';
-const DARK = 'rgb(22, 24, 28)';
+const DARK = 'rgb(20, 21, 24)';
 
 async function servedTheme(page: Page, path: string): Promise<string | undefined> {
 	const html = await (await page.request.get(path)).text();
@@ -16,12 +16,14 @@ async function servedTheme(page: Page, path: string): Promise<string | undefined
 test('Theme steps system → light → dark → system, and the page is rendered with it', async ({ app, page }) => {
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await app.signUp();
-	const theme = page.getByRole('button', { name: 'Theme' });
+	const theme = page.getByRole('button', { name: /^Theme: / });
 	await expect(page.locator('html')).toHaveAttribute('data-theme', 'system');
+	await expect(theme).toHaveAccessibleName('Theme: System');
 	expect(await background(page)).toBe(DARK);
 
 	await theme.click();
 	await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+	await expect(theme).toHaveAccessibleName('Theme: Light');
 	expect(await background(page)).toBe(WHITE);
 	// A reload is served light from the start, though the system is dark.
 	expect(await servedTheme(page, '/chat')).toBe('light');
@@ -32,6 +34,7 @@ test('Theme steps system → light → dark → system, and the page is rendered
 
 	await theme.click();
 	await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+	await expect(theme).toHaveAccessibleName('Theme: Dark');
 	await page.emulateMedia({ colorScheme: 'light' });
 	expect(await background(page)).toBe(DARK);
 	const dark = await new AxeBuilder({ page }).withRules(['color-contrast']).analyze();
@@ -49,10 +52,10 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test('the Theme button posts, comes back to the same page, and keeps the choice', async ({ page }) => {
 		await new ChatApp(page, 'nojs-theme', { javaScript: false }).signUp();
 		await page.goto('/chat?x=1');
-		await page.getByRole('button', { name: 'Theme' }).click();
+		await page.getByRole('button', { name: /^Theme: / }).click();
 		await expect(page).toHaveURL(/\/chat\?x=1$/);
 		await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-		await page.getByRole('button', { name: 'Theme' }).click();
+		await page.getByRole('button', { name: /^Theme: / }).click();
 		await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
 		expect(await background(page)).toBe(DARK);
 	});

@@ -30,7 +30,11 @@ function keep(turn: LiveTurn, sessionId: string, replyId: string): void {
 	const status = turn.status === 'streaming' ? 'error' : turn.status;
 	messages.push({ id: replyId, role: 'assistant', content: turn.text, status, model: turn.model });
 	live.settled[sessionId] = withSettled(live.settled[sessionId] ?? [], messages);
-	const title = turn.userMessage ? titleFrom(turn.userMessage.content) : '';
+	touch(sessionId, turn.userMessage ? titleFrom(turn.userMessage.content) : '');
+}
+
+/** Moves a chat to the top of the list, or adds it; an empty title keeps the one listed. */
+function touch(sessionId: string, title: string): void {
 	live.touched = withTouchedChats(live.touched, [{ id: sessionId, title, updated_at: new Date().toISOString() }]);
 }
 
@@ -57,6 +61,8 @@ export async function sendMessage(
 	let moved: Promise<void> | undefined;
 	const stored = await streamTurn(body, turn, {
 		onStart(event) {
+			// The chat is listed (a new one with its first words) as soon as it exists, not when the reply ends.
+			touch(event.sessionId, sessionId ? '' : titleFrom(content));
 			if (!sessionId) moved = goto(resolve('/(app)/chat/[id]', { id: event.sessionId }));
 		}
 	});

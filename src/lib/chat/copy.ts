@@ -1,7 +1,7 @@
 // Copy buttons for code blocks inside a rendered reply. The reply's HTML comes from {@html}, so
-// the buttons are added to the DOM after it is drawn (and again whenever it is redrawn), inside
-// each <pre> so that they go away with it. Only the browser runs this: without JavaScript there is
-// no clipboard to write to, and so no button.
+// the buttons are added to the DOM after it is drawn (and again whenever it is redrawn), in each
+// block's header bar (src/lib/markdown.ts writes it), so that they go away with the block. Only
+// the browser runs this: without JavaScript there is no clipboard to write to, and so no button.
 
 interface CodeCopyOptions {
 	/** The rendered reply: a change means {@html} drew new blocks. */
@@ -16,16 +16,21 @@ export function codeCopyButtons(node: HTMLElement, options: CodeCopyOptions) {
 	let current = options;
 	const add = () => {
 		if (!current.enabled) return;
-		for (const pre of node.querySelectorAll('pre')) {
-			if (pre.querySelector(':scope > button.copy-code')) continue;
+		for (const block of node.querySelectorAll<HTMLElement>('.code-block')) {
+			const header = block.querySelector<HTMLElement>(':scope > .code-header');
+			if (!header || header.querySelector('button.copy-code')) continue;
 			const button = document.createElement('button');
 			button.type = 'button';
-			button.className = 'copy-code secondary';
+			button.className = 'copy-code';
 			button.textContent = 'Copy code';
 			button.addEventListener('click', () => {
-				void copyText(pre.querySelector('code')?.textContent ?? '').then(current.onCopied);
+				void copyText(block.querySelector('pre code')?.textContent ?? '').then((outcome) => {
+					current.onCopied(outcome);
+					button.textContent = outcome === 'Copied.' ? 'Copied' : 'Copy code';
+					setTimeout(() => (button.textContent = 'Copy code'), 2000);
+				});
 			});
-			pre.insertBefore(button, pre.firstChild);
+			header.appendChild(button);
 		}
 	};
 	add();

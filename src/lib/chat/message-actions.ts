@@ -10,6 +10,10 @@ export interface EditDraft {
 
 export interface MessageActions {
 	chatId: string;
+	/** The model the chat answers with: a reply by another one names its model. */
+	chatModel: string | null;
+	/** What a model is called in the picker (its id, if the picker no longer lists it). */
+	modelLabel(id: string): string;
 	/** The id the edit form stores its text under without JavaScript (a resubmit stores it once). */
 	formMessageId: string;
 	/** A reply is arriving in this tab: nothing else starts meanwhile. */

@@ -17,6 +17,10 @@ import { AppError, describeFailure, errorMessage, failureText } from '$lib/serve
 import { loadFailure } from '$lib/server/respond';
 import type { Actions, PageServerLoad } from './$types';
 
+function openedDialog(url: URL): 'share' | 'settings' | null {
+	return url.searchParams.has('share') ? 'share' : url.searchParams.has('settings') ? 'settings' : null;
+}
+
 function parseChatId(value: string): string {
 	const parsed = chatId.safeParse(value);
 	if (!parsed.success) error(404, errorMessage('not_found:chat'));
@@ -32,6 +36,8 @@ export const load: PageServerLoad = async (event) => {
 			messageId,
 			// Edit without JavaScript is a link (?edit=<message id>) that opens the edit form.
 			editing: versionSchema.shape.messageId.safeParse(event.url.searchParams.get('edit')).data ?? null,
+			// Without JavaScript, Chat options' Share and Chat settings are links that open these.
+			opened: openedDialog(event.url),
 			picker: modelPicker(event, chat.model),
 			chat: { ...chat, messages: withRenderedReplies(chat.messages) },
 			chatError: null
@@ -45,6 +51,7 @@ export const load: PageServerLoad = async (event) => {
 		return {
 			messageId,
 			editing: null,
+			opened: null,
 			picker: modelPicker(event),
 			chat: { id, title: 'Chat', model: null, systemPrompt: null, messages: [] },
 			chatError: failureText(failure)
