@@ -6,6 +6,8 @@ export default defineConfig({
 	plugins: [sveltekit()],
 	server: { host: '127.0.0.1' },
 	preview: { host: '127.0.0.1' },
+	// Fonts (KaTeX's) stay files: the CSP allows fonts from this site only, not data: URLs.
+	build: { assetsInlineLimit: (file) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined) },
 	test: {
 		include: ['src/**/*.test.ts', 'worker/**/*.test.ts', 'tests/integration/**/*.test.ts'],
 		globalSetup: ['tests/integration/global-setup.ts'],

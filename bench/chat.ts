@@ -104,8 +104,12 @@ try {
 	await context.addCookies([...jar].map(([name, value]) => ({ name, value, url: base })));
 	const page = await context.newPage();
 	const scripts: Buffer[] = [];
+	const scriptNames: string[] = [];
 	page.on('response', async (response) => {
-		if (response.request().resourceType() === 'script') scripts.push(await response.body());
+		if (response.request().resourceType() !== 'script') return;
+		const body = await response.body();
+		scripts.push(body);
+		scriptNames.push(new URL(response.url()).pathname.split('/').pop()!);
 	});
 	await page.goto(`${base}${chat}`);
 	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
@@ -113,6 +117,10 @@ try {
 	const initialScripts = scripts.length;
 	const raw = scripts.reduce((sum, body) => sum + body.length, 0);
 	const gzipped = scripts.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+	const largest = scripts
+		.map((body, index) => ({ name: scriptNames[index], size: gzipSync(body, { level: 9 }).length }))
+		.sort((a, b) => b.size - a.size)
+		.slice(0, 8);
 
 	const relay: number[] = [];
 	const overhead: number[] = [];
@@ -176,6 +184,7 @@ try {
 	console.log(
 		`\nJavaScript loaded by /chat/[id]: ${initialScripts} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzipped / 1024).toFixed(1)} KB gzipped`
 	);
+	console.log(`  largest: ${largest.map(({ name, size }) => `${name} ${(size / 1024).toFixed(1)} KB`).join(', ')}`);
 	// Loaded later, on demand: the markdown renderer, once a reply streams in this tab.
 	const later = scripts.slice(initialScripts, beforeCode);
 	const laterGzipped = later.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);

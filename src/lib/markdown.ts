@@ -4,6 +4,7 @@
 // The page's CSP is the second barrier.
 import { Marked, Renderer, type Tokens } from 'marked';
 import { FilterXSS, type IWhiteList } from 'xss';
+import { mathExtension, type MathToken } from './math/delimiters';
 
 const escapeText = (text: string) =>
 	text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
@@ -28,6 +29,17 @@ const marked = new Marked({
 		}
 	}
 });
+
+// Formulas are cut out before sanitizing and typeset after it: each becomes a placeholder that
+// names this render's nonce, which no reply can know, so no text of a reply can be taken for one.
+let formulas: MathToken[] = [];
+let nonce = '';
+marked.use(
+	mathExtension((token) => {
+		formulas.push(token);
+		return `${nonce}${formulas.length - 1}z`;
+	})
+);
 
 // The classes the renderer above writes, and highlight.js's; no other class survives, so a
 // reply cannot dress its own markup as Parley's.
@@ -102,9 +114,28 @@ const sanitizer = new FilterXSS({
 	}
 });
 
-export function renderMarkdown(text: string): string {
-	const html = sanitizer.process(marked.parse(text) as string);
-	// Every link opens without an opener, whatever the order of its attributes: js-xss writes a
-	// kept tag as `<a` plus a space or `>`, and escapes text, so each `<a` here is a link.
-	return html.replace(/<a(?=[\s>])/g, `<a ${LINK_REL}`);
+export interface RenderOptions {
+	/** Typesets a formula (KaTeX, from $lib/math/katex); without it, a formula shows as its source. */
+	tex?: (tex: string, display: boolean) => string;
+	/** Told when the text holds a formula, typeset or not. */
+	onMath?: () => void;
+}
+
+export function renderMarkdown(text: string, options: RenderOptions = {}): string {
+	formulas = [];
+	nonce = `m${crypto.randomUUID().replaceAll('-', '')}n`;
+	const html = sanitizer
+		.process(marked.parse(text) as string)
+		// Every link opens without an opener, whatever the order of its attributes: js-xss writes a
+		// kept tag as `<a` plus a space or `>`, and escapes text, so each `<a` here is a link.
+		.replace(/<a(?=[\s>])/g, `<a ${LINK_REL}`);
+	if (!formulas.length) return html;
+	options.onMath?.();
+	const found = formulas;
+	return html.replace(new RegExp(`${nonce}(\\d+)z`, 'g'), (_, index: string) => {
+		const formula = found[Number(index)];
+		const body = options.tex ? options.tex(formula.tex, formula.display) : escapeText(formula.raw.trim());
+		const kind = formula.display ? 'math-display' : 'math-inline';
+		return formula.block ? `<div class="${kind}">${body}</div>` : `<span class="${kind}">${body}</span>`;
+	});
 }

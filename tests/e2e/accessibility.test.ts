@@ -43,9 +43,10 @@ test('axe finds no violations on any page, in light and dark', async ({ app, pag
 	await app.send(failing);
 	await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
 	await expect(app.conversation.getByRole('button', { name: 'Regenerate' })).toHaveCount(0);
-	await app.send('This one works, with **markdown**, `code` and a [link](https://example.com)');
+	await app.send('This one works, with **markdown**, `code`, a [link](https://example.com) and $\\frac{a}{b}$');
 	await expect(app.conversation.getByRole('link', { name: 'link' })).toBeVisible();
 	await app.settled();
+	await expect(app.conversation.locator('.katex')).toHaveCount(1);
 	await expectNoViolations(page, '/chat/[id] with a failed and a complete reply');
 	await app.openChatOptions();
 	await expectNoViolations(page, '/chat/[id] with its options open', 'main details[open]');

@@ -254,6 +254,28 @@ test('a new chat is listed as soon as it is sent, marked while its reply is writ
 	await expect(row).not.toContainText('(a reply is being written)');
 });
 
+test('a model silent for 30 s is said so beside Stop, and the note goes when words come again', async ({
+	app,
+	page
+}) => {
+	// The page's clock is moved on, not waited for; the model's words come every 5 s of real time.
+	await page.clock.install();
+	await app.signUp();
+	const ask = unique('Slow to answer');
+	await fakeModel.say(ask, 'first second third', 5000);
+	await app.send(ask);
+	await expect(app.conversation).toContainText('first');
+	const quiet = page.getByRole('status').filter({ hasText: /^No word from the model for \d+ s\.$/ });
+	await expect(quiet).toBeHidden();
+	await page.clock.fastForward(31_000);
+	await expect(quiet).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+	await expect(app.conversation).toContainText('second', { timeout: 10_000 });
+	await expect(quiet).toBeHidden();
+	// The last word, and the end, come 5 s apart each.
+	await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled({ timeout: 20_000 });
+});
+
 test(
 	'search shows one entry per chat, with its number of matches and no markdown',
 	{ tag: '@vite' },

@@ -1,16 +1,37 @@
 // The markdown renderer, loaded only when this tab has a reply to render that the server has not
 // rendered already (one streamed here). It keeps marked and js-xss out of a chat page's first
-// JavaScript; until it has loaded, such a reply shows as plain text.
-import type { renderMarkdown } from '$lib/markdown';
+// JavaScript; until it has loaded, such a reply shows as plain text. KaTeX comes later still, and
+// only once such a reply holds a formula: until then the formula shows as its source.
+import type { RenderOptions, renderMarkdown } from '$lib/markdown';
 
-const loaded = $state<{ render: typeof renderMarkdown | null }>({ render: null });
-let loading: Promise<void> | undefined;
+type Render = (text: string) => string;
+
+const loaded = $state<{ markdown: typeof renderMarkdown | null; tex: RenderOptions['tex'] | null }>({
+	markdown: null,
+	tex: null
+});
+let loadingMarkdown: Promise<void> | undefined;
+let loadingTex: Promise<void> | undefined;
+// One function for each stage, so a change of renderer (KaTeX has come) can be told apart.
+let withoutTex: Render | undefined;
+let withTex: Render | undefined;
+
+function loadTex() {
+	loadingTex ??= import('$lib/math/katex').then((module) => {
+		loaded.tex = module.renderTex;
+	});
+}
 
 /** The renderer, or null while it is still loading (reading this starts the load). */
-export function browserRenderer(): typeof renderMarkdown | null {
-	if (loaded.render) return loaded.render;
-	loading ??= import('$lib/markdown').then((module) => {
-		loaded.render = module.renderMarkdown;
-	});
-	return null;
+export function browserRenderer(): Render | null {
+	const markdown = loaded.markdown;
+	if (!markdown) {
+		loadingMarkdown ??= import('$lib/markdown').then((module) => {
+			loaded.markdown = module.renderMarkdown;
+		});
+		return null;
+	}
+	const tex = loaded.tex;
+	if (tex) return (withTex ??= (text) => markdown(text, { tex }));
+	return (withoutTex ??= (text) => markdown(text, { onMath: loadTex }));
 }

@@ -70,4 +70,13 @@ describe('streaming markdown', () => {
 		expect(view.blocks).toEqual([]);
 		expect(view.tail).toBe(renderMarkdown('Another try'));
 	});
+
+	it('draws every block again when the renderer changes, as when KaTeX has loaded', () => {
+		const renderer = new StreamingMarkdown();
+		const text = 'Area $x^2$.\n\nNext';
+		const before = renderer.render((piece) => renderMarkdown(piece), text);
+		expect(before.blocks[0]).toContain('<span class="math-inline">$x^2$</span>');
+		const after = renderer.render((piece) => renderMarkdown(piece, { tex: () => 'TYPESET' }), text);
+		expect(after.blocks[0]).toContain('<span class="math-inline">TYPESET</span>');
+	});
 });

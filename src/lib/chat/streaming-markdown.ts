@@ -49,11 +49,14 @@ export class StreamingMarkdown {
 	/** How much of the text the blocks hold. */
 	#rendered = 0;
 	#prefix = '';
+	#renderer: ((text: string) => string) | undefined;
 
 	/** The view of `text`, given the renderer (marked and the sanitizer, loaded on demand). */
 	render(render: (text: string) => string, text: string): StreamingView {
-		// A text that is not a continuation (a retry started over) starts over here too.
-		if (!text.startsWith(this.#prefix)) {
+		// A text that is not a continuation (a retry started over) starts over here too, and so
+		// does a new renderer (KaTeX has loaded: the blocks drawn so far show formulas as source).
+		if (!text.startsWith(this.#prefix) || render !== this.#renderer) {
+			this.#renderer = render;
 			this.#blocks = [];
 			this.#rendered = 0;
 			this.#prefix = '';

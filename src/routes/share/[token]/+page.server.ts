@@ -1,5 +1,5 @@
 // A shared chat, for anyone holding its link: no sign-in, and nothing here reads auth cookies.
-import { renderMarkdown } from '$lib/markdown';
+import { renderReply } from '$lib/server/chat/render';
 import { getSharedChat } from '$lib/server/chat/shares';
 import { loadFailure } from '$lib/server/respond';
 import type { PageServerLoad } from './$types';
@@ -15,7 +15,7 @@ export const load: PageServerLoad = async (event) => {
 				index,
 				role: message.role,
 				content: message.role === 'user' ? message.content : '',
-				html: message.role === 'assistant' ? renderMarkdown(message.content) : null
+				html: message.role === 'assistant' ? renderReply(message.content) : null
 			}))
 		};
 	} catch (cause) {
