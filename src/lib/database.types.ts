@@ -12,6 +12,8 @@ export type Database = {
 					parent_id: string | null;
 					position: number;
 					progress_at: string | null;
+					reasoning: string;
+					reasoning_ms: number | null;
 					role: Database['public']['Enums']['chat_role'];
 					search: unknown;
 					selected_at: string;
@@ -30,6 +32,8 @@ export type Database = {
 					parent_id?: string | null;
 					position?: never;
 					progress_at?: string | null;
+					reasoning?: string;
+					reasoning_ms?: number | null;
 					role: Database['public']['Enums']['chat_role'];
 					search?: never;
 					selected_at?: string;
@@ -46,6 +50,8 @@ export type Database = {
 					parent_id?: string | null;
 					position?: never;
 					progress_at?: string | null;
+					reasoning?: string;
+					reasoning_ms?: number | null;
 					role?: Database['public']['Enums']['chat_role'];
 					search?: never;
 					selected_at?: string;
@@ -175,6 +181,8 @@ export type Database = {
 				Args: {
 					p_content: string;
 					p_model: string;
+					p_reasoning?: string;
+					p_reasoning_ms?: number;
 					p_reply_id: string;
 					p_status: Database['public']['Enums']['chat_message_status'];
 					p_title_pending?: boolean;
@@ -193,6 +201,8 @@ export type Database = {
 					model: string;
 					next_version: string;
 					previous_version: string;
+					reasoning: string;
+					reasoning_ms: number;
 					role: Database['public']['Enums']['chat_role'];
 					status: Database['public']['Enums']['chat_message_status'];
 					system_prompt: string;
@@ -312,7 +322,7 @@ export type Database = {
 			};
 			stop_reply: { Args: { p_reply_id: string }; Returns: Database['public']['Enums']['chat_message_status'] };
 			write_reply_progress: {
-				Args: { p_content: string; p_reply_id: string; p_writer_token: string };
+				Args: { p_content: string; p_reasoning?: string; p_reply_id: string; p_writer_token: string };
 				Returns: string;
 			};
 		};

@@ -256,9 +256,12 @@ export const fakeModel = {
 	fail(when: string, mode: 'status' | 'mid-stream' | 'hang') {
 		return this.control('fail', { when, mode });
 	},
-	/** The next reply to a message containing `when` is exactly this text, its words delayMs apart. */
-	say(when: string, text: string, delayMs?: number) {
-		return this.control('say', { when, text, delayMs });
+	/**
+	 * The next reply to a message containing `when` is exactly this text, its words delayMs apart,
+	 * after `thinking` (streamed as the model's thoughts, in each API's own format) when given.
+	 */
+	say(when: string, text: string, delayMs?: number, thinking?: string) {
+		return this.control('say', { when, text, delayMs, thinking });
 	},
 	/** The next title call for a chat whose first message contains `when` answers this (after delayMs), or fails. */
 	title(when: string, plan: { text?: string; fail?: boolean; delayMs?: number }) {

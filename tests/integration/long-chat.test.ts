@@ -83,7 +83,7 @@ describe('a chat of 1,200 messages', () => {
 		});
 		let step = await run.next();
 		while (!step.done) step = await run.next();
-		expect(step.value).toEqual({ status: 'complete', content: 'Echo: hello again' });
+		expect(step.value).toEqual({ status: 'complete', content: 'Echo: hello again', reasoning: '', reasoningMs: null });
 		const sent = fake.calls.at(-1)!.messages;
 		expect(sent.at(-1)).toEqual({ role: 'user', content: 'hello again' });
 		expect(sent.slice(-3, -1)).toEqual([

@@ -83,12 +83,18 @@ describe('writing a reply', () => {
 		const run = writeReply(request);
 		let step = await run.next();
 		while (!step.done) {
-			pieces.push(step.value);
+			pieces.push(step.value.text);
+			expect(step.value.kind).toBe('text');
 			step = await run.next();
 		}
 		expect(pieces.length).toBeGreaterThan(2);
 		expect(pieces.join('')).toBe('Echo: Hello there model');
-		expect(step.value).toEqual({ status: 'complete', content: 'Echo: Hello there model' });
+		expect(step.value).toEqual({
+			status: 'complete',
+			content: 'Echo: Hello there model',
+			reasoning: '',
+			reasoningMs: null
+		});
 		expect(await stored(posted.replyId)).toEqual({
 			role: 'assistant',
 			content: 'Echo: Hello there model',
@@ -100,10 +106,115 @@ describe('writing a reply', () => {
 		expect(fake.calls.at(-1)).toMatchObject({ api: 'openai', maxTokens: 1024 });
 	});
 
+	describe('a model that thinks before answering', () => {
+		const storedThinking = async (id: string) =>
+			(await admin.from('chat_messages').select('content, status, reasoning, reasoning_ms').eq('id', id).single()).data;
+
+		/** Every piece the writer yields, and how the reply ended. */
+		async function pieces(request: ReplyRequest) {
+			const seen: { kind: string; text: string }[] = [];
+			const run = writeReply(request);
+			let step = await run.next();
+			while (!step.done) {
+				seen.push(step.value);
+				step = await run.next();
+			}
+			return { seen, outcome: step.value };
+		}
+
+		it('reads OpenAI-compatible reasoning deltas apart from the answer, and stores both', async () => {
+			const { posted, request } = await turn('Think about tides');
+			fake.sayNext('High water.', 30, 'The moon pulls the near side hardest.');
+			const { seen, outcome } = await pieces(request);
+			const thought = seen.filter((piece) => piece.kind === 'reasoning').map((piece) => piece.text);
+			expect(thought.join('')).toBe('The moon pulls the near side hardest.');
+			expect(
+				seen
+					.filter((piece) => piece.kind === 'text')
+					.map((piece) => piece.text)
+					.join('')
+			).toBe('High water.');
+			// All of the thinking came before the answer.
+			expect(seen.findLastIndex((piece) => piece.kind === 'reasoning')).toBeLessThan(
+				seen.findIndex((piece) => piece.kind === 'text')
+			);
+			expect(outcome).toMatchObject({ status: 'complete', content: 'High water.' });
+			// Seven words 30 ms apart: the thinking took about 200 ms.
+			expect(outcome.reasoningMs).toBeGreaterThanOrEqual(150);
+			const row = await storedThinking(posted.replyId);
+			expect(row).toMatchObject({
+				content: 'High water.',
+				status: 'complete',
+				reasoning: 'The moon pulls the near side hardest.'
+			});
+			expect(row!.reasoning_ms).toBe(Math.round(outcome.reasoningMs!));
+		});
+
+		it('takes <think> tags out of the text, as Ollama and llama.cpp send them', async () => {
+			const { posted, request } = await turn('Count quietly');
+			fake.sayNext('<think>One, two, three. </think>Three.');
+			const { outcome } = await pieces(request);
+			expect(outcome).toMatchObject({ content: 'Three.', reasoning: 'One, two, three. ' });
+			expect(await storedThinking(posted.replyId)).toMatchObject({ content: 'Three.', reasoning: 'One, two, three. ' });
+		});
+
+		it('reads an Anthropic thinking block before the text block', async () => {
+			const { posted, request } = await turn('Think, Claude', 5_000, anthropic());
+			fake.sayNext('Ahoy.', 2, 'A pirate would say ahoy.');
+			const { outcome } = await pieces(request);
+			expect(outcome).toMatchObject({ status: 'complete', content: 'Ahoy.', reasoning: 'A pirate would say ahoy.' });
+			expect(await storedThinking(posted.replyId)).toMatchObject({ reasoning: 'A pirate would say ahoy.' });
+		});
+
+		it('keeps the thinking of a reply whose stream broke mid-thought', async () => {
+			const { posted, request } = await turn('Think and break');
+			fake.sayNext('Never said.', 2, 'first second third fourth');
+			fake.failNext('mid-stream');
+			const { outcome } = await pieces(request);
+			expect(outcome).toMatchObject({ status: 'error', content: '', reasoning: 'first second ' });
+			expect(await storedThinking(posted.replyId)).toMatchObject({ status: 'error', reasoning: 'first second ' });
+		});
+
+		it('asks Anthropic for extended thinking with the budget the model entry sets', async () => {
+			const vars = {
+				AI_MODELS: JSON.stringify([
+					{
+						id: 'thinking-claude',
+						provider: 'anthropic',
+						baseURL: fake.url,
+						maxOutputTokens: 3000,
+						reasoning: { budgetTokens: 2000 }
+					}
+				]),
+				ANTHROPIC_API_KEY: 'fake-anthropic-key'
+			};
+			const { request } = await turn('Budgeted thinking', 5_000, vars);
+			await completeReply(request);
+			expect(fake.calls.at(-1)).toMatchObject({ api: 'anthropic', thinking: { type: 'enabled', budget_tokens: 2000 } });
+		});
+
+		it('lets no one write a reply’s thinking through PostgREST, and changes nothing', async () => {
+			const { posted, request } = await turn('Nothing to forge');
+			await completeReply(request);
+			const before = await storedThinking(posted.replyId);
+			const inserted = await client
+				.from('chat_messages')
+				.insert({ session_id: posted.sessionId, role: 'assistant', content: 'x', reasoning: 'forged' } as never);
+			expect(inserted.error?.code).toBe('42501');
+			const updated = await client
+				.from('chat_messages')
+				.update({ reasoning: 'forged' } as never)
+				.eq('id', posted.replyId)
+				.select('id');
+			expect(updated.error?.code).toBe('42501');
+			expect(await storedThinking(posted.replyId)).toEqual(before);
+		});
+	});
+
 	it('streams from Anthropic’s Messages API, with the system prompt in its own field', async () => {
 		const { posted, request } = await turn('Hello Claude', 5_000, anthropic());
 		const outcome = await completeReply({ ...request, systemPrompt: 'Answer like a pirate.' });
-		expect(outcome).toEqual({ status: 'complete', content: 'Echo: Hello Claude' });
+		expect(outcome).toEqual({ status: 'complete', content: 'Echo: Hello Claude', reasoning: '', reasoningMs: null });
 		expect(await stored(posted.replyId)).toMatchObject({ status: 'complete', model: 'fake-claude' });
 		expect(fake.calls.at(-1)).toMatchObject({
 			api: 'anthropic',
@@ -159,7 +270,12 @@ describe('writing a reply', () => {
 			history: posted.history,
 			timeoutMs: 5_000
 		});
-		expect(outcome).toEqual({ status: 'complete', content: 'Echo: the last question' });
+		expect(outcome).toEqual({
+			status: 'complete',
+			content: 'Echo: the last question',
+			reasoning: '',
+			reasoningMs: null
+		});
 		const sent = fake.calls.at(-1)!.messages;
 		// 8192 tokens less 1024 for the reply, three quarters of that, at ~125 tokens a turn.
 		expect(sent.length).toBeGreaterThan(10);
@@ -214,7 +330,7 @@ describe('writing a reply', () => {
 		expect(Date.now() / 1000).toBeGreaterThan(expiresAt + leeway);
 		const refused = await person.from('chat_messages').select('id').limit(1);
 		expect(refused.error?.message).toMatch(/expired/i);
-		expect(outcome).toEqual({ status: 'complete', content: words });
+		expect(outcome).toEqual({ status: 'complete', content: words, reasoning: '', reasoningMs: null });
 		expect(await stored(posted.replyId)).toMatchObject({ content: words, status: 'complete' });
 	});
 

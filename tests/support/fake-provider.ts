@@ -4,6 +4,9 @@
 //   POST /v1/messages          Anthropic's Messages SSE: message_start, content_block_start,
 //                              ping, content_block_delta (text_delta)..., content_block_stop,
 //                              message_delta, message_stop
+// A plan's `thinking` is streamed first, as each API sends a reasoning model's thoughts:
+// `reasoning_content` deltas (DeepSeek, vLLM), or an Anthropic `thinking` block (thinking_delta,
+// then signature_delta) before the text block. (Ollama's `<think>` tags are just text: `say` them.)
 // It echoes the last user message word by word and can be told to fail a call:
 //   status     answers 500 with the provider's own error body
 //   mid-stream sends a few chunks, then fails: OpenAI's connection drops; Anthropic sends an
@@ -11,7 +14,7 @@
 //   hang       sends the headers, then nothing
 // Control (for tests, over HTTP so a separate process can steer it):
 //   POST /_control/fail {"when": "...", "mode": "...", "times": 1}
-//   POST /_control/say {"when": "...", "text": "...", "delayMs": 200}
+//   POST /_control/say {"when": "...", "text": "...", "delayMs": 200, "thinking"?: "..."}
 //   GET /_control/calls?containing=...   POST /_control/reset
 // `say` makes a reply that exact text (split at spaces into chunks) instead of the echo, and
 // `delayMs` spaces its chunks out, for a reply that takes a while. Each plan is spent by the first
@@ -36,6 +39,8 @@ export interface FakeCall {
 	system: string | null;
 	/** max_tokens (Anthropic, OpenAI's older name) or max_completion_tokens, as sent. */
 	maxTokens: number | null;
+	/** Anthropic's `thinking` request field (extended thinking and its budget), as sent. */
+	thinking: unknown;
 	receivedAt: number;
 	/** Epoch ms when the first content chunk was written. */
 	firstTokenAt: number | null;
@@ -47,7 +52,7 @@ export interface FakeProvider {
 	url: string;
 	calls: FakeCall[];
 	failNext(mode: FailureMode, times?: number): void;
-	sayNext(text: string, delayMs?: number): void;
+	sayNext(text: string, delayMs?: number, thinking?: string): void;
 	close(): Promise<void>;
 }
 
@@ -58,6 +63,8 @@ interface Plan {
 interface ReplyPlan extends Plan {
 	text: string;
 	delayMs?: number;
+	/** Thoughts streamed before the text, word by word, delayMs apart like it. */
+	thinking?: string;
 }
 interface FailurePlan extends Plan {
 	mode: FailureMode;
@@ -102,6 +109,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Frames {
 	errorBody: object;
 	opening: string;
+	/** Before the first thought, a word of thinking, and after the last one. */
+	thinkingStart: string;
+	thought(text: string): string;
+	thinkingEnd: string;
+	/** Before the answer's first word. */
+	textStart: string;
 	delta(text: string): string;
 	closing(outputTokens: number): string;
 	/** Written instead of the next delta by a mid-stream failure; none means the socket drops. */
@@ -122,13 +135,19 @@ function openAiFrames(model: string, callNumber: number): Frames {
 	return {
 		errorBody: { error: { message: 'The server had an error', type: 'server_error', code: null } },
 		opening: chunk({ role: 'assistant', content: '' }),
+		thinkingStart: '',
+		thought: (text) => chunk({ reasoning_content: text }),
+		thinkingEnd: '',
+		textStart: '',
 		delta: (text) => chunk({ content: text }),
 		closing: () => `${chunk({}, 'stop')}data: [DONE]\n\n`
 	};
 }
 
-function anthropicFrames(model: string, callNumber: number): Frames {
+function anthropicFrames(model: string, callNumber: number, thinks: boolean): Frames {
 	const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+	// The thinking block comes first, at index 0; the text block follows it.
+	const index = thinks ? 1 : 0;
 	return {
 		errorBody: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } },
 		opening:
@@ -143,12 +162,16 @@ function anthropicFrames(model: string, callNumber: number): Frames {
 					stop_sequence: null,
 					usage: { input_tokens: 10, output_tokens: 1 }
 				}
-			}) +
-			event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) +
-			event('ping', {}),
-		delta: (text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
+			}) + event('ping', {}),
+		thinkingStart: event('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '' } }),
+		thought: (thinking) => event('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking } }),
+		thinkingEnd:
+			event('content_block_delta', { index: 0, delta: { type: 'signature_delta', signature: 'fake-signature' } }) +
+			event('content_block_stop', { index: 0 }),
+		textStart: event('content_block_start', { index, content_block: { type: 'text', text: '' } }),
+		delta: (text) => event('content_block_delta', { index, delta: { type: 'text_delta', text } }),
 		closing: (outputTokens) =>
-			event('content_block_stop', { index: 0 }) +
+			event('content_block_stop', { index }) +
 			event('message_delta', {
 				delta: { stop_reason: 'end_turn', stop_sequence: null },
 				usage: { output_tokens: outputTokens }
@@ -175,6 +198,7 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			system?: WireContent;
 			max_tokens?: number;
 			max_completion_tokens?: number;
+			thinking?: unknown;
 		};
 		const turns = body.messages.map((message) => ({ role: message.role, content: plainText(message.content) }));
 		const systemTurns = turns.filter((message) => message.role === 'system');
@@ -184,6 +208,7 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			messages: turns.filter((message) => message.role !== 'system'),
 			system: body.system ? plainText(body.system) : systemTurns.map((message) => message.content).join('\n') || null,
 			maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
+			thinking: body.thinking ?? null,
 			receivedAt: Date.now(),
 			firstTokenAt: null,
 			outcome: 'complete'
@@ -196,9 +221,14 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		if (titlePlan?.delayMs) await sleep(titlePlan.delayMs);
 		const failure = isTitle ? (titlePlan?.fail ? 'status' : undefined) : spend(failures, lastUser)?.mode;
 		const firstUser = firstUserMessage.split('\n')[0];
-		const plan = isTitle ? undefined : failure ? undefined : spend(scripted, lastUser);
+		// A stream that breaks midway still follows its plan up to the break (its thinking, say).
+		const plan = isTitle || (failure && failure !== 'mid-stream') ? undefined : spend(scripted, lastUser);
 		const script = isTitle ? (titlePlan?.text ?? firstUser) : plan?.text;
-		const wire = api === 'openai' ? openAiFrames(body.model, calls.length) : anthropicFrames(body.model, calls.length);
+		const thoughts = plan?.thinking ? plan.thinking.split(/(?<= )/) : [];
+		const wire =
+			api === 'openai'
+				? openAiFrames(body.model, calls.length)
+				: anthropicFrames(body.model, calls.length, thoughts.length > 0);
 
 		if (failure === 'status') {
 			call.outcome = 'status';
@@ -224,7 +254,13 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		});
 		response.write(wire.opening);
 		const words = (script ?? replyFor(lastUser)).split(/(?<= )/);
-		for (const [index, word] of words.entries()) {
+		// The thoughts, then the answer: a mid-stream failure at the third piece breaks a reply
+		// with thinking in the middle of a thought.
+		const pieces = [
+			...thoughts.map((text) => ({ thought: true, text })),
+			...words.map((text) => ({ thought: false, text }))
+		];
+		for (const [index, piece] of pieces.entries()) {
 			if (response.destroyed) return;
 			if (failure === 'mid-stream' && index === 2) {
 				call.outcome = 'mid-stream';
@@ -232,7 +268,12 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 				else response.destroy();
 				return;
 			}
-			response.write(wire.delta(word));
+			if (index === 0 && piece.thought) response.write(wire.thinkingStart);
+			if (!piece.thought && (index === 0 || pieces[index - 1].thought)) {
+				if (index > 0) response.write(wire.thinkingEnd);
+				response.write(wire.textStart);
+			}
+			response.write(piece.thought ? wire.thought(piece.text) : wire.delta(piece.text));
 			call.firstTokenAt ??= Date.now();
 			await sleep(plan?.delayMs ?? tokenDelayMs);
 		}
@@ -292,8 +333,8 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		failNext(mode, times = 1) {
 			for (let count = 0; count < times; count++) failures.push({ mode });
 		},
-		sayNext(text, delayMs) {
-			scripted.push({ text, delayMs });
+		sayNext(text, delayMs, thinking) {
+			scripted.push({ text, delayMs, thinking });
 		},
 		async close() {
 			for (const response of hanging) response.destroy();

@@ -28,7 +28,15 @@ function keep(turn: LiveTurn, sessionId: string, replyId: string): void {
 		messages.push({ ...turn.userMessage, role: 'user', status: 'complete', model: null });
 	}
 	const status = turn.status === 'streaming' ? 'error' : turn.status;
-	messages.push({ id: replyId, role: 'assistant', content: turn.text, status, model: turn.model });
+	messages.push({
+		id: replyId,
+		role: 'assistant',
+		content: turn.text,
+		status,
+		model: turn.model,
+		reasoning: turn.reasoning ?? '',
+		reasoning_ms: turn.thoughtMs ?? null
+	});
 	live.settled[sessionId] = withSettled(live.settled[sessionId] ?? [], messages);
 	touch(sessionId, turn.userMessage ? titleFrom(turn.userMessage.content) : '');
 }

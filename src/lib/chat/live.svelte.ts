@@ -13,6 +13,10 @@ export interface LiveTurn {
 	/** The model the reply is stored with, from the start event. */
 	model: string | null;
 	text: string;
+	/** The model's thinking so far, and when this tab saw it begin; how long it took, once over. */
+	reasoning?: string;
+	thinkingSince?: number | null;
+	thoughtMs?: number | null;
 	status: 'streaming' | 'complete' | 'error' | 'stopped';
 	error: string | null;
 	/**
@@ -119,7 +123,9 @@ async function readEvents(response: Response, turn: LiveTurn, handlers: StreamHa
 	const endedSignal = new Promise<void>((resolve) => (markEnded = resolve));
 	const end = (changes: Partial<LiveTurn>) => {
 		ended = true;
-		Object.assign(current(), changes);
+		const target = current();
+		if (target.thinkingSince && target.thoughtMs == null) target.thoughtMs = Date.now() - target.thinkingSince;
+		Object.assign(target, changes);
 		markEnded();
 	};
 	const handle = (line: string) => {
@@ -129,7 +135,11 @@ async function readEvents(response: Response, turn: LiveTurn, handlers: StreamHa
 		if (event.type === 'start') {
 			Object.assign(target, { sessionId: event.sessionId, replyId: event.replyId, model: event.model || null });
 			handlers.onStart?.(event);
+		} else if (event.type === 'reasoning') {
+			target.reasoning = (target.reasoning ?? '') + event.text;
+			target.thinkingSince ??= Date.now();
 		} else if (event.type === 'delta') {
+			if (target.thinkingSince && target.thoughtMs == null) target.thoughtMs = Date.now() - target.thinkingSince;
 			target.text += event.text;
 		} else if (event.type === 'done') {
 			end({ status: 'complete' });

@@ -7,6 +7,9 @@ export type DisplayMessage = Pick<
 > & {
 	/** A stored reply as sanitized HTML, rendered by the server. */
 	html?: string;
+	/** A reply's thinking (plain text, never rendered as HTML), and how long it took. */
+	reasoning?: string;
+	reasoning_ms?: number | null;
 	/** For a streaming reply: whether its writer is still at work (else it was interrupted). */
 	is_live?: boolean | null;
 	/** Its place among its versions ("2 / 3"), and the versions either side; absent for one
@@ -51,7 +54,15 @@ export function withLiveTurn(
 			: stored.slice(0, turn.below === null ? 0 : stored.findIndex((message) => message.id === turn.below) + 1);
 	const messages = kept.map((message) =>
 		message.id === turn.replyId
-			? { ...message, content: turn.text, status: turn.status, html: undefined, is_live: turn.status === 'streaming' }
+			? {
+					...message,
+					content: turn.text,
+					status: turn.status,
+					html: undefined,
+					is_live: turn.status === 'streaming',
+					reasoning: turn.reasoning ?? message.reasoning,
+					reasoning_ms: turn.thoughtMs ?? null
+				}
 			: message
 	);
 	const { userMessage } = turn;
@@ -64,7 +75,9 @@ export function withLiveTurn(
 			role: 'assistant',
 			content: turn.text,
 			status: turn.status,
-			model: null
+			model: null,
+			reasoning: turn.reasoning ?? '',
+			reasoning_ms: turn.thoughtMs ?? null
 		});
 	}
 	return messages;

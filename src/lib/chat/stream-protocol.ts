@@ -4,6 +4,8 @@ export type StreamEvent =
 	/** `model` is the id the reply is stored with. */
 	| { type: 'start'; sessionId: string; replyId: string; model: string }
 	| { type: 'delta'; text: string }
+	/** Words of the model's thinking, which come before (or between) the answer's. */
+	| { type: 'reasoning'; text: string }
 	| { type: 'done' }
 	/** The person stopped the reply (here or in another tab); what was written is kept. */
 	| { type: 'stopped' }

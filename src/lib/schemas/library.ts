@@ -50,7 +50,9 @@ const exportedMessage = z
 		role: z.enum(['user', 'assistant']),
 		content: storable.pipe(z.string().max(REPLY_MAX_LENGTH)),
 		model: optionalText(200),
-		created_at: timestamp
+		created_at: timestamp,
+		/** A reply's thinking: exported, and left out on import (an imported reply is its answer). */
+		reasoning: optionalText(REPLY_MAX_LENGTH)
 	})
 	.refine(
 		(message) => message.role !== 'user' || (message.content.trim() && message.content.length <= MESSAGE_MAX_LENGTH),

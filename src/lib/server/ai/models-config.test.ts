@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseModelsConfig } from './models-config';
+import { reasoningOptions } from './registry';
 
 describe('parseModelsConfig', () => {
 	it('keeps AI_BASE_URL, AI_API_KEY and AI_MODEL working as the one-model shorthand', () => {
@@ -103,5 +104,35 @@ describe('parseModelsConfig', () => {
 
 	it('configures nothing when no model variable is set', () => {
 		expect(parseModelsConfig({})).toEqual({ models: [], defaultId: undefined });
+	});
+
+	describe('reasoning', () => {
+		const entry = (fields: object) =>
+			parseModelsConfig({
+				AI_MODELS: JSON.stringify([
+					{ id: 'm', provider: 'anthropic', contextTokens: 32000, maxOutputTokens: 8192, ...fields }
+				])
+			}).models[0];
+
+		it('asks Anthropic for extended thinking with a budget, and any provider for an effort', () => {
+			expect(reasoningOptions(entry({ reasoning: { budgetTokens: 4000 } }))).toEqual({
+				providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: 4000 } } }
+			});
+			expect(reasoningOptions(entry({ provider: 'google', reasoning: { budgetTokens: 2048 } }))).toEqual({
+				providerOptions: { google: { thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } } }
+			});
+			expect(
+				reasoningOptions(
+					entry({ provider: 'openai-compatible', baseURL: 'http://x.test/v1', reasoning: { effort: 'high' } })
+				)
+			).toEqual({ reasoning: 'high' });
+			expect(reasoningOptions(entry({}))).toEqual({});
+		});
+
+		it('refuses a budget the reply could not hold, an unknown effort, and an empty setting', () => {
+			expect(() => entry({ reasoning: { budgetTokens: 8192 } })).toThrow(/budgetTokens must be smaller/);
+			expect(() => entry({ reasoning: { effort: 'extreme' } })).toThrow(/AI_MODELS/);
+			expect(() => entry({ reasoning: {} })).toThrow(/needs an effort or a budgetTokens/);
+		});
 	});
 });

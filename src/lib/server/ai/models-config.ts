@@ -27,6 +27,13 @@ const DEFAULT_KEY_VARS: Partial<Record<ProviderName, string>> = {
 export const DEFAULT_CONTEXT_TOKENS = 8192;
 export const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
 
+export const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high'] as const;
+
+export interface ReasoningConfig {
+	effort?: (typeof REASONING_EFFORTS)[number];
+	budgetTokens?: number;
+}
+
 const entrySchema = z
 	.object({
 		/** What the picker and the database know the model by. */
@@ -42,7 +49,18 @@ const entrySchema = z
 			.regex(/^[A-Z_][A-Z0-9_]*$/)
 			.optional(),
 		contextTokens: z.number().int().min(512).default(DEFAULT_CONTEXT_TOKENS),
-		maxOutputTokens: z.number().int().min(16).default(DEFAULT_MAX_OUTPUT_TOKENS)
+		maxOutputTokens: z.number().int().min(16).default(DEFAULT_MAX_OUTPUT_TOKENS),
+		/** Thinking before answering, for models that can: an effort level, or (Anthropic, Google) a token budget. */
+		reasoning: z
+			.object({
+				effort: z.enum(REASONING_EFFORTS).optional(),
+				budgetTokens: z.number().int().min(1024).optional()
+			})
+			.strict()
+			.refine((reasoning) => reasoning.effort || reasoning.budgetTokens, {
+				error: 'reasoning needs an effort or a budgetTokens'
+			})
+			.optional()
 	})
 	.strict()
 	.refine((entry) => entry.provider !== 'openai-compatible' || entry.baseURL, {
@@ -50,6 +68,9 @@ const entrySchema = z
 	})
 	.refine((entry) => entry.maxOutputTokens < entry.contextTokens, {
 		error: 'maxOutputTokens must be smaller than contextTokens'
+	})
+	.refine((entry) => !entry.reasoning?.budgetTokens || entry.reasoning.budgetTokens < entry.maxOutputTokens, {
+		error: 'reasoning.budgetTokens must be smaller than maxOutputTokens, which includes it'
 	});
 
 export interface ModelConfig {
@@ -62,6 +83,7 @@ export interface ModelConfig {
 	apiKey?: string;
 	contextTokens: number;
 	maxOutputTokens: number;
+	reasoning?: ReasoningConfig;
 }
 
 export interface ModelsConfig {
@@ -117,7 +139,8 @@ export function parseModelsConfig(vars: Vars): ModelsConfig {
 				baseURL: entry.baseURL,
 				apiKey: keyVar ? blank(vars[keyVar]) : undefined,
 				contextTokens: entry.contextTokens,
-				maxOutputTokens: entry.maxOutputTokens
+				maxOutputTokens: entry.maxOutputTokens,
+				...(entry.reasoning ? { reasoning: entry.reasoning } : {})
 			});
 		}
 	}

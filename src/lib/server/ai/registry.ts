@@ -1,7 +1,7 @@
 // Which models can answer, and which one answers a given chat. The configured list comes from
 // models-config.ts; with none configured, a worker with an AI binding uses Workers AI, and
 // anything else the offline demo, so `npm run dev` always answers.
-import type { LanguageModel } from 'ai';
+import type { LanguageModel, streamText } from 'ai';
 import type { ServerEnv } from '../env';
 import { createDemoModel, DEMO_MODEL_ID } from './demo-model';
 import { DEFAULT_CONTEXT_TOKENS, DEFAULT_MAX_OUTPUT_TOKENS, type ModelConfig } from './models-config';
@@ -16,6 +16,32 @@ export interface ChatModel {
 	label: string;
 	contextTokens: number;
 	maxOutputTokens: number;
+	/** How the model is asked to think before answering, if it is (see reasoningOptions). */
+	reasoning: ReasoningCallOptions;
+}
+
+type StreamTextOptions = Parameters<typeof streamText>[0];
+export type ReasoningCallOptions = Pick<StreamTextOptions, 'reasoning' | 'providerOptions'>;
+
+/**
+ * The call options for a model's `reasoning` setting: an effort level goes through the AI SDK's
+ * own `reasoning` option, which each provider maps to its API; a token budget is Anthropic's
+ * extended thinking or Google's thinking budget. Other providers' servers decide for themselves
+ * (an Ollama model that thinks, thinks), and their thinking is read whatever is set here.
+ */
+export function reasoningOptions(config: ModelConfig): ReasoningCallOptions {
+	const wanted = config.reasoning;
+	if (!wanted) return {};
+	const budget = wanted.budgetTokens;
+	let providerOptions: ReasoningCallOptions['providerOptions'];
+	if (budget && config.provider === 'anthropic')
+		providerOptions = { anthropic: { thinking: { type: 'enabled', budgetTokens: budget } } };
+	else if (budget && config.provider === 'google')
+		providerOptions = { google: { thinkingConfig: { thinkingBudget: budget, includeThoughts: true } } };
+	return {
+		...(wanted.effort ? { reasoning: wanted.effort } : {}),
+		...(providerOptions ? { providerOptions } : {})
+	};
 }
 
 /** What the picker shows: never a URL or a key. */
@@ -92,7 +118,8 @@ export class ModelRegistry {
 			provider: config.provider,
 			label: config.label,
 			contextTokens: config.contextTokens,
-			maxOutputTokens: config.maxOutputTokens
+			maxOutputTokens: config.maxOutputTokens,
+			reasoning: reasoningOptions(config)
 		};
 	}
 }

@@ -29,14 +29,26 @@ export interface ReplyOutcome {
 	/** stopped: the person asked for it to stop; what was written is kept. */
 	status: 'complete' | 'error' | 'stopped';
 	content: string;
+	/** The model's thinking, kept apart from the answer; empty for a model that does not think. */
+	reasoning: string;
+	/** How long the thinking took, or null with none. */
+	reasoningMs: number | null;
 	/** Set when status is error; safe to show. */
 	message?: string;
+}
+
+/** A piece of the reply as it arrives: words of the answer, or of the thinking before it. */
+export interface ReplyPiece {
+	kind: 'text' | 'reasoning';
+	text: string;
 }
 
 /**
  * The model sees what the person saw: finished replies, and the part of a stopped one that was
  * kept; not the reply being written, nor failed ones. Only the operator's prompt is a system
- * message; no row of the table can become one.
+ * message; no row of the table can become one. Thinking is never sent back: the providers Parley
+ * speaks to need it again only within a turn that calls tools (Anthropic's extended thinking),
+ * and a turn here is one call.
  */
 export function modelMessages(history: HistoryMessage[], replyId: string): ModelMessage[] {
 	return history.flatMap((message): ModelMessage[] => {
@@ -63,6 +75,7 @@ const HEARTBEAT_MS = 10_000;
  */
 function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerdict) => void) {
 	let text = '';
+	let thought = '';
 	let savedAt = 0;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let inFlight: Promise<void> | undefined;
@@ -70,7 +83,7 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 		timer = undefined;
 		if (inFlight) return schedule();
 		savedAt = Date.now();
-		inFlight = saveReplyProgress(request.writer, text)
+		inFlight = saveReplyProgress(request.writer, text, thought)
 			.then(onVerdict)
 			// A missed progress write costs a resuming tab a moment; the final write retries.
 			.catch(() => {})
@@ -81,8 +94,9 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 	};
 	const heartbeat = setInterval(schedule, HEARTBEAT_MS);
 	return {
-		update(content: string) {
+		update(content: string, reasoning: string) {
 			text = content;
+			thought = reasoning;
 			schedule();
 		},
 		/** Stops writing progress; resolves once a write in flight has landed. */
@@ -94,8 +108,8 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 	};
 }
 
-/** Yields the reply's text as it arrives, then returns how it ended once it is stored. */
-export async function* writeReply(request: ReplyRequest): AsyncGenerator<string, ReplyOutcome> {
+/** Yields the reply's pieces as they arrive, then returns how it ended once it is stored. */
+export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPiece, ReplyOutcome> {
 	const { chatModel, replyId, history, timeoutMs } = request;
 	// A stop reaches the writer by this isolate's registry at once, or by a progress write.
 	const claim = claimReply(replyId);
@@ -109,6 +123,10 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 	const stopSignals = [claim.signal, fromDatabase.signal];
 	const signals = [AbortSignal.timeout(timeoutMs), ...stopSignals, ...(request.signal ? [request.signal] : [])];
 	let content = '';
+	let reasoning = '';
+	// The thinking's time: from its first word to the answer's first word (or the end).
+	let thinkingFrom: number | null = null;
+	let thinkingUntil: number | null = null;
 	let failure: unknown;
 
 	try {
@@ -123,6 +141,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 				system
 			}),
 			maxOutputTokens: chatModel.maxOutputTokens,
+			...chatModel.reasoning,
 			abortSignal: AbortSignal.any(signals),
 			// The person has a Retry button; silent retries would only hide a dead provider.
 			maxRetries: 0,
@@ -132,9 +151,17 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 		});
 		for await (const part of result.fullStream) {
 			if (part.type === 'text-delta') {
+				if (!part.text) continue;
+				if (thinkingFrom !== null) thinkingUntil ??= Date.now();
 				content += part.text;
-				progress.update(content);
-				yield part.text;
+				progress.update(content, reasoning);
+				yield { kind: 'text', text: part.text };
+			} else if (part.type === 'reasoning-delta') {
+				if (!part.text) continue;
+				thinkingFrom ??= Date.now();
+				reasoning += part.text;
+				progress.update(content, reasoning);
+				yield { kind: 'reasoning', text: part.text };
 			} else if (part.type === 'error') {
 				failure = part.error;
 				break;
@@ -152,23 +179,37 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<string,
 
 	await progress.close();
 	claim.release();
-	if (gone) {
-		// Closed as dead and reopened elsewhere: that writer owns the row now.
-		return { status: 'error', content, message: 'This reply was taken over by another request.' };
-	}
+	const thought = {
+		reasoning,
+		reasoningMs: thinkingFrom === null ? null : (thinkingUntil ?? Date.now()) - thinkingFrom
+	};
+	const takenOver: ReplyOutcome = {
+		status: 'error',
+		content,
+		...thought,
+		message: 'This reply was taken over by another request.'
+	};
+	// Closed as dead and reopened elsewhere: that writer owns the row now.
+	if (gone) return takenOver;
 	const stopped = stopSignals.some((signal) => signal.aborted);
 	const errorId =
 		failure && !stopped ? logFailure(`reply ${replyId} from ${chatModel.provider}/${chatModel.id}`, failure) : null;
 	const outcome: ReplyOutcome = stopped
-		? { status: 'stopped', content }
+		? { status: 'stopped', content, ...thought }
 		: errorId
-			? { status: 'error', content, message: `The model stopped before finishing this reply (error ${errorId}).` }
-			: { status: 'complete', content };
+			? {
+					status: 'error',
+					content,
+					...thought,
+					message: `The model stopped before finishing this reply (error ${errorId}).`
+				}
+			: { status: 'complete', content, ...thought };
 	const ended = await finishReply(request.writer, {
 		content,
+		...thought,
 		status: outcome.status,
 		model: chatModel.id,
 		titlePending: Boolean(request.title)
 	});
-	return ended ? outcome : { status: 'error', content, message: 'This reply was taken over by another request.' };
+	return ended ? outcome : takenOver;
 }

@@ -16,6 +16,7 @@ interface ReplyState {
 	session_id: string;
 	status: string;
 	content: string;
+	reasoning: string;
 	model: string | null;
 	is_live: boolean;
 }
@@ -23,7 +24,7 @@ interface ReplyState {
 async function readReply(client: ChatClient, replyId: string): Promise<ReplyState> {
 	const { data, error } = await client
 		.from('chat_messages')
-		.select('session_id, status, content, model, is_live')
+		.select('session_id, status, content, reasoning, model, is_live')
 		.eq('id', replyId)
 		.eq('role', 'assistant')
 		.maybeSingle();
@@ -54,10 +55,16 @@ export async function followReply(client: ChatClient, replyId: string): Promise<
 			const ends = Date.now() + MAX_FOLLOW_MS;
 			let state = first;
 			let sent = 0;
+			let thought = 0;
 			let failedReads = 0;
 			send({ type: 'start', sessionId: state.session_id, replyId, model: state.model ?? '' });
 			try {
 				for (;;) {
+					// The thinking first: a reply's thinking comes before its answer.
+					if (state.reasoning.length > thought) {
+						send({ type: 'reasoning', text: state.reasoning.slice(thought) });
+						thought = state.reasoning.length;
+					}
 					if (state.content.length > sent) {
 						send({ type: 'delta', text: state.content.slice(sent) });
 						sent = state.content.length;

@@ -168,12 +168,17 @@ export interface ReplyWriter {
 /** What the writer does after a progress write (see write_reply_progress). */
 export type ProgressVerdict = 'go' | 'stop' | 'gone';
 
-/** The writer's batched write: the text so far, and whether to go on. */
-export async function saveReplyProgress(writer: ReplyWriter, content: string): Promise<ProgressVerdict> {
+/** The writer's batched write: the text and the thinking so far, and whether to go on. */
+export async function saveReplyProgress(
+	writer: ReplyWriter,
+	content: string,
+	reasoning = ''
+): Promise<ProgressVerdict> {
 	const { data, error } = await writer.client.rpc('write_reply_progress', {
 		p_reply_id: writer.replyId,
 		p_writer_token: writer.token,
-		p_content: storableText(content)
+		p_content: storableText(content),
+		p_reasoning: storableText(reasoning)
 	});
 	if (error) throw fromPostgrest(error, 'not_found:reply');
 	return data === 'stop' || data === 'gone' ? data : 'go';
@@ -219,6 +224,9 @@ type ReplyUpdate = {
 	model: string | null;
 	/** A chat's first reply: its writer may set the chat's title once, after it ends. */
 	titlePending?: boolean;
+	/** The model's thinking, and how long it took. */
+	reasoning?: string;
+	reasoningMs?: number | null;
 };
 
 // A reply is the model's work and cannot be typed again, so its final write outlasts a short
@@ -240,7 +248,9 @@ export async function finishReply(
 		p_content: storableText(update.content),
 		p_status: update.status,
 		p_model: update.model ?? '',
-		p_title_pending: update.titlePending ?? false
+		p_title_pending: update.titlePending ?? false,
+		p_reasoning: storableText(update.reasoning ?? ''),
+		...(update.reasoningMs == null ? {} : { p_reasoning_ms: Math.round(update.reasoningMs) })
 	};
 	for (let attempt = 0; ; attempt++) {
 		const { data, error } = await writer.client.rpc('finish_reply', args);

@@ -64,7 +64,9 @@ export async function getSessionWithMessages(client: ChatClient, id: string): Pr
 				version: row.version,
 				versions: row.versions,
 				previous_version: row.previous_version,
-				next_version: row.next_version
+				next_version: row.next_version,
+				reasoning: row.reasoning,
+				reasoning_ms: row.reasoning_ms
 			}))
 	};
 }

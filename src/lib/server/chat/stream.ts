@@ -44,7 +44,8 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 						if (title) send({ type: 'title', sessionId: turn.sessionId, title });
 						return;
 					}
-					send({ type: 'delta', text: step.value });
+					const piece = step.value;
+					send({ type: piece.kind === 'reasoning' ? 'reasoning' : 'delta', text: piece.text });
 				}
 			};
 			const finished = relay()

@@ -7,7 +7,7 @@ import type { ChatClient } from './types';
 
 const EXPORT_PAGE_SIZE = 20;
 const COLUMNS =
-	'id, title, created_at, updated_at, model, system_prompt, chat_messages(id, parent_id, selected_at, role, content, model, created_at, status)';
+	'id, title, created_at, updated_at, model, system_prompt, chat_messages(id, parent_id, selected_at, role, content, model, created_at, status, reasoning)';
 
 type Row = {
 	id: string;
@@ -25,6 +25,7 @@ type Row = {
 		model: string | null;
 		created_at: string;
 		status: string;
+		reasoning: string;
 	}[];
 };
 
@@ -66,7 +67,14 @@ function exported(row: Row): ExportedChat {
 		system_prompt: row.system_prompt,
 		messages: activePath(row.chat_messages)
 			.filter((message) => message.status === 'complete')
-			.map(({ role, content, model, created_at }) => ({ role, content, model, created_at }))
+			.map(({ role, content, model, created_at, reasoning }) => ({
+				role,
+				content,
+				model,
+				created_at,
+				// A reasoning model's thinking, when there was any.
+				...(reasoning ? { reasoning } : {})
+			}))
 	};
 }
 

@@ -6,7 +6,10 @@ export type ChatClient = SupabaseClient<Database>;
 type MessageRow = Database['public']['Tables']['chat_messages']['Row'];
 
 /** A message of a chat's active path, as get_chat returns it. */
-export type StoredMessage = Pick<MessageRow, 'id' | 'role' | 'content' | 'status' | 'model' | 'created_at'> & {
+export type StoredMessage = Pick<
+	MessageRow,
+	'id' | 'role' | 'content' | 'status' | 'model' | 'created_at' | 'reasoning' | 'reasoning_ms'
+> & {
 	/** A streaming reply whose writer is still at work (private.reply_is_live). */
 	is_live: boolean | null;
 	/** Its place among its versions (siblings), from 1, and how many there are. */
