@@ -22,9 +22,18 @@ export const appEnv: Record<string, string> = {
 	AI_BASE_URL: `${fakeModelUrl}/v1`,
 	AI_MODEL: 'fake-model',
 	AI_API_KEY: 'fake-provider-key',
-	// A second model, behind Anthropic's wire format on the same fake, for the Model picker.
+	// A second model, behind Anthropic's wire format on the same fake, for the Model picker; the
+	// models the fake lists at /v1/models; and a server that is not there (port 9, discard).
 	AI_MODELS: JSON.stringify([
-		{ id: 'fake-claude', provider: 'anthropic', label: 'Fake Claude', baseURL: `${fakeModelUrl}/v1` }
+		{ id: 'fake-claude', provider: 'anthropic', label: 'Fake Claude', baseURL: `${fakeModelUrl}/v1` },
+		{ id: 'local', provider: 'openai-compatible', label: 'Fake server', baseURL: `${fakeModelUrl}/v1`, discover: true },
+		{
+			id: 'gone',
+			provider: 'openai-compatible',
+			label: 'Gone server',
+			baseURL: 'http://127.0.0.1:9/v1',
+			discover: true
+		}
 	]),
 	ANTHROPIC_API_KEY: 'fake-anthropic-key',
 	// Well above the longest reply of the suite (about 8 s), with room for a loaded machine.

@@ -283,6 +283,8 @@ test(
 		const word = `kumquat${Date.now().toString(36)}`;
 		for (const text of [`Is **${word}** a fruit?`, `More about _${word}_ please`]) {
 			await app.send(text);
+			// The first message moves the page to its new chat; the second is sent there.
+			await app.chatId();
 			await app.settled();
 		}
 		await page.goto('/chat');

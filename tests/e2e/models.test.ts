@@ -1,6 +1,7 @@
 // Several models and a picker, and a system prompt per chat: with JavaScript and without. The
-// fake provider answers `fake-model` in OpenAI's wire format and `fake-claude` in Anthropic's.
-import { replyFor } from '../support/fake-provider.ts';
+// fake provider answers `fake-model` in OpenAI's wire format and `fake-claude` in Anthropic's, and
+// lists the models it offers for an entry that discovers them.
+import { FAKE_SERVER_MODELS, replyFor } from '../support/fake-provider.ts';
 import type { Page } from '@playwright/test';
 import { admin, ChatApp, expect, fakeModel, test, unique } from './support.ts';
 
@@ -138,3 +139,26 @@ test('a model that is not offered is refused before anything is stored', async (
 		.eq('user_id', await app.userId());
 	expect(data).toEqual([]);
 });
+
+test(
+	'the models a server offers are listed under its name, and a server that is not there is named',
+	{ tag: '@vite' },
+	async ({ app, page }) => {
+		await app.signUp();
+		const offered = app.modelPicker.locator('optgroup[label="Fake server"] option');
+		await expect(offered).toHaveText(FAKE_SERVER_MODELS);
+		const gone = app.modelPicker.getByRole('option', { name: 'Gone server: 127.0.0.1:9 cannot be reached' });
+		await expect(gone).toBeDisabled();
+		await app.ready();
+		await app.modelPicker.selectOption({ label: 'fake-small' });
+		const ask = unique('Discovered model, answer');
+		await app.send(ask);
+		await expect(app.said(replyFor(ask))).toBeVisible();
+		await app.settled();
+		expect((await fakeModel.calls(ask)).at(-1)).toMatchObject({ api: 'openai', model: 'fake-small' });
+		expect((await storedReplies(app)).at(-1)).toEqual({ model: 'local/fake-small', content: replyFor(ask) });
+		// The chat keeps the choice.
+		await page.reload();
+		await expect(app.modelPicker).toHaveValue('local/fake-small');
+	}
+);

@@ -7,6 +7,8 @@
 // A plan's `thinking` is streamed first, as each API sends a reasoning model's thoughts:
 // `reasoning_content` deltas (DeepSeek, vLLM), or an Anthropic `thinking` block (thinking_delta,
 // then signature_delta) before the text block. (Ollama's `<think>` tags are just text: `say` them.)
+//   GET /v1/models             the models it offers, as OpenAI lists them (`{"object": "list", "data": [...]}`),
+//                              and as Ollama, LM Studio and vLLM answer the same request
 // It echoes the last user message word by word and can be told to fail a call:
 //   status     answers 500 with the provider's own error body
 //   mid-stream sends a few chunks, then fails: OpenAI's connection drops; Anthropic sends an
@@ -181,6 +183,19 @@ function anthropicFrames(model: string, callNumber: number, thinks: boolean): Fr
 	};
 }
 
+/** The models the fake says it offers; it answers a completion for any name. */
+export const FAKE_SERVER_MODELS = ['fake-reasoner', 'fake-small'];
+
+function listModels(response: ServerResponse) {
+	response.writeHead(200, { 'content-type': 'application/json' });
+	response.end(
+		JSON.stringify({
+			object: 'list',
+			data: FAKE_SERVER_MODELS.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' }))
+		})
+	);
+}
+
 export async function startFakeProvider(options: { port?: number; tokenDelayMs?: number } = {}): Promise<FakeProvider> {
 	const tokenDelayMs = options.tokenDelayMs ?? 20;
 	const calls: FakeCall[] = [];
@@ -312,13 +327,15 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		const url = new URL(request.url ?? '/', 'http://fake');
 		const path = url.pathname;
 		const handled =
-			path === '/v1/chat/completions' && request.method === 'POST'
-				? completion('openai', request, response)
-				: path === '/v1/messages' && request.method === 'POST'
-					? completion('anthropic', request, response)
-					: path.startsWith('/_control/')
-						? control(request, response, url)
-						: Promise.resolve(void response.writeHead(404).end());
+			path === '/v1/models' && request.method === 'GET'
+				? Promise.resolve(listModels(response))
+				: path === '/v1/chat/completions' && request.method === 'POST'
+					? completion('openai', request, response)
+					: path === '/v1/messages' && request.method === 'POST'
+						? completion('anthropic', request, response)
+						: path.startsWith('/_control/')
+							? control(request, response, url)
+							: Promise.resolve(void response.writeHead(404).end());
 		handled.catch((error: unknown) => {
 			if (!response.headersSent) response.writeHead(400, { 'content-type': 'text/plain' });
 			response.end(String(error));

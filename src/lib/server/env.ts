@@ -3,7 +3,9 @@
 // worker's vars and secrets, which SvelteKit copies into $env/dynamic on the first request.
 import { env as privateEnv } from '$env/dynamic/private';
 import { env as publicEnv } from '$env/dynamic/public';
+import { dev } from '$app/environment';
 import { z } from 'zod';
+import { localOllama } from './ai/discovery';
 import { parseModelsConfig, type ModelConfig } from './ai/models-config';
 
 const optional = z
@@ -22,10 +24,13 @@ const schema = z.object({
 	WORKERS_AI_MODEL: z.string().trim().default('@cf/meta/llama-3.1-8b-instruct'),
 	AI_SYSTEM_PROMPT: optional,
 	/** How long a whole reply may take; a reply still unfinished then is stopped and kept as failed. */
-	AI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000)
+	AI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+	/** Where `npm run dev` looks for Ollama when no model is configured. */
+	OLLAMA_URL: z.url().default('http://127.0.0.1:11434/v1')
 });
 
-export type ServerEnv = z.infer<typeof schema> & {
+export type ServerEnv = Omit<z.infer<typeof schema>, 'OLLAMA_URL'> & {
+	OLLAMA_URL?: string;
 	supabaseKey: string;
 	/** Every configured model, keys resolved; empty when none is (then Workers AI or the demo). */
 	models: ModelConfig[];
@@ -49,6 +54,7 @@ export function serverEnv(): ServerEnv {
 	} catch (error) {
 		throw new Error(`Invalid configuration: ${(error as Error).message}`, { cause: error });
 	}
-	parsed = { ...result.data, supabaseKey, models: models.models, defaultModelId: models.defaultId };
+	const configured = models.models.length || !dev ? models.models : [localOllama(result.data.OLLAMA_URL)];
+	parsed = { ...result.data, supabaseKey, models: configured, defaultModelId: models.defaultId };
 	return parsed;
 }

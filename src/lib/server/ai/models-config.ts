@@ -6,7 +6,8 @@
 //   AI_BASE_URL, AI_API_KEY, AI_MODEL
 //                      the one-model shorthand for an OpenAI-compatible API; kept so deployments
 //                      that set only these go on working. It joins the list first when set.
-//   AI_DEFAULT_MODEL   the id picked for a new chat; else the first model.
+//   AI_DEFAULT_MODEL   the id picked for a new chat; else the first model. An entry that
+//                      discovers its server's models stands for the first of them.
 //
 // Keys never sit in AI_MODELS (a plain var): each provider reads its usual secret
 // (OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY), or the secret a model names
@@ -60,11 +61,16 @@ const entrySchema = z
 			.refine((reasoning) => reasoning.effort || reasoning.budgetTokens, {
 				error: 'reasoning needs an effort or a budgetTokens'
 			})
-			.optional()
+			.optional(),
+		/** An openai-compatible server's own list of models (GET {baseURL}/models), offered under this entry's label. */
+		discover: z.boolean().optional()
 	})
 	.strict()
 	.refine((entry) => entry.provider !== 'openai-compatible' || entry.baseURL, {
 		error: 'an openai-compatible model needs a baseURL'
+	})
+	.refine((entry) => !entry.discover || entry.provider === 'openai-compatible', {
+		error: 'only an openai-compatible entry can discover its models'
 	})
 	.refine((entry) => entry.maxOutputTokens < entry.contextTokens, {
 		error: 'maxOutputTokens must be smaller than contextTokens'
@@ -84,6 +90,12 @@ export interface ModelConfig {
 	contextTokens: number;
 	maxOutputTokens: number;
 	reasoning?: ReasoningConfig;
+	/** Stands for the models its server lists (see discovery.ts), not for one model. */
+	discover?: boolean;
+	/** Where a discovered model came from: its entry's label, which the picker groups it under. */
+	group?: string;
+	/** A server looked for without being configured (Ollama under `npm run dev`): when it is not there, nothing is said. */
+	optional?: boolean;
 }
 
 export interface ModelsConfig {
@@ -140,7 +152,8 @@ export function parseModelsConfig(vars: Vars): ModelsConfig {
 				apiKey: keyVar ? blank(vars[keyVar]) : undefined,
 				contextTokens: entry.contextTokens,
 				maxOutputTokens: entry.maxOutputTokens,
-				...(entry.reasoning ? { reasoning: entry.reasoning } : {})
+				...(entry.reasoning ? { reasoning: entry.reasoning } : {}),
+				...(entry.discover ? { discover: true } : {})
 			});
 		}
 	}

@@ -4,6 +4,7 @@
 import type { LanguageModel, streamText } from 'ai';
 import type { ServerEnv } from '../env';
 import { createDemoModel, DEMO_MODEL_ID } from './demo-model';
+import { discovered } from './discovery';
 import { DEFAULT_CONTEXT_TOKENS, DEFAULT_MAX_OUTPUT_TOKENS, type ModelConfig } from './models-config';
 import { createLanguageModel } from './providers';
 
@@ -48,6 +49,36 @@ export function reasoningOptions(config: ModelConfig): ReasoningCallOptions {
 export interface ModelOption {
 	id: string;
 	label: string;
+	/** The configured entry a discovered model came from, shown as a group of the picker. */
+	group?: string;
+	/** A server whose models could not be read: named, and not to be picked. */
+	disabled?: boolean;
+}
+
+/**
+ * A discovering entry as the models its server listed, each `entry id/model name`; none when the
+ * server has not answered (yet), which the picker then names.
+ */
+function expand(entry: ModelConfig): { models: ModelConfig[]; unreachable?: ModelOption } {
+	if (!entry.discover) return { models: [entry] };
+	const found = discovered(entry);
+	if (found && 'models' in found) {
+		const models = found.models.map((name) => ({
+			...entry,
+			discover: false,
+			id: `${entry.id}/${name}`,
+			model: name,
+			label: name,
+			group: entry.label
+		}));
+		return { models };
+	}
+	if (entry.optional) return { models: [] };
+	const why = found && 'error' in found ? found.error : 'not asked yet';
+	return {
+		models: [],
+		unreachable: { id: entry.id, label: `${entry.label}: ${why}`, group: entry.label, disabled: true }
+	};
 }
 
 export interface ModelChoice {
@@ -68,11 +99,17 @@ const DEMO: ModelConfig = {
 export class ModelRegistry {
 	readonly models: ModelConfig[];
 	readonly defaultId: string;
+	/** Servers whose models could not be read, as the picker names them. */
+	readonly unreachable: ModelOption[];
 	readonly #platformEnv: App.Platform['env'] | undefined;
 
 	constructor(env: ServerEnv, platformEnv?: App.Platform['env']) {
 		this.#platformEnv = platformEnv;
-		const configured = env.models.filter((model) => model.provider !== 'workers-ai' || platformEnv?.AI);
+		const expanded = env.models
+			.filter((model) => model.provider !== 'workers-ai' || platformEnv?.AI)
+			.map((model) => expand(model));
+		this.unreachable = expanded.flatMap(({ unreachable }) => (unreachable ? [unreachable] : []));
+		const configured = expanded.flatMap(({ models }) => models);
 		if (configured.length) this.models = configured;
 		else if (platformEnv?.AI) {
 			const id = env.WORKERS_AI_MODEL;
@@ -87,12 +124,19 @@ export class ModelRegistry {
 				}
 			];
 		} else this.models = [DEMO];
-		const wanted = env.defaultModelId;
+		// A discovering entry named as the default stands for the first model its server lists.
+		const named = env.defaultModelId;
+		const wanted = named
+			? this.models.find((model) => model.id === named || model.id.startsWith(`${named}/`))?.id
+			: undefined;
 		this.defaultId = wanted && this.models.some((model) => model.id === wanted) ? wanted : this.models[0].id;
 	}
 
 	get options(): ModelOption[] {
-		return this.models.map(({ id, label }) => ({ id, label }));
+		return [
+			...this.models.map(({ id, label, group }) => (group ? { id, label, group } : { id, label })),
+			...this.unreachable
+		];
 	}
 
 	has(id: string): boolean {
