@@ -1,9 +1,10 @@
 // `npm test` after the stack is up (scripts/with-supabase.ts): the checks, the types check, the
 // vitest suites and the production build, then the end-to-end tests. They barely share a core
 // (prettier, ESLint and svelte-check use one, vitest mostly waits on Postgres), so they run side
-// by side, in two rounds: the build never runs beside svelte-check or vitest, whose `svelte-kit
-// sync` rewrites the generated files a build is reading. Each step's output is printed whole when
-// it ends, and any failure fails the run before Playwright starts.
+// by side: the build, the lint and the types check at once, then svelte-check and vitest as soon as
+// the build is done (the lint may still run). The build never runs beside svelte-check or vitest,
+// whose `svelte-kit sync` rewrites the generated files a build is reading. Each step's output is
+// printed whole when it ends, and any failure fails the run before Playwright starts.
 import { spawn } from 'node:child_process';
 
 interface Step {
@@ -11,16 +12,14 @@ interface Step {
 	command: string[];
 }
 
-const ROUNDS: Step[][] = [
-	[
-		{ name: 'build', command: ['npm', 'run', '-s', 'build'] },
-		{ name: 'prettier and ESLint', command: ['npm', 'run', '-s', 'lint'] },
-		{ name: 'database types', command: ['npm', 'run', '-s', 'db:types:check'] }
-	],
-	[
-		{ name: 'svelte-check', command: ['npm', 'run', '-s', 'check:svelte'] },
-		{ name: 'vitest', command: ['npm', 'run', '-s', 'test:integration'] }
-	]
+const BUILD: Step = { name: 'build', command: ['npm', 'run', '-s', 'build'] };
+const BESIDE_THE_BUILD: Step[] = [
+	{ name: 'prettier and ESLint', command: ['npm', 'run', '-s', 'lint'] },
+	{ name: 'database types', command: ['npm', 'run', '-s', 'db:types:check'] }
+];
+const AFTER_THE_BUILD: Step[] = [
+	{ name: 'svelte-check', command: ['npm', 'run', '-s', 'check:svelte'] },
+	{ name: 'vitest', command: ['npm', 'run', '-s', 'test:integration'] }
 ];
 const LAST: Step = { name: 'Playwright', command: ['playwright', 'test'] };
 
@@ -45,12 +44,13 @@ function run(step: Step, inherit = false): Promise<boolean> {
 }
 
 const started = performance.now();
-for (const round of ROUNDS) {
-	const results = await Promise.all(round.map((step) => run(step)));
-	if (results.some((passed) => !passed)) {
-		console.error('Stopped before the end-to-end tests: a step above failed.');
-		process.exit(1);
-	}
+const afterTheBuild = run(BUILD).then((built) =>
+	built ? Promise.all(AFTER_THE_BUILD.map((step) => run(step))) : [false]
+);
+const results = (await Promise.all([afterTheBuild, ...BESIDE_THE_BUILD.map((step) => run(step))])).flat();
+if (results.some((passed) => !passed)) {
+	console.error('Stopped before the end-to-end tests: a step above failed.');
+	process.exit(1);
 }
 const passed = await run(LAST, true);
 console.log(`── npm test: ${passed ? 'passed' : 'failed'} in ${seconds(started)}`);

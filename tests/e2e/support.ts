@@ -187,6 +187,11 @@ export class ChatApp {
 	}
 
 	async userId(): Promise<string> {
+		// The signed-in person's session names them; reading it spares the auth server a list of
+		// every account (which grows with every run against a long-lived local stack).
+		const session = await readSession(this.page.context()).catch(() => null);
+		const signedIn = session?.user as { id?: string; email?: string } | undefined;
+		if (signedIn?.id && signedIn.email === this.email) return signedIn.id;
 		const { data } = await admin.auth.admin.listUsers({ perPage: 1000 });
 		const user = data.users.find((candidate) => candidate.email === this.email);
 		if (!user) throw new Error(`no user ${this.email}`);
