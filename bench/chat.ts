@@ -4,7 +4,8 @@
 //   - database round trips (PostgREST requests, counted by the local gateway) per chat action
 //   - time to first token in the browser minus the fake model's own, over several messages
 //   - the JavaScript shipped to /chat/[id], gzipped, and what loads later on demand (the markdown
-//     renderer for a streamed reply, the highlighter for the first code block)
+//     renderer for a streamed reply, the highlighter for the first code block, KaTeX for the
+//     first formula), and the time from a formula's reply's first byte to the typeset formula
 // Usage: npm run bench:chat [-- rounds]
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
@@ -169,6 +170,37 @@ try {
 	await page.locator('pre code .hljs-keyword').first().waitFor();
 	await page.waitForLoadState('networkidle');
 	const highlighter = scripts.slice(beforeCode);
+	// A reply with a formula brings KaTeX: the time from the reply's first byte in the browser to
+	// the formula typeset on screen.
+	const beforeMath = scripts.length;
+	const stylesheets: Buffer[] = [];
+	page.on('response', async (response) => {
+		if (response.request().resourceType() === 'stylesheet' && /katex/i.test(response.url()))
+			stylesheets.push(await response.body());
+	});
+	fake.sayNext('The area is $\\pi r^2$, and $$\\int_0^1 x\\,dx = \\frac{1}{2}$$');
+	const typeset = page.evaluate(
+		() =>
+			new Promise<number>((resolve) => {
+				const observer = new MutationObserver(() => {
+					if (document.querySelector('li.assistant .katex')) {
+						observer.disconnect();
+						resolve(performance.timeOrigin + performance.now());
+					}
+				});
+				observer.observe(document.body, { subtree: true, childList: true });
+			})
+	);
+	await page.getByRole('textbox', { name: 'Message' }).fill('Show me math');
+	await page.getByRole('button', { name: 'Send' }).click();
+	const formulaAt = await typeset;
+	await page.waitForLoadState('networkidle');
+	const firstByteAt = await page.evaluate(() => {
+		const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+		const chat = entries.filter((entry) => entry.name.endsWith('/api/chat')).at(-1)!;
+		return performance.timeOrigin + chat.responseStart;
+	});
+	const katex = scripts.slice(beforeMath);
 	await browser.close();
 
 	console.log(`\ntime to first token, ${rounds} messages (ms)`);
@@ -195,6 +227,11 @@ try {
 	console.log(
 		`loaded on demand by the first code block (the highlighter): ${highlighter.length} files, ${(highlighterGzipped / 1024).toFixed(1)} KB gzipped`
 	);
+	const katexGzipped = [...katex, ...stylesheets].reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+	console.log(
+		`loaded on demand by the first formula (KaTeX and its stylesheet): ${katex.length + stylesheets.length} files, ${(katexGzipped / 1024).toFixed(1)} KB gzipped, fonts aside`
+	);
+	console.log(`reply's first byte → first formula typeset: ${(formulaAt - firstByteAt).toFixed(0)} ms`);
 } finally {
 	worker.stop();
 	await fake.close();

@@ -1,6 +1,6 @@
-// Lighthouse's mobile scores (Performance, Accessibility, Best Practices) for /login and a chat
-// page, against the production build in workerd, the local stack and the fake provider, in
-// Debian's Chromium. Lighthouse's default run is a mid-range phone on a throttled network.
+// Lighthouse's mobile scores (Performance, Accessibility, Best Practices) for /login and chat
+// pages (prose, a code block, formulas), against the production build in workerd, the local stack
+// and the fake provider, in Debian's Chromium. Lighthouse's default run is a mid-range phone on a throttled network.
 // Usage: npm run bench:lighthouse [-- runs per page]
 import { launch } from 'chrome-launcher';
 import lighthouse, { type Result } from 'lighthouse';
@@ -32,12 +32,14 @@ try {
 	}
 	const prose = await chatWith('Here is an answer with **markdown** and a list:\n\n- one\n- two\n');
 	const code = await chatWith('Here is some code:\n\n```js\nconst answer = 42;\n```\n');
+	const math = await chatWith('The area is $\\pi r^2$, and $$\\int_0^1 x\\,dx = \\frac{1}{2}$$');
 	const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 
 	const pages: { label: string; url: string; headers: Record<string, string> }[] = [
 		{ label: '/login', url: `${worker.base}/login`, headers: {} },
 		{ label: '/chat/[id]', url: `${worker.base}/chat/${prose}`, headers: { cookie } },
-		{ label: '/chat/[id] with a code block', url: `${worker.base}/chat/${code}`, headers: { cookie } }
+		{ label: '/chat/[id] with a code block', url: `${worker.base}/chat/${code}`, headers: { cookie } },
+		{ label: '/chat/[id] with math', url: `${worker.base}/chat/${math}`, headers: { cookie } }
 	];
 	const categories = ['performance', 'accessibility', 'best-practices'] as const;
 	console.log('\nLighthouse, mobile            performance  accessibility  best practices');
