@@ -6,12 +6,11 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
 import { contextChars } from '../../src/lib/server/ai/context.ts';
-import { parseModelsConfig } from '../../src/lib/server/ai/models-config.ts';
 import { modelRegistry } from '../../src/lib/server/ai/registry.ts';
 import { writeReply } from '../../src/lib/server/ai/reply.ts';
 import { postMessage, type HistoryBudget } from '../../src/lib/server/chat/messages.ts';
-import type { ServerEnv } from '../../src/lib/server/env.ts';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
+import { modelEnv } from '../support/model-env.ts';
 import { anonClient, finishAsWriter, signedUpUser } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
@@ -65,15 +64,7 @@ describe('a chat of 1,200 messages', () => {
 		expect(counted).toBeLessThanOrEqual(budgetChars);
 		expect(last).toBeGreaterThan(4);
 
-		const { models, defaultId } = parseModelsConfig({ AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' });
-		const env = {
-			PUBLIC_SUPABASE_URL: 'http://unused.invalid',
-			supabaseKey: 'unused',
-			WORKERS_AI_MODEL: 'unused',
-			AI_TIMEOUT_MS: 5_000,
-			models,
-			defaultModelId: defaultId
-		} satisfies ServerEnv;
+		const env = modelEnv({ AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' });
 		const run = writeReply({
 			writer: { client: anonClient() as Client, replyId: posted.replyId, token: posted.writerToken! },
 			chatModel: modelRegistry(env).chatModel(null),

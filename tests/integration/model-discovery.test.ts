@@ -10,9 +10,9 @@ import {
 	localOllama
 } from '../../src/lib/server/ai/discovery.ts';
 import { DEMO_MODEL_ID } from '../../src/lib/server/ai/demo-model.ts';
-import { parseModelsConfig } from '../../src/lib/server/ai/models-config.ts';
 import { ModelRegistry } from '../../src/lib/server/ai/registry.ts';
 import type { ServerEnv } from '../../src/lib/server/env.ts';
+import { modelEnv } from '../support/model-env.ts';
 import { FAKE_SERVER_MODELS, startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
 
 describe('models a server offers', () => {
@@ -32,20 +32,8 @@ describe('models a server offers', () => {
 		asked = [];
 	});
 
-	const envWith = (entries: object[], defaultModel?: string): ServerEnv => {
-		const { models, defaultId } = parseModelsConfig({
-			AI_MODELS: JSON.stringify(entries),
-			...(defaultModel ? { AI_DEFAULT_MODEL: defaultModel } : {})
-		});
-		return {
-			PUBLIC_SUPABASE_URL: 'http://unused.invalid',
-			supabaseKey: 'unused',
-			WORKERS_AI_MODEL: 'unused',
-			AI_TIMEOUT_MS: 5_000,
-			models,
-			defaultModelId: defaultId
-		};
-	};
+	const envWith = (entries: object[], defaultModel?: string): ServerEnv =>
+		modelEnv({ AI_MODELS: JSON.stringify(entries), ...(defaultModel ? { AI_DEFAULT_MODEL: defaultModel } : {}) });
 	const local = () => ({
 		id: 'local',
 		provider: 'openai-compatible',

@@ -6,14 +6,13 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
-import { parseModelsConfig } from '../../src/lib/server/ai/models-config.ts';
 import { modelRegistry } from '../../src/lib/server/ai/registry.ts';
 import { writeReply, type ReplyRequest } from '../../src/lib/server/ai/reply.ts';
 import { writeTitle } from '../../src/lib/server/ai/title.ts';
 import { postMessage } from '../../src/lib/server/chat/messages.ts';
 import { abortLocally } from '../../src/lib/server/chat/reply-control.ts';
-import type { ServerEnv } from '../../src/lib/server/env.ts';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
+import { modelEnv } from '../support/model-env.ts';
 import { adminClient, anonClient, jwtSecret, publishableKey, signedUpUser, url } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
@@ -37,18 +36,7 @@ describe('writing a reply', () => {
 	});
 	afterAll(() => fake.close());
 
-	/** The server's environment for these model variables (see ai/models-config.ts). */
-	const env = (vars: Record<string, string | undefined>): ServerEnv => {
-		const { models, defaultId } = parseModelsConfig(vars);
-		return {
-			PUBLIC_SUPABASE_URL: 'http://unused.invalid',
-			supabaseKey: 'unused',
-			WORKERS_AI_MODEL: 'unused',
-			AI_TIMEOUT_MS: 5_000,
-			models,
-			defaultModelId: defaultId
-		};
-	};
+	const env = modelEnv;
 	const shorthand = () => ({ AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' });
 	const anthropic = () => ({
 		AI_MODELS: JSON.stringify([{ id: 'fake-claude', provider: 'anthropic', baseURL: fake.url, maxOutputTokens: 300 }]),
@@ -191,6 +179,48 @@ describe('writing a reply', () => {
 			const { request } = await turn('Budgeted thinking', 5_000, vars);
 			await completeReply(request);
 			expect(fake.calls.at(-1)).toMatchObject({ api: 'anthropic', thinking: { type: 'enabled', budget_tokens: 2000 } });
+		});
+
+		it('writes a reply’s thinking only with that reply’s own writer token, while the reply is written', async () => {
+			const mine = await turn('Whose thoughts are these');
+			const other = await turn('Another reply');
+			const progress = (replyId: string, token: string) =>
+				client.rpc('write_reply_progress', {
+					p_reply_id: replyId,
+					p_writer_token: token,
+					p_content: 'forged',
+					p_reasoning: 'forged thinking'
+				});
+			const finish = (replyId: string, token: string) =>
+				client.rpc('finish_reply', {
+					p_reply_id: replyId,
+					p_writer_token: token,
+					p_content: 'forged',
+					p_status: 'complete',
+					p_model: 'forged',
+					p_reasoning: 'forged thinking',
+					p_reasoning_ms: 1
+				});
+			// With the person's own token through PostgREST: another reply's writer token, or a guess.
+			for (const token of [other.posted.writerToken!, 'a-guessed-token']) {
+				expect((await progress(mine.posted.replyId, token)).data).toBe('gone');
+				expect((await finish(mine.posted.replyId, token)).data).toBe(false);
+			}
+			expect(await storedThinking(mine.posted.replyId)).toEqual({
+				content: '',
+				status: 'streaming',
+				reasoning: '',
+				reasoning_ms: null
+			});
+			// Its own token, once the reply has ended, writes nothing either.
+			fake.sayNext('Mine.', 2, 'My own thoughts.');
+			await completeReply(mine.request);
+			const ended = await storedThinking(mine.posted.replyId);
+			expect((await progress(mine.posted.replyId, mine.posted.writerToken!)).data).toBe('gone');
+			expect((await finish(mine.posted.replyId, mine.posted.writerToken!)).data).toBe(false);
+			expect(await storedThinking(mine.posted.replyId)).toEqual(ended);
+			expect(ended).toMatchObject({ content: 'Mine.', reasoning: 'My own thoughts.' });
+			await completeReply(other.request);
 		});
 
 		it('lets no one write a reply’s thinking through PostgREST, and changes nothing', async () => {

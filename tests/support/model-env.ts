@@ -1,0 +1,16 @@
+// The server's environment for a set of model variables (see src/lib/server/ai/models-config.ts),
+// for tests that build the model registry themselves; nothing else in it is used.
+import { parseModelsConfig } from '../../src/lib/server/ai/models-config.ts';
+import type { ServerEnv } from '../../src/lib/server/env.ts';
+
+export function modelEnv(vars: Record<string, string | undefined>): ServerEnv {
+	const { models, defaultId } = parseModelsConfig(vars);
+	return {
+		PUBLIC_SUPABASE_URL: 'http://unused.invalid',
+		supabaseKey: 'unused',
+		WORKERS_AI_MODEL: 'unused',
+		AI_TIMEOUT_MS: 5_000,
+		models,
+		defaultModelId: defaultId
+	};
+}
