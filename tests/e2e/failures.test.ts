@@ -22,6 +22,8 @@ test(
 		await page.getByRole('button', { name: 'Retry' }).click();
 		await expect(app.said(replyFor(question))).toBeVisible();
 		await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+		// The last words show before the reply's final write lands; the composer frees after it.
+		await app.settled();
 
 		const stored = await storedFor(await app.userId());
 		expect(stored.messages.map(({ role, content, status }) => [role, content, status])).toEqual([
