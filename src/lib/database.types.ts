@@ -153,7 +153,7 @@ export type Database = {
 		};
 		Functions: {
 			create_share: {
-				Args: { p_session_id: string };
+				Args: { p_session_id: string; p_with_thinking?: boolean };
 				Returns: {
 					created_at: string;
 					token: string;

@@ -1,7 +1,8 @@
 // A reasoning model's thinking: folded away above the answer as it streams ("Thinking… N s"), then
 // "Thought for N s"; kept across a reload, a Stop and a broken stream; never sent back to the
-// model; and a plain <details> without JavaScript. The fake model streams the thoughts as an
-// OpenAI-compatible server does (reasoning_content deltas); reply.test.ts covers the other formats.
+// model; a plain <details> without JavaScript; and in a share only when its owner ticks the box.
+// The fake model streams the thoughts as an OpenAI-compatible server does (reasoning_content
+// deltas); reply.test.ts covers the other formats.
 import type { Locator } from '@playwright/test';
 import { ChatApp, expect, fakeModel, test, unique } from './support.ts';
 
@@ -109,13 +110,24 @@ test('a stream that breaks mid-thought keeps the thinking, and Retry answers', a
 test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
-	test('the thinking is a disclosure that opens and closes', async ({ page }) => {
+	test('the thinking is a disclosure that opens and closes, and is shared only by choice', async ({ page }) => {
 		const app = await new ChatApp(page, 'thinking', { javaScript: false }).signUp();
 		const ask = unique('Think without scripts');
 		await fakeModel.say(ask, 'Plainly.', 5, THOUGHT);
 		await app.send(ask);
 		await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+		const chatUrl = page.url();
 		await expect(reply(app)).toContainText('Plainly.');
 		await expectThought(reply(app), THOUGHT);
+
+		const sharedReply = page.getByRole('list', { name: 'Conversation' }).getByRole('listitem').nth(1);
+		await page.goto(await app.share());
+		await expect(sharedReply).toContainText('Plainly.');
+		await expect(sharedReply.locator('summary')).toHaveCount(0);
+		await expect(page.getByText('The moon pulls')).toHaveCount(0);
+
+		await page.goto(`${chatUrl}?share`);
+		await page.goto(await app.share({ withThinking: true }));
+		await expectThought(sharedReply, THOUGHT);
 	});
 });

@@ -91,12 +91,13 @@ export class ChatApp {
 	}
 
 	/** Shares the open chat: Chat options → Share → Create public link; returns the link. */
-	async share(): Promise<string> {
+	async share({ withThinking = false } = {}): Promise<string> {
 		const dialog = this.page.getByRole('dialog', { name: 'Share this chat' });
 		if (!(await dialog.isVisible())) {
 			await this.openChatOptions();
 			await this.page.getByRole('link', { name: 'Share', exact: true }).click();
 		}
+		if (withThinking) await dialog.getByRole('checkbox', { name: 'Include the model’s thinking' }).check();
 		await dialog.getByRole('button', { name: 'Create public link' }).click();
 		const link = dialog.getByRole('textbox', { name: 'Share link' });
 		await expect(link).toHaveValue(/\/share\//);

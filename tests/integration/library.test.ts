@@ -55,6 +55,45 @@ describe('chat library under RLS', () => {
 		await a.db.from('chat_shares').delete().eq('token', again.data![0].token);
 	});
 
+	it('puts a reply’s thinking in a share only when its owner asks, and never another’s', async () => {
+		const chat = await chatOf(a.db, 'Why is the sea salty?');
+		const finished = await anonClient().rpc('finish_reply', {
+			p_reply_id: chat.replyId,
+			p_writer_token: chat.writerToken,
+			p_content: 'Rivers carry salt in.',
+			p_status: 'complete',
+			p_model: 'fake-model',
+			p_reasoning: 'Rain weathers rock; rivers carry ions.',
+			p_reasoning_ms: 2400
+		});
+		expect(finished.error).toBeNull();
+		const shareOf = async (args: { p_session_id: string; p_with_thinking?: boolean }) => {
+			const shared = await a.db.rpc('create_share', args);
+			expect(shared.error).toBeNull();
+			return (await anon.rpc('get_shared_chat', { p_token: shared.data![0].token })).data![0].messages;
+		};
+		const answer = { role: 'assistant', content: 'Rivers carry salt in.' };
+		const question = { role: 'user', content: 'Why is the sea salty?' };
+		expect(await shareOf({ p_session_id: chat.sessionId })).toEqual([question, answer]);
+		expect(await shareOf({ p_session_id: chat.sessionId, p_with_thinking: false })).toEqual([question, answer]);
+		expect(await shareOf({ p_session_id: chat.sessionId, p_with_thinking: true })).toEqual([
+			question,
+			{ ...answer, reasoning: 'Rain weathers rock; rivers carry ions.', reasoning_ms: 2400 }
+		]);
+		// Asking for the thinking opens nothing of another person's chat.
+		const sharesOfChat = async () =>
+			(await admin.from('chat_shares').select('token').eq('session_id', chat.sessionId)).data?.length;
+		const before = await sharesOfChat();
+		expect((await b.db.rpc('create_share', { p_session_id: chat.sessionId, p_with_thinking: true })).error?.code).toBe(
+			'P0002'
+		);
+		expect((await anon.rpc('create_share', { p_session_id: chat.sessionId, p_with_thinking: true })).error?.code).toBe(
+			'42501'
+		);
+		expect(await sharesOfChat()).toBe(before);
+		await admin.from('chat_sessions').delete().eq('id', chat.sessionId);
+	});
+
 	it('gives anyone the share by its exact token, and nothing else', async () => {
 		for (const client of [anon, b.db, a.db]) {
 			const { data, error } = await client.rpc('get_shared_chat', { p_token: aToken });

@@ -68,6 +68,14 @@ export const chatSettingsSchema = z.object({
 		)
 });
 
+/** Create public link; the model's thinking goes into the copy only when the box is ticked. */
+export const shareSchema = z.object({
+	withThinking: z
+		.enum(['on'], { error: 'That sharing choice is not valid.' })
+		.nullable()
+		.transform((value) => value === 'on')
+});
+
 export const retryReplySchema = z.object({
 	replyId: z.uuid({ error: 'That reply id is not valid.' })
 });

@@ -6,6 +6,7 @@ import {
 	editMessageSchema,
 	retryReplySchema,
 	sendMessageSchema,
+	shareSchema,
 	versionSchema
 } from '$lib/schemas/chat';
 import { AppError } from '../errors';
@@ -155,8 +156,10 @@ export async function saveSettingsAction(event: RequestEvent, sessionId: string)
 
 /** Shares the chat as it is now; the page shows the link to copy. */
 export async function shareAction(event: RequestEvent, sessionId: string) {
+	const parsed = shareSchema.safeParse({ withThinking: (await readForm(event)).get('withThinking') });
+	if (!parsed.success) return fail(400, { share: { url: null, error: firstIssue(parsed.error) } });
 	try {
-		const token = await createShare(event.locals.supabase, sessionId);
+		const token = await createShare(event.locals.supabase, sessionId, parsed.data.withThinking);
 		return { share: { url: new URL(`/share/${token}`, event.url).href, error: null } };
 	} catch (cause) {
 		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);

@@ -13,13 +13,14 @@ export interface Share {
 export interface SharedChat {
 	title: string;
 	createdAt: string;
-	messages: { role: 'user' | 'assistant'; content: string }[];
+	/** A reply's thinking is here only when its owner chose to share it. */
+	messages: { role: 'user' | 'assistant'; content: string; reasoning?: string; reasoning_ms?: number | null }[];
 }
 
 export const SHARE_TOKEN = /^[0-9a-f]{64}$/;
 
-export async function createShare(client: ChatClient, sessionId: string): Promise<string> {
-	const { data, error } = await client.rpc('create_share', { p_session_id: sessionId });
+export async function createShare(client: ChatClient, sessionId: string, withThinking = false): Promise<string> {
+	const { data, error } = await client.rpc('create_share', { p_session_id: sessionId, p_with_thinking: withThinking });
 	if (error) throw fromPostgrest(error);
 	const token = data[0]?.token;
 	if (!token) throw new AppError('not_found:chat');

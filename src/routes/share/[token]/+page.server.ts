@@ -15,7 +15,9 @@ export const load: PageServerLoad = async (event) => {
 				index,
 				role: message.role,
 				content: message.role === 'user' ? message.content : '',
-				html: message.role === 'assistant' ? renderReply(message.content) : null
+				html: message.role === 'assistant' ? renderReply(message.content) : null,
+				thinking: message.role === 'assistant' ? (message.reasoning ?? '') : '',
+				thinkingMs: message.reasoning_ms ?? null
 			}))
 		};
 	} catch (cause) {
