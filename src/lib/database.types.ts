@@ -191,15 +191,18 @@ export type Database = {
 				Returns: boolean;
 			};
 			get_chat: {
-				Args: { p_session_id: string };
+				Args: { p_at?: string; p_before?: string; p_chars?: number; p_limit?: number; p_session_id: string };
 				Returns: {
 					chat_model: string;
 					content: string;
 					created_at: string;
+					has_earlier: boolean;
+					has_later: boolean;
 					id: string;
 					is_live: boolean;
 					model: string;
 					next_version: string;
+					parent_id: string;
 					previous_version: string;
 					reasoning: string;
 					reasoning_ms: number;

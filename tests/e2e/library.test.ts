@@ -200,7 +200,7 @@ for (const javaScript of [true, false]) {
 			// A result links to its message.
 			await page.goto('/search?q=sourdough');
 			await page.getByRole('main').getByRole('link', { name: 'Bread' }).click();
-			await expect(page).toHaveURL(new RegExp(`/chat/${ids.get('Bread')}#message-`));
+			await expect(page).toHaveURL(new RegExp(`/chat/${ids.get('Bread')}\\?at=([0-9a-f-]{36})#message-\\1$`));
 			await expect(app.said('How long should a sourdough starter rest?')).toBeVisible();
 		});
 

@@ -33,15 +33,33 @@ export interface ChatWithMessages {
 	/** The configured model id the chat asked for, or null for the default. */
 	model: string | null;
 	systemPrompt: string | null;
+	/** One page of the active path, oldest first: the newest messages unless asked otherwise. */
 	messages: StoredMessage[];
+	/** Whether the path goes on before this page's first message, and after its last. */
+	hasEarlier: boolean;
+	hasLater: boolean;
+}
+
+/** Which page of a chat to read: the newest, the one before a message, or the one that holds it. */
+export interface ChatWindow {
+	before?: string;
+	at?: string;
 }
 
 /**
- * A chat and its active path in one round trip, each message with its place among its versions;
- * someone else's chat reads as not found.
+ * A chat and one page of its active path in one round trip, each message with its place among its
+ * versions; someone else's chat reads as not found.
  */
-export async function getSessionWithMessages(client: ChatClient, id: string): Promise<ChatWithMessages> {
-	const { data, error } = await client.rpc('get_chat', { p_session_id: id });
+export async function getSessionWithMessages(
+	client: ChatClient,
+	id: string,
+	window: ChatWindow = {}
+): Promise<ChatWithMessages> {
+	const { data, error } = await client.rpc('get_chat', {
+		p_session_id: id,
+		p_before: window.before,
+		p_at: window.at
+	});
 	if (error) throw fromPostgrest(error);
 	const first = data[0];
 	if (!first) throw new AppError('not_found:chat');
@@ -50,11 +68,14 @@ export async function getSessionWithMessages(client: ChatClient, id: string): Pr
 		title: first.title,
 		model: first.chat_model,
 		systemPrompt: first.system_prompt,
+		hasEarlier: first.has_earlier,
+		hasLater: first.has_later,
 		// A chat without messages is one row of chat columns alone.
 		messages: data
 			.filter((row) => row.id)
 			.map((row) => ({
 				id: row.id,
+				parent_id: row.parent_id,
 				role: row.role,
 				content: row.content,
 				status: row.status,

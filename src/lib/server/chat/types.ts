@@ -8,7 +8,7 @@ type MessageRow = Database['public']['Tables']['chat_messages']['Row'];
 /** A message of a chat's active path, as get_chat returns it. */
 export type StoredMessage = Pick<
 	MessageRow,
-	'id' | 'role' | 'content' | 'status' | 'model' | 'created_at' | 'reasoning' | 'reasoning_ms'
+	'id' | 'parent_id' | 'role' | 'content' | 'status' | 'model' | 'created_at' | 'reasoning' | 'reasoning_ms'
 > & {
 	/** A streaming reply whose writer is still at work (private.reply_is_live). */
 	is_live: boolean | null;

@@ -11,7 +11,7 @@ import {
 	stopReplyAction
 } from '$lib/server/chat/actions';
 import { withRenderedReplies } from '$lib/server/chat/render';
-import { getSessionWithMessages } from '$lib/server/chat/sessions';
+import { getSessionWithMessages, type ChatWindow } from '$lib/server/chat/sessions';
 import { modelPicker } from '$lib/server/chat/turn';
 import { AppError, describeFailure, errorMessage, failureText } from '$lib/server/errors';
 import { loadFailure } from '$lib/server/respond';
@@ -27,11 +27,20 @@ function parseChatId(value: string): string {
 	return parsed.data;
 }
 
+/** ?before=<message id> pages back through a long chat; ?at=<message id> opens the page holding it. */
+function chatWindow(url: URL): ChatWindow {
+	const message = versionSchema.shape.messageId;
+	const at = message.safeParse(url.searchParams.get('at'));
+	if (at.success) return { at: at.data };
+	const before = message.safeParse(url.searchParams.get('before'));
+	return before.success ? { before: before.data } : {};
+}
+
 export const load: PageServerLoad = async (event) => {
 	const id = parseChatId(event.params.id);
 	const messageId = crypto.randomUUID();
 	try {
-		const chat = await getSessionWithMessages(event.locals.supabase, id);
+		const chat = await getSessionWithMessages(event.locals.supabase, id, chatWindow(event.url));
 		return {
 			messageId,
 			// Edit without JavaScript is a link (?edit=<message id>) that opens the edit form.
@@ -53,7 +62,7 @@ export const load: PageServerLoad = async (event) => {
 			editing: null,
 			opened: null,
 			picker: modelPicker(event),
-			chat: { id, title: 'Chat', model: null, systemPrompt: null, messages: [] },
+			chat: { id, title: 'Chat', model: null, systemPrompt: null, messages: [], hasEarlier: false, hasLater: false },
 			chatError: failureText(failure)
 		};
 	}
