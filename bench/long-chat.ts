@@ -5,7 +5,7 @@
 //   - the worker's CPU per page view (workerd's process CPU over 30 views), and the same for a
 //     worker that answers "ok" under the same wrangler dev, whose share is wrangler's own
 //   - in Chromium: DOM elements after load, and the main thread's blocked time (the part of each
-//     long task over 50 ms) during the load and after one message is sent
+//     long task over 50 ms) during the load (median of 3) and after one message is sent
 // Usage: npm run bench:long-chat
 import { chromium, type Page } from '@playwright/test';
 import { createClient } from '@supabase/supabase-js';
@@ -124,13 +124,20 @@ try {
 		for (let view = 0; view < VIEWS; view++) await (await request(path)).arrayBuffer();
 		const cpu = (worker.cpuMs() - cpuBefore) / VIEWS;
 
-		const page = await context.newPage();
-		await page.goto(`${worker.base}${path}`);
-		await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
-		await page.waitForLoadState('networkidle');
-		await page.waitForTimeout(300);
+		// Three loads, the median reported: one long task more or less moves a single figure a lot.
+		const loads: number[] = [];
+		let page!: Page;
+		for (let load = 0; load < 3; load++) {
+			await page?.close();
+			page = await context.newPage();
+			await page.goto(`${worker.base}${path}`);
+			await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+			await page.waitForLoadState('networkidle');
+			await page.waitForTimeout(300);
+			loads.push(await blockedSince(page, 0));
+		}
 		const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
-		const loadBlocked = await blockedSince(page, 0);
+		const loadBlocked = median(loads);
 		const sentAt = await page.evaluate(() => performance.now());
 		fake.sayNext(reply(size + 1));
 		await page.getByRole('textbox', { name: 'Message' }).fill('One more question');

@@ -1,12 +1,12 @@
 // A long chat opens on its newest page. Show earlier messages loads the page before it in place
 // with JavaScript and is a link without it; a search result opens the page that holds its
-// message; Edit works on an earlier page. The chat is written straight to the database: 80 turns
+// message; Edit works on an earlier page. The chat is written straight to the database: 40 turns
 // through the model would only make the test slow.
 import { randomUUID } from 'node:crypto';
 import { replyFor } from '../support/fake-provider.ts';
 import { admin, ChatApp, expect, test } from './support.ts';
 
-const TURNS = 80;
+const TURNS = 40;
 
 /** A chat of TURNS questions and answers; question 5 holds `marker`, for search. */
 async function seedLongChat(userId: string, marker: string): Promise<string> {
@@ -58,7 +58,7 @@ test('a long chat shows its newest page, loads earlier ones in place, and a sear
 	expect(firstPage).toBeLessThan(2 * TURNS);
 
 	// In place: the address stays, and the page grows upward until the first message.
-	for (let pages = 0; pages < 5 && (await earlierLink(app).count()); pages++) {
+	for (let pages = 0; pages < 8 && (await earlierLink(app).count()); pages++) {
 		const before = await shown.count();
 		await earlierLink(app).click();
 		await expect.poll(() => shown.count()).toBeGreaterThan(before);
@@ -93,7 +93,7 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 		const chat = await seedLongChat(await app.userId(), 'unused');
 		await page.goto(`/chat/${chat}`);
 		await expect(app.said('Question 0')).toHaveCount(0);
-		for (let pages = 0; pages < 5 && (await earlierLink(app).count()); pages++) {
+		for (let pages = 0; pages < 8 && (await earlierLink(app).count()); pages++) {
 			await earlierLink(app).click();
 			await expect(page).toHaveURL(/\?before=[0-9a-f-]{36}$/);
 			// An earlier page is for reading: the reply box waits on the newest page.

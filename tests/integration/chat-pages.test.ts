@@ -1,6 +1,7 @@
 // A long chat's page reads one page of its active path, not the whole tree: get_chat returns the
-// newest messages (at most 50, or 24,000 characters), pages back with p_before, opens the page
-// holding a message with p_at, follows a new branch, and shows another person nothing.
+// newest messages (by default at most 50, or 24,000 characters; the app asks for less), pages
+// back with p_before, opens the page holding a message with p_at, follows a new branch, and shows
+// another person nothing.
 import { randomUUID } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -40,6 +40,13 @@ export interface ChatWithMessages {
 	hasLater: boolean;
 }
 
+/**
+ * A chat page's size: about a screenful or two of turns. The page's HTML then stays within 1.5×
+ * a 10-message chat's however long the chat is (bench:long-chat).
+ */
+export const CHAT_PAGE_MESSAGES = 20;
+export const CHAT_PAGE_CHARS = 12_000;
+
 /** Which page of a chat to read: the newest, the one before a message, or the one that holds it. */
 export interface ChatWindow {
 	before?: string;
@@ -58,7 +65,9 @@ export async function getSessionWithMessages(
 	const { data, error } = await client.rpc('get_chat', {
 		p_session_id: id,
 		p_before: window.before,
-		p_at: window.at
+		p_at: window.at,
+		p_limit: CHAT_PAGE_MESSAGES,
+		p_chars: CHAT_PAGE_CHARS
 	});
 	if (error) throw fromPostgrest(error);
 	const first = data[0];
