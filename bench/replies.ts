@@ -5,6 +5,7 @@
 //   - resume latency: from asking to follow a reply being written (what a reload does) to the
 //     first new text, over several rounds
 //   - database round trips for Stop, Regenerate, Edit and switching versions
+//   - database reads per follower-minute: three followers of a ten-second reply
 // Usage: npm run bench:replies [-- rounds]
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
@@ -133,6 +134,35 @@ try {
 	console.log(`  Save and send     ${edit}  (edit_message)`);
 	console.log(`  Previous version  ${version}  (select_version; then the redirect's page view)`);
 	console.log(`  the page view     ${view}  (get_chat: the active path with its versions; the chat list)`);
+
+	// 5. Followers: a reply of about ten seconds, followed to its end by three other clients.
+	const FOLLOWERS = 3;
+	fake.sayNext(Array.from({ length: 100 }, (_, index) => `f${index}`).join(' '), 100);
+	const followedReply = await request(
+		'/api/chat',
+		stream({ messageId: crypto.randomUUID(), content: 'Follow me', sessionId })
+	);
+	const followedReader = followedReply.body!.pipeThrough(new TextDecoderStream()).getReader();
+	const { value: followedHead } = await followedReader.read();
+	const followedId = (JSON.parse(followedHead!.split('\n')[0]) as { replyId: string }).replyId;
+	const followBefore = await countWhere(notWriter);
+	const followStarted = performance.now();
+	const sources = await Promise.all(
+		Array.from({ length: FOLLOWERS }, async () => {
+			const response = await request(`/api/chat/replies/${followedId}`);
+			await response.text();
+			return response.headers.get('x-reply-follow');
+		})
+	);
+	const followMinutes = ((performance.now() - followStarted) / 60_000) * FOLLOWERS;
+	const followReads = (await countWhere(notWriter)) - followBefore;
+	while (!(await followedReader.read()).done);
+	console.log(
+		`\nFollowers: ${FOLLOWERS} followed a reply for ${((followMinutes / FOLLOWERS) * 60).toFixed(1)} s each, from ${[...new Set(sources)].join(', ')}`
+	);
+	console.log(
+		`  database reads per follower-minute  ${(followReads / followMinutes).toFixed(0)}  (${followReads} in all)`
+	);
 } finally {
 	worker.stop();
 	await fake.close();

@@ -60,8 +60,13 @@ test('a reload mid-reply shows what was written and follows the rest live', { ta
 	await fakeModel.say(parts, SHORT, 250);
 	await app.send(parts);
 	await expect(assistant(app)).toContainText('part2');
+	const followed = page.waitForResponse((response) => response.url().includes('/api/chat/replies/'));
 	await page.reload();
 	await app.ready();
+	// On the worker the reply's Durable Object relays its events to the follower, with no database
+	// reads; under vite dev the follower reads the database.
+	const source = test.info().project.name === 'worker' ? 'durable-object' : 'database';
+	expect((await followed).headers()['x-reply-follow']).toBe(source);
 	await expect(assistant(app)).toContainText('part2');
 	await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
 	await expect(assistant(app)).toContainText('part12', { timeout: 15_000 });

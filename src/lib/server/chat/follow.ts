@@ -1,8 +1,10 @@
-// Following a reply from the database, for a tab that did not start it (a reload, a second tab,
-// another device). The stored text is at most ~250 ms behind the model (ai/reply.ts writes it
-// in batches), and this reads it every 250 ms: the same NDJSON events as the streaming endpoint,
-// beginning with everything written so far. A GET with no side effects; it ends with the reply,
-// when the reply's writer is gone, or after ten minutes (the page can follow again).
+// Following a reply, for a tab that did not start it (a reload, a second tab, another device):
+// the same NDJSON events as the streaming endpoint, beginning with everything written so far. A
+// GET with no side effects. On Cloudflare the reply's Durable Object relays its events from
+// memory (reply-writer.ts). Under vite dev, or when the object holds none, the database is read:
+// the stored text is at most ~250 ms behind the model (ai/reply.ts writes it in batches), and this
+// reads it every 250 ms, until the reply ends, its writer is gone, or ten minutes have passed (the
+// page can follow again).
 import type { StreamEvent } from '$lib/chat/stream-protocol';
 import { AppError, describeFailure, failureText, fromPostgrest } from '../errors';
 import type { ChatClient } from './types';
@@ -35,9 +37,28 @@ async function readReply(client: ChatClient, replyId: string): Promise<ReplyStat
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The reply's events from the database. Reads the reply once before answering, so a foreign or unknown id is a 404. */
-export async function followReply(client: ChatClient, replyId: string): Promise<ReadableStream<Uint8Array>> {
+/** Where a follower's events come from: the reply's writer, or the database. */
+export type FollowSource = 'durable-object' | 'database';
+
+/**
+ * The reply's events. Reads the reply once before answering, so a foreign or unknown id is a
+ * 404; a reply still being written is followed from its writer when `fromWriter` has it, else
+ * from the database.
+ */
+export async function followReply(
+	client: ChatClient,
+	replyId: string,
+	fromWriter?: () => Promise<ReadableStream<Uint8Array> | null>
+): Promise<{ events: ReadableStream<Uint8Array>; source: FollowSource }> {
 	const first = await readReply(client, replyId);
+	if (fromWriter && first.status === 'streaming' && first.is_live) {
+		const events = await fromWriter();
+		if (events) return { events, source: 'durable-object' };
+	}
+	return { events: pollReply(client, replyId, first), source: 'database' };
+}
+
+function pollReply(client: ChatClient, replyId: string, first: ReplyState): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
 	let cancelled = false;
 

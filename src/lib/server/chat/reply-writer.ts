@@ -70,3 +70,22 @@ export async function replyEnded(events: ReadableStream<Uint8Array>): Promise<vo
 		void reader.cancel().catch(() => {});
 	}
 }
+
+/**
+ * The events of a reply being written, from its Durable Object, which relays them to followers
+ * from memory: no database reads. Null where there is no such object (vite dev), or it holds no
+ * events (it restarted): then the follower reads the database. The caller has checked, under
+ * RLS, that the reply is the person's own.
+ */
+export async function followFromWriter(
+	event: RequestEvent,
+	replyId: string
+): Promise<ReadableStream<Uint8Array> | null> {
+	const objects = writerObjects(event);
+	if (!objects) return null;
+	const response = await objects
+		.get(objects.idFromName(replyId))
+		.fetch('https://reply-writer.internal/')
+		.catch(() => null);
+	return response?.ok && response.body ? (response.body as ReadableStream<Uint8Array>) : null;
+}

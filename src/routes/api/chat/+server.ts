@@ -7,7 +7,7 @@ import { STREAM_CONTENT_TYPE } from '$lib/chat/stream-protocol';
 import { streamRequestSchema } from '$lib/schemas/chat';
 import { editMessage, postMessage, regenerateReply, restartReply } from '$lib/server/chat/messages';
 import { followReply } from '$lib/server/chat/follow';
-import { startReply } from '$lib/server/chat/reply-writer';
+import { followFromWriter, startReply } from '$lib/server/chat/reply-writer';
 import { checkModel, historyBudget } from '$lib/server/chat/turn';
 import { AppError } from '$lib/server/errors';
 import { jsonFailure } from '$lib/server/respond';
@@ -38,7 +38,10 @@ export const POST: RequestHandler = async (event) => {
 						: await postMessage(client, { ...request, budget });
 		const { events, writer } = turn.isNew
 			? await startReply(event, turn)
-			: { events: await followReply(client, turn.replyId), writer: 'elsewhere' };
+			: {
+					events: (await followReply(client, turn.replyId, () => followFromWriter(event, turn.replyId))).events,
+					writer: 'elsewhere'
+				};
 		return new Response(events, {
 			headers: {
 				'content-type': STREAM_CONTENT_TYPE,

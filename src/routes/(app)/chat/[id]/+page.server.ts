@@ -27,13 +27,18 @@ function parseChatId(value: string): string {
 	return parsed.data;
 }
 
+/** A message id in the query, if it is one. An absent one is not parsed: zod's refusal costs CPU. */
+function messageParam(url: URL, name: string): string | undefined {
+	const value = url.searchParams.get(name);
+	return value === null ? undefined : versionSchema.shape.messageId.safeParse(value).data;
+}
+
 /** ?before=<message id> pages back through a long chat; ?at=<message id> opens the page holding it. */
 function chatWindow(url: URL): ChatWindow {
-	const message = versionSchema.shape.messageId;
-	const at = message.safeParse(url.searchParams.get('at'));
-	if (at.success) return { at: at.data };
-	const before = message.safeParse(url.searchParams.get('before'));
-	return before.success ? { before: before.data } : {};
+	const at = messageParam(url, 'at');
+	if (at) return { at };
+	const before = messageParam(url, 'before');
+	return before ? { before } : {};
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -44,7 +49,7 @@ export const load: PageServerLoad = async (event) => {
 		return {
 			messageId,
 			// Edit without JavaScript is a link (?edit=<message id>) that opens the edit form.
-			editing: versionSchema.shape.messageId.safeParse(event.url.searchParams.get('edit')).data ?? null,
+			editing: messageParam(event.url, 'edit') ?? null,
 			// Without JavaScript, Chat options' Share and Chat settings are links that open these.
 			opened: openedDialog(event.url),
 			picker: modelPicker(event, chat.model),
