@@ -8,8 +8,25 @@ import type { StoredMessage } from './types';
 /** A reply's markdown as the page shows it. */
 export const renderReply = (content: string) => renderMarkdown(content, { tex: renderTex });
 
+// A chat's replies are rendered on every view of it, and rendering is most of a page view's own
+// CPU in the Worker. The isolate keeps the latest renderings, each with the text it came from: a
+// reply whose text is not exactly that (a retry rewrote it) is rendered again. The HTML depends on
+// the text alone, so an entry serves no one anything but the rendering of the text they read.
+const RENDERED_MAX = 400;
+const rendered = new Map<string, { content: string; html: string }>();
+
+function renderedReply(id: string, content: string): string {
+	const kept = rendered.get(id);
+	if (kept?.content === content) return kept.html;
+	const html = renderReply(content);
+	rendered.delete(id);
+	rendered.set(id, { content, html });
+	if (rendered.size > RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+	return html;
+}
+
 export function withRenderedReplies<T extends StoredMessage>(messages: T[]): (T & { html?: string })[] {
 	return messages.map((message) =>
-		message.role === 'assistant' ? { ...message, html: renderReply(message.content) } : message
+		message.role === 'assistant' ? { ...message, html: renderedReply(message.id, message.content) } : message
 	);
 }
