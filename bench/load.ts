@@ -4,8 +4,8 @@
 //     stream (POST /api/chat, read to the end). The page keeps the finished turn on screen and
 //     reloads nothing after it (src/lib/chat/client-actions.ts); `--reload` adds the data reload
 //     the page did before, for comparison;
-//   - the same people's writes straight to PostgREST with their own JWT: post_message, then the
-//     reply's update;
+//   - the same people's writes straight to PostgREST with their own JWT: post_message, then
+//     finish_reply with the reply's writer token;
 //   - p50/p95/p99 of both, their ratio, and workerd's CPU per message and per page view, next to
 //     its CPU per request to an empty worker (wrangler dev's own share);
 //   - afterwards, the database is checked: nothing lost, duplicated or crossed between people.
@@ -127,11 +127,15 @@ try {
 				});
 				if (posted.error) throw posted.error;
 				chatId = posted.data[0].session_id;
-				const written = await db
-					.from('chat_messages')
-					.update({ content: `Echo: ${content}`, status: 'complete', model: 'fake-model' })
-					.eq('id', posted.data[0].reply_id);
-				if (written.error) throw written.error;
+				// As the app's writer ends a reply: with the reply's own writer token.
+				const written = await db.rpc('finish_reply', {
+					p_reply_id: posted.data[0].reply_id,
+					p_writer_token: posted.data[0].writer_token!,
+					p_content: `Echo: ${content}`,
+					p_status: 'complete',
+					p_model: 'fake-model'
+				});
+				if (written.error || written.data !== true) throw written.error ?? new Error('finish_reply refused');
 				directLatencies.push(performance.now() - started);
 			}
 		})
