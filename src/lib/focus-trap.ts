@@ -5,10 +5,14 @@ import type { Action } from 'svelte/action';
 const FOCUSABLE =
 	'a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
 
-export const focusTrap: Action<
-	HTMLElement,
-	{ active: boolean; onclose(): void; /** What takes focus on opening, if not the first control. */ initial?: string }
-> = (node, initial) => {
+export interface FocusTrapOptions {
+	active: boolean;
+	onclose(): void;
+	/** What takes focus on opening, if not the first control. */
+	initial?: string;
+}
+
+export const focusTrap: Action<HTMLElement, FocusTrapOptions> = (node, initial) => {
 	let options = initial;
 	const focusables = () => [...node.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.offsetParent);
 

@@ -4,16 +4,7 @@
 // round trips; the next navigation loads the stored copy anyway.
 import { goto, invalidateAll } from '$app/navigation';
 import { resolve } from '$app/paths';
-import {
-	followReply,
-	live,
-	problemMessage,
-	replyTurn,
-	stopReply,
-	streamTurn,
-	type LiveTurn,
-	type StreamBody
-} from './live.svelte';
+import { followReply, live, replyTurn, stopReply, streamTurn, type LiveTurn, type StreamBody } from './live.svelte';
 import { withSettled, withTouchedChats, type DisplayMessage } from './messages';
 import { titleFrom } from './text';
 
@@ -140,18 +131,4 @@ export function sendEdit(
 	const messageId = crypto.randomUUID();
 	const turn: LiveTurn = { ...replyTurn('', sessionId), replyId: null, userMessage: { id: messageId, content }, below };
 	return branchTurn({ messageId, sourceId, content }, turn, sessionId);
-}
-
-/** The page of a chat before a message, rendered by the server, or what went wrong. */
-export async function fetchEarlier(
-	sessionId: string,
-	before: string
-): Promise<{ messages: DisplayMessage[]; hasEarlier: boolean } | { error: string }> {
-	try {
-		const response = await fetch(`${resolve('/(app)/chat/[id]/earlier', { id: sessionId })}?before=${before}`);
-		if (!response.ok) return { error: await problemMessage(response) };
-		return (await response.json()) as { messages: DisplayMessage[]; hasEarlier: boolean };
-	} catch {
-		return { error: 'Earlier messages cannot be loaded right now. Check your connection.' };
-	}
 }

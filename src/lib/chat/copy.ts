@@ -1,9 +1,10 @@
-// Copy buttons for code blocks inside a rendered reply. The reply's HTML comes from {@html}, so
-// the buttons are added to the DOM after it is drawn (and again whenever it is redrawn), in each
-// block's header bar (src/lib/markdown.ts writes it), so that they go away with the block. Only
+// Copying from a reply: Copy reply, and Copy code on each code block. The reply's HTML comes from
+// {@html}, so the code blocks' buttons are added to the DOM after it is drawn (and again whenever
+// it is redrawn), by code-copy.ts, loaded the first time a reply on the page has a code block. Only
 // the browser runs this: without JavaScript there is no clipboard to write to, and so no button.
+import type { Action } from 'svelte/action';
 
-interface CodeCopyOptions {
+export interface CodeCopyOptions {
 	/** The rendered reply: a change means {@html} drew new blocks. */
 	html: string;
 	/** False until the page is hydrated and the reply complete. */
@@ -11,36 +12,24 @@ interface CodeCopyOptions {
 	onCopied(text: string): void;
 }
 
+let buttons: Promise<typeof import('./code-copy')> | undefined;
+
 /** Adds a "Copy code" button to every code block under `node`; `onCopied` reports the outcome. */
-export function codeCopyButtons(node: HTMLElement, options: CodeCopyOptions) {
-	let current = options;
-	const add = () => {
-		if (!current.enabled) return;
-		for (const block of node.querySelectorAll<HTMLElement>('.code-block')) {
-			const header = block.querySelector<HTMLElement>(':scope > .code-header');
-			if (!header || header.querySelector('button.copy-code')) continue;
-			const button = document.createElement('button');
-			button.type = 'button';
-			button.className = 'copy-code';
-			button.textContent = 'Copy code';
-			button.addEventListener('click', () => {
-				void copyText(block.querySelector('pre code')?.textContent ?? '').then((outcome) => {
-					current.onCopied(outcome);
-					button.textContent = outcome === 'Copied.' ? 'Copied' : 'Copy code';
-					setTimeout(() => (button.textContent = 'Copy code'), 2000);
-				});
-			});
-			header.appendChild(button);
-		}
+export const codeCopyButtons: Action<HTMLElement, CodeCopyOptions> = (node, initial) => {
+	let current = initial;
+	const run = () => {
+		if (!current.enabled || !node.querySelector('.code-block')) return;
+		buttons ??= import('./code-copy');
+		void buttons.then((module) => module.addCopyButtons(node, () => current));
 	};
-	add();
+	run();
 	return {
-		update(next: CodeCopyOptions) {
+		update(next) {
 			current = next;
-			add();
+			run();
 		}
 	};
-}
+};
 
 /** Writes text to the clipboard; resolves to what the person should be told. */
 export async function copyText(text: string): Promise<string> {

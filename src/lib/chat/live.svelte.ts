@@ -51,7 +51,7 @@ export function replyTurn(replyId: string, sessionId: string): LiveTurn {
 }
 
 /** What a refused request says, in the one error shape the server answers with. */
-export async function problemMessage(response: Response): Promise<string> {
+async function problemMessage(response: Response): Promise<string> {
 	const problem = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
 	return problem?.error?.message ?? `The server answered ${response.status}.`;
 }

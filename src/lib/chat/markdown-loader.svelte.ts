@@ -3,12 +3,18 @@
 // JavaScript; until it has loaded, such a reply shows as plain text. KaTeX comes later still, and
 // only once such a reply holds a formula: until then the formula shows as its source.
 import type { RenderOptions, renderMarkdown } from '$lib/markdown';
+import type { StreamingMarkdown } from './streaming-markdown';
 
 type Render = (text: string) => string;
 
-const loaded = $state<{ markdown: typeof renderMarkdown | null; tex: RenderOptions['tex'] | null }>({
+const loaded = $state<{
+	markdown: typeof renderMarkdown | null;
+	tex: RenderOptions['tex'] | null;
+	streaming: typeof StreamingMarkdown | null;
+}>({
 	markdown: null,
-	tex: null
+	tex: null,
+	streaming: null
 });
 let loadingMarkdown: Promise<void> | undefined;
 let loadingTex: Promise<void> | undefined;
@@ -26,12 +32,21 @@ function loadTex() {
 export function browserRenderer(): Render | null {
 	const markdown = loaded.markdown;
 	if (!markdown) {
-		loadingMarkdown ??= import('$lib/markdown').then((module) => {
-			loaded.markdown = module.renderMarkdown;
-		});
+		// The block-by-block drawing of a streamed reply comes with it: nothing else needs it.
+		loadingMarkdown ??= Promise.all([import('$lib/markdown'), import('./streaming-markdown')]).then(
+			([module, streaming]) => {
+				loaded.streaming = streaming.StreamingMarkdown;
+				loaded.markdown = module.renderMarkdown;
+			}
+		);
 		return null;
 	}
 	const tex = loaded.tex;
 	if (tex) return (withTex ??= (text) => markdown(text, { tex }));
 	return (withoutTex ??= (text) => markdown(text, { onMath: loadTex }));
+}
+
+/** A streamed reply's block-by-block drawing, once the renderer has loaded (else null). */
+export function newStreamingMarkdown(): StreamingMarkdown | null {
+	return loaded.streaming ? new loaded.streaming() : null;
 }

@@ -84,18 +84,3 @@ export function withLiveTurn(
 	}
 	return messages;
 }
-
-/**
- * A long chat's page with what was loaded above it in this tab (Show earlier messages). `loaded`
- * holds the earlier pages and the page as it was then; the page now may start later (new
- * messages), or on another branch below a message both share. A page that shares nothing with
- * it stands alone.
- */
-export function withEarlier(loaded: DisplayMessage[] | undefined, page: DisplayMessage[]): DisplayMessage[] {
-	const first = page[0];
-	if (!loaded?.length || !first) return page;
-	const same = loaded.findIndex((message) => message.id === first.id);
-	if (same >= 0) return [...loaded.slice(0, same), ...page];
-	const parent = first.parent_id ? loaded.findIndex((message) => message.id === first.parent_id) : -1;
-	return parent >= 0 ? [...loaded.slice(0, parent + 1), ...page] : page;
-}

@@ -15,3 +15,8 @@ export function titleFrom(content: string): string {
 	const points = Array.from(line);
 	return points.length <= TITLE_LENGTH ? line : `${points.slice(0, TITLE_LENGTH - 1).join('')}…`;
 }
+
+/** A finished thought's label: "Thought for N s" once its length is known, "Thought" when not. */
+export function thoughtLabel(ms: number | null | undefined): string {
+	return ms == null ? 'Thought' : `Thought for ${Math.max(1, Math.round(ms / 1000))} s`;
+}

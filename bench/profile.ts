@@ -1,0 +1,128 @@
+// Where the Worker's CPU goes: V8's sampling profiler, through wrangler dev's inspector (port
+// 9229), over a run of page views of /chat/[id] or of messages sent (the stream endpoint, and the
+// reply's Durable Object, which runs in the same isolate locally). Prints the functions with the
+// most time of their own and in all, with their place in wrangler's bundle. The profiler slows
+// what it samples: read the shares, not the milliseconds; bench:long-chat and bench:load measure
+// the CPU itself. Writes the whole profile to bench/results/<kind>.cpuprofile, which Chromium's
+// DevTools open.
+// Usage: npm run bench:profile [-- page|message [requests]]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stopStack } from '../local-supabase/stack.ts';
+import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
+import { startFakeProvider } from '../tests/support/fake-provider.ts';
+import { cookieClient, form, startWorker, stream } from './support.ts';
+
+const kind = process.argv[2] === 'message' ? 'message' : 'page';
+const requests = Number(process.argv[3] ?? 100);
+const port = 8796;
+const INSPECTOR = 'http://127.0.0.1:9229';
+
+interface CallFrame {
+	functionName: string;
+	url: string;
+	lineNumber: number;
+}
+interface Profile {
+	nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
+	samples: number[];
+	timeDeltas: number[];
+}
+
+/** A Chrome DevTools Protocol session over the inspector's WebSocket. */
+async function inspect() {
+	const [target] = (await (await fetch(`${INSPECTOR}/json`)).json()) as { webSocketDebuggerUrl: string }[];
+	// wrangler's inspector proxy takes connections from its DevTools' origin only.
+	const socket = new WebSocket(target.webSocketDebuggerUrl, {
+		headers: { origin: 'https://devtools.devprod.cloudflare.dev' }
+	} as unknown as string[]);
+	await new Promise((resolve, reject) => {
+		socket.addEventListener('open', resolve);
+		socket.addEventListener('error', reject);
+	});
+	let next = 0;
+	const waiting = new Map<number, (result: unknown) => void>();
+	socket.addEventListener('message', (event) => {
+		const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+		if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+	});
+	return {
+		send<T>(method: string, params: object = {}): Promise<T> {
+			const id = ++next;
+			socket.send(JSON.stringify({ id, method, params }));
+			return new Promise((resolve) => waiting.set(id, resolve as (result: unknown) => void));
+		},
+		close: () => socket.close()
+	};
+}
+
+function summarize(profile: Profile) {
+	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+	const parentOf = new Map<number, number>();
+	for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+	const label = ({ functionName, url, lineNumber }: CallFrame) =>
+		`${functionName || '(anonymous)'}${url ? ` ${url.split('/').pop()}:${lineNumber + 1}` : ''}`;
+	const own = new Map<string, number>();
+	const all = new Map<string, number>();
+	let busy = 0;
+	profile.samples.forEach((sample, index) => {
+		const micros = profile.timeDeltas[index] ?? 0;
+		const leaf = byId.get(sample)!.callFrame;
+		if (leaf.functionName === '(idle)') return;
+		busy += micros;
+		own.set(label(leaf), (own.get(label(leaf)) ?? 0) + micros);
+		const seen = new Set<string>();
+		for (let id: number | undefined = sample; id !== undefined; id = parentOf.get(id)) {
+			const name = label(byId.get(id)!.callFrame);
+			if (seen.has(name)) continue;
+			seen.add(name);
+			all.set(name, (all.get(name) ?? 0) + micros);
+		}
+	});
+	const top = (times: Map<string, number>, count: number) =>
+		[...times]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, count)
+			.map(([name, micros]) => `  ${((100 * micros) / busy).toFixed(1).padStart(5)} %  ${name}`)
+			.join('\n');
+	console.log(`\nsampled busy time: ${(busy / 1000 / requests).toFixed(1)} ms per request (profiler included)`);
+	console.log(`\nmost time of their own:\n${top(own, 25)}`);
+	console.log(`\nmost time in all (with what they call):\n${top(all, 40)}`);
+}
+
+const target = await resolveSupabase();
+const fake = await startFakeProvider({ tokenDelayMs: 0 });
+console.log('building the worker…');
+const worker = await startWorker(port, target.env, { url: fake.url, id: 'fake-model' });
+try {
+	const { request } = cookieClient(worker.base);
+	const email = `bench-profile-${Date.now()}@example.com`;
+	await (await request('/login?/signup', form({ email, password: 'bench-password-1', redirectTo: '/chat' }))).text();
+	const first = await request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'Hello there' }));
+	const sessionId = (JSON.parse((await first.text()).split('\n')[0]) as { sessionId: string }).sessionId;
+	const once =
+		kind === 'page'
+			? () => request(`/chat/${sessionId}`)
+			: () => request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'Next', sessionId }));
+	// Warm up first: the profile is of the steady state, not of the first compile.
+	for (let warm = 0; warm < 20; warm++) await (await once()).text();
+
+	const inspector = await inspect();
+	await inspector.send('Profiler.enable');
+	await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
+	await inspector.send('Profiler.start');
+	for (let index = 0; index < requests; index++) await (await once()).text();
+	const { profile } = await inspector.send<{ profile: Profile }>('Profiler.stop');
+	inspector.close();
+	const file = path.join(projectRoot, 'bench', 'results', `${kind}.cpuprofile`);
+	mkdirSync(path.dirname(file), { recursive: true });
+	writeFileSync(file, JSON.stringify(profile));
+	console.log(
+		`${requests} ${kind === 'page' ? 'page views of /chat/[id]' : 'messages sent'}; the profile is in ${file}`
+	);
+	summarize(profile);
+} finally {
+	worker.stop();
+	await fake.close();
+	if (target.started) await stopStack(projectRoot);
+}
