@@ -46,8 +46,9 @@ as $$
 	chat as (
 		select s.title, s.model, s.system_prompt from public.chat_sessions s where s.id = p_session_id
 	),
-	-- p_before: the page ends with the message before it. p_at: the page holds it, and a few
-	-- messages after it. A message of another chat, or none, means the newest page.
+	-- p_before: the page ends with the message before it. p_at: the page holds it: the newest
+	-- page when it is among the last p_limit messages, else it and the few after it. A message of
+	-- another chat, or none, means the newest page.
 	named as (
 		select case when p_at is not null then m.id else m.parent_id end as id
 		from public.chat_messages m
@@ -55,7 +56,7 @@ as $$
 	),
 	start (id, max_steps) as (
 		select coalesce(n.id, newest.id),
-			case when n.id is null then 2147483647 when p_at is not null then 3 else 0 end
+			case when n.id is null then 2147483647 when p_at is not null then least(greatest(p_limit, 2), 200) else 0 end
 		from (select 1) one
 		left join named n on true
 		left join lateral (
@@ -78,18 +79,35 @@ as $$
 		) child
 		where d.steps < d.max_steps
 	),
-	page_end as (
-		select d.id from down d order by d.steps desc limit 1
+	deepest as (
+		select d.id, d.steps from down d order by d.steps desc limit 1
 	),
-	up (id, parent_id, role, steps, chars) as (
-		select m.id, m.parent_id, m.role, 0, char_length(m.content) + char_length(m.reasoning)
+	-- The message p_at names, when it is this chat's.
+	target as (
+		select n.id from named n where p_at is not null and n.id is not null
+	),
+	page_end as (
+		select case
+			when not exists (select 1 from target)
+				or not exists (select 1 from public.chat_messages c join deepest on c.parent_id = deepest.id)
+				then (select deepest.id from deepest)
+			else (select d.id from down d where d.steps <= 3 order by d.steps desc limit 1)
+		end as id
+	),
+	-- A page that must hold p_at's message reaches it whatever the character budget says.
+	up (id, parent_id, role, steps, chars, reached) as (
+		select m.id, m.parent_id, m.role, 0, char_length(m.content) + char_length(m.reasoning),
+			m.id in (select t.id from target t)
 		from page_end e
 		join public.chat_messages m on m.id = e.id
 		union all
-		select p.id, p.parent_id, p.role, u.steps + 1, u.chars + char_length(p.content) + char_length(p.reasoning)
+		select p.id, p.parent_id, p.role, u.steps + 1, u.chars + char_length(p.content) + char_length(p.reasoning),
+			u.reached or p.id in (select t.id from target t)
 		from up u
 		join public.chat_messages p on p.id = u.parent_id
-		where (u.steps + 1 < least(greatest(p_limit, 2), 200) and u.chars < p_chars) or u.role = 'assistant'
+		where (u.steps + 1 < least(greatest(p_limit, 2), 200) and u.chars < p_chars)
+			or u.role = 'assistant'
+			or (not u.reached and exists (select 1 from target) and u.steps < 200)
 	),
 	edges as (
 		select

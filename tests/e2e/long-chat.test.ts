@@ -1,7 +1,7 @@
 // A long chat opens on its newest page. Show earlier messages loads the page before it in place
 // with JavaScript and is a link without it; a search result opens the page that holds its
-// message; Edit works on an earlier page. The chat is written straight to the database: 40 turns
-// through the model would only make the test slow.
+// message; Edit and the version switcher work on an earlier page. The chat is written straight to
+// the database: 40 turns through the model would only make the test slow.
 import { randomUUID } from 'node:crypto';
 import { replyFor } from '../support/fake-provider.ts';
 import { admin, ChatApp, expect, test } from './support.ts';
@@ -88,7 +88,9 @@ test('a long chat shows its newest page, loads earlier ones in place, and a sear
 test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
-	test('pages back through links, and Edit on an earlier page starts a new branch', async ({ page }) => {
+	test('pages back through links; Edit on an earlier page starts a new branch, and the switcher goes back to it', async ({
+		page
+	}) => {
 		const app = await new ChatApp(page, 'long-nojs', { javaScript: false }).signUp();
 		const chat = await seedLongChat(await app.userId(), 'unused');
 		await page.goto(`/chat/${chat}`);
@@ -111,5 +113,14 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 		await expect(app.conversation.getByRole('group', { name: 'Versions' }).first()).toContainText('2 / 2');
 		await expect(app.said('Answer 3')).toHaveCount(0);
 		await expect(app.message).toBeVisible();
+
+		// Back to the first version: the old branch, 80 messages long, is the chat again, and the
+		// page shown is the one that holds the version chosen, not the newest.
+		await app.conversation.getByRole('button', { name: 'Previous version' }).first().click();
+		await expect(page).toHaveURL(new RegExp(`/chat/${chat}\\?at=[0-9a-f-]{36}#message-`));
+		await expect(app.said('Question 2')).toBeVisible();
+		await expect(app.said('Answer 3')).toBeVisible();
+		await expect(app.said(`Answer ${TURNS - 1}`)).toHaveCount(0);
+		await expect(page.getByText('These are earlier messages of this chat.')).toBeVisible();
 	});
 });

@@ -86,6 +86,11 @@ describe('the pages of a chat of 260 messages', () => {
 		const last = await page(a, { p_session_id: sessionId, p_at: all.at(-2)!.id });
 		expect(last.map((row) => row.content)).toEqual(texts.slice(-50));
 		expect(last[0].has_later).toBe(false);
+		// The newest page reaches back to the linked message, past its character budget, and
+		// begins with the question a linked reply answers.
+		const reaching = await page(a, { p_session_id: sessionId, p_at: all.at(-15)!.id, p_chars: 25 });
+		expect(reaching.map((row) => row.content)).toEqual(texts.slice(-16));
+		expect(reaching[0].has_later).toBe(false);
 	});
 
 	it('follows a new branch: an edited message far back ends the newest page', async () => {

@@ -66,7 +66,12 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
  * checked, the action runs and names the chat, and the redirect shows it. A refusal comes back
  * where the composer shows errors, with nothing typed to keep.
  */
-async function oneIdAction(event: RequestEvent, field: 'replyId' | 'messageId', act: (id: string) => Promise<string>) {
+async function oneIdAction(
+	event: RequestEvent,
+	field: 'replyId' | 'messageId',
+	act: (id: string) => Promise<string>,
+	showingIt = false
+) {
 	const form = await readForm(event);
 	const schema = field === 'replyId' ? retryReplySchema.shape.replyId : versionSchema.shape.messageId;
 	const parsed = schema.safeParse(form.get(field));
@@ -77,7 +82,8 @@ async function oneIdAction(event: RequestEvent, field: 'replyId' | 'messageId', 
 	} catch (cause) {
 		return actionFailure(event, cause, { content: '' });
 	}
-	redirect(303, `/chat/${target}`);
+	// The page that holds the message: in a long chat it may be an earlier one.
+	redirect(303, showingIt ? `/chat/${target}?at=${parsed.data}#message-${parsed.data}` : `/chat/${target}`);
 }
 
 /** Retry without JavaScript: the failed reply is written again in its place. */
@@ -124,9 +130,12 @@ export const regenerateReplyAction = (event: RequestEvent) =>
 		return regenerated.sessionId;
 	});
 
-/** Previous version and Next version: the chosen version is shown from now on, in every tab. */
+/**
+ * Previous version and Next version: the chosen version is shown from now on, in every tab, and
+ * the page that follows holds it (in a short chat, the newest page, as ever).
+ */
 export const selectVersionAction = (event: RequestEvent) =>
-	oneIdAction(event, 'messageId', (messageId) => selectVersion(event.locals.supabase, messageId));
+	oneIdAction(event, 'messageId', (messageId) => selectVersion(event.locals.supabase, messageId), true);
 
 /** Stop without JavaScript: the writer keeps what it wrote, and the chat shows it stopped. */
 export const stopReplyAction = (event: RequestEvent, sessionId: string) =>
