@@ -26,11 +26,11 @@ export default {
 
 /**
  * One reply being written. The object runs the app's own writer (the /internal/reply-writer
- * route, reached in-process, never over the network) with the turn it was given, and streams
- * the events back, to the tab that asked and to any follower (event-log.ts). If the browser, and with it this request, goes away, the writer's pending
- * work (the model's stream, the database writes, waitUntil) keeps the object running to the end:
- * Durable Objects stay alive for pending I/O without a connected client (compatibility dates from
- * 2026-10-01 on).
+ * route, reached in-process, never over the network) with the turn it was given, and streams the
+ * events back, to the tab that asked and to any follower (event-log.ts). If the browser, and with
+ * it this request, goes away, the writer's pending work (the model's stream, the database writes,
+ * waitUntil) keeps the object running to the end: Durable Objects stay alive for pending I/O
+ * without a connected client (compatibility dates from 2026-10-01 on).
  */
 export class ReplyWriter extends DurableObject<Record<string, unknown>> {
 	/** The reply's events, for followers; none until a writer has run in this object. */
