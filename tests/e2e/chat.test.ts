@@ -9,6 +9,10 @@ const QUESTION =
 test('signs up, streams the first reply, and finds both after a reload', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUpThroughTheForm();
 	await app.ready();
+	// Its words 40 ms apart: on a dev server still compiling the chat page, a reply streamed at
+	// full speed could be whole before the page shows it, and there would be nothing to watch.
+	const question = unique(QUESTION);
+	await fakeModel.say(question, replyFor(question), 40);
 
 	// Record every length the reply passes through, to see it arrive token by token.
 	await page.evaluate(() => {
@@ -20,18 +24,18 @@ test('signs up, streams the first reply, and finds both after a reload', { tag: 
 			if (length && length !== lengths.at(-1)) lengths.push(length);
 		}).observe(document.body, { subtree: true, childList: true, characterData: true });
 	});
-	await app.send(QUESTION);
+	await app.send(question);
 	// The message shows at once, before the reply has finished.
-	await expect(app.said(QUESTION)).toBeVisible();
-	await expect(app.said(replyFor(QUESTION))).toBeVisible();
+	await expect(app.said(question)).toBeVisible();
+	await expect(app.said(replyFor(question))).toBeVisible();
 	const lengths = await page.evaluate(() => (window as unknown as { replyLengths: number[] }).replyLengths);
 	expect(lengths.length).toBeGreaterThan(3);
 
 	await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
-	await expect(app.chats.getByRole('link', { name: QUESTION.slice(0, 40) })).toBeVisible();
+	await expect(app.chats.getByRole('link', { name: question.slice(0, 40) })).toBeVisible();
 	await page.reload();
-	await expect(app.said(QUESTION)).toBeVisible();
-	await expect(app.said(replyFor(QUESTION))).toBeVisible();
+	await expect(app.said(question)).toBeVisible();
+	await expect(app.said(replyFor(question))).toBeVisible();
 
 	// The next message continues the same chat.
 	await app.send('And the spring tides?');
@@ -40,8 +44,8 @@ test('signs up, streams the first reply, and finds both after a reload', { tag: 
 	const stored = await storedFor(await app.userId());
 	expect(stored.sessions).toHaveLength(1);
 	expect(stored.messages.map(({ role, content, status }) => [role, content, status])).toEqual([
-		['user', QUESTION, 'complete'],
-		['assistant', replyFor(QUESTION), 'complete'],
+		['user', question, 'complete'],
+		['assistant', replyFor(question), 'complete'],
 		['user', 'And the spring tides?', 'complete'],
 		['assistant', replyFor('And the spring tides?'), 'complete']
 	]);
