@@ -13,6 +13,7 @@ import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { chromiumLaunchOptions } from '../tests/support/chromium.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
+import { seedChat } from '../tests/support/seed-chat.ts';
 import { cookieClient, form, median, startEmptyWorker, startWorker } from './support.ts';
 
 const SIZES = [10, 1000, 5000];
@@ -46,34 +47,15 @@ const reply = (n: number) =>
 		'Either works; the first is simpler to read.'
 	].join('\n');
 
-async function seedChat(userId: string, messages: number): Promise<string> {
-	const { data, error } = await admin
-		.from('chat_sessions')
-		.insert({ user_id: userId, title: `${messages} messages` })
-		.select('id')
-		.single();
-	if (error) throw error;
-	let parent: string | null = null;
-	const rows = Array.from({ length: messages }, (_, n) => {
-		const id: string = crypto.randomUUID();
-		const row = {
-			id,
-			session_id: data.id,
-			parent_id: parent,
-			user_id: userId,
-			role: n % 2 ? ('assistant' as const) : ('user' as const),
-			content: n % 2 ? reply(n) : `Question ${n}: how would you sum these values twice over?`
-		};
-		parent = id;
-		return row;
-	});
-	// In order, so each parent is stored before its child.
-	for (let start = 0; start < rows.length; start += 500) {
-		const stored = await admin.from('chat_messages').insert(rows.slice(start, start + 500));
-		if (stored.error) throw stored.error;
-	}
-	return data.id;
-}
+const seedLongChat = (userId: string, messages: number) =>
+	seedChat(
+		admin,
+		userId,
+		`${messages} messages`,
+		Array.from({ length: messages }, (_, n) =>
+			n % 2 ? reply(n) : `Question ${n}: how would you sum these values twice over?`
+		)
+	);
 
 /** The main thread's blocked time since `since`: each long task's time over 50 ms. */
 const blockedSince = (page: Page, since: number) =>
@@ -110,7 +92,7 @@ try {
 
 	const rows: string[][] = [];
 	for (const size of SIZES) {
-		const chat = await seedChat(userId, size);
+		const chat = await seedLongChat(userId, size);
 		const path = `/chat/${chat}`;
 		let html = 0;
 		const times: number[] = [];
@@ -160,7 +142,7 @@ try {
 	await browser.close();
 	// The worker keeps its latest renderings of replies: the views above after the first are
 	// repeats. A first view of each of 30 other 10-message chats renders every reply.
-	const fresh = await Promise.all(Array.from({ length: VIEWS }, () => seedChat(userId, 10)));
+	const fresh = await Promise.all(Array.from({ length: VIEWS }, () => seedLongChat(userId, 10)));
 	const freshBefore = worker.cpuMs();
 	for (const chat of fresh) await (await request(`/chat/${chat}`)).arrayBuffer();
 	const freshCpu = (worker.cpuMs() - freshBefore) / VIEWS;

@@ -4,41 +4,19 @@
 // the database: 40 turns through the model would only make the test slow.
 import { randomUUID } from 'node:crypto';
 import { replyFor } from '../support/fake-provider.ts';
+import { seedChat } from '../support/seed-chat.ts';
 import { admin, ChatApp, expect, test } from './support.ts';
 
 const TURNS = 40;
 
 /** A chat of TURNS questions and answers; question 5 holds `marker`, for search. */
-async function seedLongChat(userId: string, marker: string): Promise<string> {
-	const { data, error } = await admin
-		.from('chat_sessions')
-		.insert({ user_id: userId, title: 'A long chat' })
-		.select('id')
-		.single();
-	if (error) throw error;
-	let parent: string | null = null;
-	const messages = Array.from({ length: TURNS }, (_, n) => [
-		`Question ${n}${n === 5 ? ` ${marker}` : ''}`,
-		`Answer ${n}`
-	])
-		.flat()
-		.map((content, n) => {
-			const id: string = randomUUID();
-			const row = {
-				id,
-				session_id: data.id,
-				parent_id: parent,
-				user_id: userId,
-				role: n % 2 ? ('assistant' as const) : ('user' as const),
-				content
-			};
-			parent = id;
-			return row;
-		});
-	const stored = await admin.from('chat_messages').insert(messages);
-	if (stored.error) throw stored.error;
-	return data.id;
-}
+const seedLongChat = (userId: string, marker: string) =>
+	seedChat(
+		admin,
+		userId,
+		'A long chat',
+		Array.from({ length: TURNS }, (_, n) => [`Question ${n}${n === 5 ? ` ${marker}` : ''}`, `Answer ${n}`]).flat()
+	);
 
 const earlierLink = (app: ChatApp) => app.conversation.getByRole('link', { name: 'Show earlier messages' });
 
