@@ -92,6 +92,12 @@ const tomlSchema = z.looseObject({
 			enabled: z.boolean().default(false),
 			port: port.default(54324)
 		})
+		.prefault({}),
+	storage: z
+		.looseObject({
+			enabled: z.boolean().default(true),
+			file_size_limit: z.string().default('50MiB')
+		})
 		.prefault({})
 });
 
@@ -179,10 +185,14 @@ export interface StackConfig {
 		auth: number;
 		/** The mail outbox, when [local_smtp] is enabled. */
 		mail: number | undefined;
+		/** The storage server, when [storage] is enabled. */
+		storage: number | undefined;
 	};
 	api: { schemas: string[]; extraSearchPath: string[]; maxRows: number };
 	seed: { enabled: boolean; sqlPaths: string[] };
 	auth: AuthSettings;
+	/** `[storage] file_size_limit` in bytes: no upload to any bucket may be larger. */
+	storage: { fileSizeLimit: number };
 	/** Settings in config.toml this stack does not honour, one sentence each, for a warning at start. */
 	ignored: string[];
 }
@@ -248,9 +258,11 @@ const HONOURED = new Set([
 		`auth.email.template.${kind}.content_path`
 	]),
 	'local_smtp.enabled',
-	'local_smtp.port'
+	'local_smtp.port',
+	'storage.enabled',
+	'storage.file_size_limit'
 ]);
-const IMPLEMENTED_SECTIONS = new Set(['api', 'db', 'auth', 'local_smtp']);
+const IMPLEMENTED_SECTIONS = new Set(['api', 'db', 'auth', 'local_smtp', 'storage']);
 
 function isTable(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -340,7 +352,11 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 		const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
 		throw new ConfigError(`Invalid supabase/config.toml:\n${problems.join('\n')}`);
 	}
-	const { api, db, auth, local_smtp: mail } = parsed.data;
+	const { api, db, auth, local_smtp: mail, storage } = parsed.data;
+	const fileSizeLimit = parseConfigSize(storage.file_size_limit);
+	if (fileSizeLimit === undefined) {
+		throw new ConfigError(`Invalid supabase/config.toml:\n  storage.file_size_limit: not a size like "50MiB"`);
+	}
 	const maxFrequency = parseGoSeconds(auth.email.max_frequency);
 	if (maxFrequency === undefined) {
 		throw new ConfigError(`Invalid supabase/config.toml:\n  auth.email.max_frequency: not a duration like "60s"`);
@@ -358,7 +374,8 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			rest: base,
 			restAdmin: base + 1,
 			auth: base + 2,
-			mail: mail.enabled ? mail.port : undefined
+			mail: mail.enabled ? mail.port : undefined,
+			storage: storage.enabled ? base + 3 : undefined
 		},
 		api: { schemas: api.schemas, extraSearchPath: api.extra_search_path, maxRows: api.max_rows },
 		seed: { enabled: db.seed.enabled, sqlPaths: db.seed.sql_paths },
@@ -398,12 +415,29 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 				rateLimitHeader: process.env.GOTRUE_RATE_LIMIT_HEADER?.trim() || undefined
 			}
 		},
+		storage: { fileSizeLimit },
 		ignored: ignoredSettings(raw as Record<string, unknown>)
 	};
 }
 
 export const dbUrl = (config: StackConfig, user = 'postgres', password = 'postgres') =>
 	`postgresql://${user}:${password}@127.0.0.1:${config.ports.db}/postgres`;
+
+const SIZE_UNITS: Record<string, number> = {
+	b: 1,
+	kb: 1e3,
+	mb: 1e6,
+	gb: 1e9,
+	kib: 1024,
+	mib: 1024 ** 2,
+	gib: 1024 ** 3
+};
+
+/** A size as the CLI reads `[storage] file_size_limit` ("50MiB", "10MB"), in bytes. */
+export function parseConfigSize(text: string): number | undefined {
+	const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)$/i.exec(text.trim());
+	return match ? Math.round(Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()]) : undefined;
+}
 
 /** A Go duration of seconds, minutes and hours ("60s", "1m30s"), in whole seconds. */
 export function parseGoSeconds(text: string): number | undefined {

@@ -23,6 +23,8 @@ export interface StackEnv {
 	AUTH_DIRECT_URL: string;
 	/** The mail outbox, as `supabase status` names Mailpit; absent when [local_smtp] is off. */
 	MAILPIT_URL?: string;
+	/** Storage through the gateway, as `supabase status` prints it; absent when [storage] is off. */
+	STORAGE_URL?: string;
 }
 
 export async function stackEnv(config: StackConfig): Promise<StackEnv> {
@@ -38,7 +40,8 @@ export async function stackEnv(config: StackConfig): Promise<StackEnv> {
 		SECRET_KEY: keys.secret,
 		JWT_SECRET: config.auth.jwtSecret,
 		AUTH_DIRECT_URL: `http://127.0.0.1:${config.ports.auth}`,
-		...(config.ports.mail ? { MAILPIT_URL: `http://127.0.0.1:${config.ports.mail}` } : {})
+		...(config.ports.mail ? { MAILPIT_URL: `http://127.0.0.1:${config.ports.mail}` } : {}),
+		...(config.ports.storage ? { STORAGE_URL: `${api}/storage/v1` } : {})
 	};
 }
 
@@ -52,7 +55,8 @@ const PORT_NAMES = (config: StackConfig): [number, string][] => [
 	[config.ports.db, 'Postgres'],
 	[config.ports.rest, 'PostgREST'],
 	[config.ports.restAdmin, 'PostgREST admin'],
-	[config.ports.auth, 'the auth server']
+	[config.ports.auth, 'the auth server'],
+	...(config.ports.storage ? ([[config.ports.storage, 'the storage server']] as [number, string][]) : [])
 ];
 
 /** Starts the stack unless it already runs. Resolves when every component answers. */
@@ -142,17 +146,20 @@ export async function stopStack(projectRoot: string): Promise<boolean> {
 export async function componentHealth(config: StackConfig): Promise<Partial<Record<ComponentName, boolean>>> {
 	const { anon } = await deriveApiKeys(config.auth.jwtSecret);
 	const probe = (check: () => Promise<boolean>) => check().catch(() => false);
-	const mailPort = config.ports.mail;
-	const [postgresUp, postgrestUp, mailUp, authUp, gatewayUp] = await Promise.all([
+	const { mail: mailPort, storage: storagePort } = config.ports;
+	const [postgresUp, postgrestUp, mailUp, authUp, storageUp, gatewayUp] = await Promise.all([
 		probe(() => postgresAnswers(config)),
 		probe(() => httpOk(`http://127.0.0.1:${config.ports.restAdmin}/ready`)),
 		mailPort ? probe(() => httpOk(`http://127.0.0.1:${mailPort}/livez`)) : Promise.resolve(undefined),
 		probe(() => httpOk(`http://127.0.0.1:${config.ports.auth}/health`)),
+		storagePort ? probe(() => httpOk(`http://127.0.0.1:${storagePort}/status`)) : Promise.resolve(undefined),
 		probe(() => httpOk(`http://127.0.0.1:${config.ports.api}/auth/v1/health`, { apikey: anon }))
 	]);
 	const health: Partial<Record<ComponentName, boolean>> = { postgres: postgresUp, postgrest: postgrestUp };
 	if (mailUp !== undefined) health.mail = mailUp;
-	return { ...health, auth: authUp, gateway: gatewayUp };
+	health.auth = authUp;
+	if (storageUp !== undefined) health.storage = storageUp;
+	return { ...health, gateway: gatewayUp };
 }
 
 export interface StackStatus {
@@ -190,5 +197,7 @@ export async function resetStack(projectRoot: string): Promise<void> {
 	const config = loadStackConfig(projectRoot);
 	await stopStack(projectRoot);
 	rmSync(pgDataDir(config), { recursive: true, force: true });
+	// Stored bytes belong to rows of the database just wiped.
+	rmSync(path.join(config.dataDir, 'storage'), { recursive: true, force: true });
 	await startStack(projectRoot);
 }

@@ -3,13 +3,14 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import type { StackConfig } from './config.ts';
 
-export type ComponentName = 'postgres' | 'postgrest' | 'mail' | 'auth' | 'gateway';
+export type ComponentName = 'postgres' | 'postgrest' | 'mail' | 'auth' | 'storage' | 'gateway';
 
 export const COMPONENT_LABELS: Record<ComponentName, string> = {
 	postgres: 'Postgres',
 	postgrest: 'PostgREST',
 	mail: 'the mail outbox',
 	auth: 'the auth server',
+	storage: 'the storage server',
 	gateway: 'the API gateway'
 };
 

@@ -1,12 +1,19 @@
 // The stack's supervisor: a detached process that starts Postgres, migrates, starts PostgREST,
-// the mail outbox (when [local_smtp] is on), the auth server and the gateway, records what happens in state.json, and stops them all on
+// the mail outbox (when [local_smtp] is on), the auth server, the storage server (when [storage] is
+// on) and the gateway, records what happens in state.json, and stops them all on
 // SIGTERM. `node local-supabase/supervisor.ts <project root>`.
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { dbUrl, loadStackConfig } from './config.ts';
 import { deriveApiKeys, loadSigningKeys } from './keys.ts';
-import { bootstrapPlatform, initCluster, startPostgres, upgradePlatform } from './postgres/cluster.ts';
+import {
+	bootstrapPlatform,
+	initCluster,
+	installStorageSchema,
+	startPostgres,
+	upgradePlatform
+} from './postgres/cluster.ts';
 import { applyMigrations } from './postgres/migrations.ts';
 import { startPostgrest } from './postgrest/postgrest.ts';
 import { httpOk, logFile, spawnLogged, waitUntil } from './processes.ts';
@@ -82,7 +89,7 @@ async function needsBootstrap(): Promise<boolean> {
 }
 
 function nodeService(
-	name: 'mail' | 'auth' | 'gateway',
+	name: 'mail' | 'auth' | 'storage' | 'gateway',
 	healthUrl: string,
 	headers: Record<string, string> = {}
 ): Starter {
@@ -107,6 +114,8 @@ async function start(): Promise<void> {
 	const fresh = await needsBootstrap();
 	if (fresh) await bootstrapPlatform(config);
 	await upgradePlatform(config);
+	// Supabase's image has the storage schema before any migration runs, storage server or not.
+	await installStorageSchema(config);
 	await applyMigrations(config, { seed: fresh });
 
 	const keys = await loadSigningKeys(config);
@@ -114,6 +123,9 @@ async function start(): Promise<void> {
 	// Before auth, which sends its mail there.
 	if (config.ports.mail) await startTracked('mail', nodeService('mail', `http://127.0.0.1:${config.ports.mail}/livez`));
 	await startTracked('auth', nodeService('auth', `http://127.0.0.1:${config.ports.auth}/health`));
+	if (config.ports.storage) {
+		await startTracked('storage', nodeService('storage', `http://127.0.0.1:${config.ports.storage}/status`));
+	}
 	const { anon } = await deriveApiKeys(config.auth.jwtSecret);
 	await startTracked(
 		'gateway',

@@ -1,5 +1,6 @@
 // The API gateway on :54321, in the role Kong plays for `supabase start`: CORS, the apikey check,
-// the Authorization header the services expect, and /auth/v1 and /rest/v1 routed to their servers.
+// the Authorization header the services expect, and /auth/v1, /rest/v1 and /storage/v1 routed to
+// their servers.
 import { type IncomingMessage, type ServerResponse, request as httpRequest } from 'node:http';
 import { isIP } from 'node:net';
 import type { ApiKeys, SigningKey } from '../keys.ts';
@@ -11,7 +12,7 @@ export interface GatewayOptions {
 	apiKeys: ApiKeys;
 	signingKeys: SigningKey[];
 	jwtSecret: string;
-	upstreams: { auth: number; rest: number };
+	upstreams: { auth: number; rest: number; storage?: number };
 }
 
 interface Route {
@@ -22,6 +23,10 @@ interface Route {
 // GoTrue's browser-facing routes, reached by redirects that carry no apikey. Only these exact
 // paths are open: `/auth/v1/verify/admin/users` is the admin API behind the apikey check.
 const OPEN_AUTH_PATHS = new Set(['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize']);
+// Storage needs no apikey, as under the CLI's Kong: the storage server itself demands a valid JWT
+// on every route but the ones that carry their own authority (signed URLs, public buckets), which
+// browsers fetch without any key. A key that is sent must still be valid.
+const KEY_OPTIONAL_PREFIX = '/storage/v1';
 
 const API_KEY_ROLES = new Set(['anon', 'service_role', 'supabase_admin']);
 const CORS_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT';
@@ -54,7 +59,8 @@ export function createGateway(options: GatewayOptions) {
 	const { apiKeys } = options;
 	const routes: Route[] = [
 		{ prefix: '/auth/v1', port: options.upstreams.auth },
-		{ prefix: '/rest/v1', port: options.upstreams.rest }
+		{ prefix: '/rest/v1', port: options.upstreams.rest },
+		...(options.upstreams.storage ? [{ prefix: '/storage/v1', port: options.upstreams.storage }] : [])
 	];
 	// Verified JWT apikeys, until their exp: a key is never honoured past it.
 	const verifiedKeys = new Map<string, number>();
@@ -112,7 +118,7 @@ export function createGateway(options: GatewayOptions) {
 
 		const apikey = String(req.headers.apikey ?? url.searchParams.get('apikey') ?? '');
 		const open = OPEN_AUTH_PATHS.has(url.pathname);
-		if (!open) {
+		if (!open && (apikey || route.prefix !== KEY_OPTIONAL_PREFIX)) {
 			if (!apikey) {
 				return sendJson(res, 401, {
 					message: 'No API key found in request',
@@ -139,7 +145,7 @@ export function createGateway(options: GatewayOptions) {
 		headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
 		headers['x-forwarded-host'] = req.headers.host ?? '';
 		headers['x-forwarded-prefix'] = route.prefix;
-		if (!open) headers.authorization = upstreamAuthorization(req.headers.authorization, apikey);
+		if (!open && apikey) headers.authorization = upstreamAuthorization(req.headers.authorization, apikey);
 		// Transfer-Encoding is hop-by-hop, but its framing is not: a chunked body goes on chunked.
 		// Node would otherwise write a DELETE's body unframed, and the upstream would read it as a
 		// second, smuggled request.

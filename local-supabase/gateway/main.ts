@@ -10,7 +10,7 @@ const handle = createGateway({
 	apiKeys: await deriveApiKeys(config.auth.jwtSecret),
 	signingKeys: await loadSigningKeys(config),
 	jwtSecret: config.auth.jwtSecret,
-	upstreams: { auth: config.ports.auth, rest: config.ports.rest }
+	upstreams: { auth: config.ports.auth, rest: config.ports.rest, storage: config.ports.storage }
 });
 
 const server = createServer((req, res) => void handle(req, res));

@@ -119,6 +119,7 @@ export async function postgresAnswers(config: StackConfig): Promise<boolean> {
 
 const bootstrapSql = fileURLToPath(new URL('./bootstrap.sql', import.meta.url));
 const upgradesSql = fileURLToPath(new URL('./upgrades.sql', import.meta.url));
+const storageSql = fileURLToPath(new URL('../storage/schema.sql', import.meta.url));
 
 async function runSqlFile(config: StackConfig, file: string): Promise<void> {
 	const sql = postgres(dbUrl(config), { max: 1, onnotice: () => {} });
@@ -134,3 +135,6 @@ export const bootstrapPlatform = (config: StackConfig) => runSqlFile(config, boo
 
 /** What bootstrap.sql gained after older clusters were made; idempotent, run on every start. */
 export const upgradePlatform = (config: StackConfig) => runSqlFile(config, upgradesSql);
+
+/** The storage schema, roles and helper functions; idempotent, run on every start. */
+export const installStorageSchema = (config: StackConfig) => runSqlFile(config, storageSql);

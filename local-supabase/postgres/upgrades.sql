@@ -9,3 +9,7 @@ alter table auth.users add column if not exists email_change_confirm_status smal
 -- Reauthentication codes (GET /reauthenticate, then PUT /user with the nonce).
 alter table auth.users add column if not exists reauthentication_token varchar(255) default '';
 alter table auth.users add column if not exists reauthentication_sent_at timestamptz;
+
+-- As on Supabase's image: the postgres role finds extensions' functions (crypt, gen_salt) unqualified,
+-- which seed files written for the CLI rely on.
+alter role postgres set search_path to "$user", public, extensions;
