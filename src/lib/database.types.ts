@@ -3,6 +3,73 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
 	public: {
 		Tables: {
+			chat_attachments: {
+				Row: {
+					created_at: string;
+					id: string;
+					kind: string;
+					media_type: string;
+					message_id: string;
+					name: string;
+					object_path: string;
+					position: number;
+					session_id: string;
+					sha256: string;
+					size_bytes: number;
+					text_content: string | null;
+					text_cut: boolean;
+					user_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					created_at?: string;
+					id?: string;
+					kind: string;
+					media_type: string;
+					message_id: string;
+					name: string;
+					object_path: string;
+					position: number;
+					session_id: string;
+					sha256: string;
+					size_bytes: number;
+					text_content?: string | null;
+					text_cut?: boolean;
+					user_id?: string;
+				};
+				Update: {
+					created_at?: string;
+					id?: string;
+					kind?: string;
+					media_type?: string;
+					message_id?: string;
+					name?: string;
+					object_path?: string;
+					position?: number;
+					session_id?: string;
+					sha256?: string;
+					size_bytes?: number;
+					text_content?: string | null;
+					text_cut?: boolean;
+					user_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'chat_attachments_message_id_fkey';
+						columns: ['message_id'];
+						isOneToOne: false;
+						referencedRelation: 'chat_messages';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'chat_attachments_session_id_fkey';
+						columns: ['session_id'];
+						isOneToOne: false;
+						referencedRelation: 'chat_sessions';
+						referencedColumns: ['id'];
+					}
+				];
+			};
 			chat_messages: {
 				Row: {
 					content: string;
@@ -193,6 +260,7 @@ export type Database = {
 			get_chat: {
 				Args: { p_at?: string; p_before?: string; p_chars?: number; p_limit?: number; p_session_id: string };
 				Returns: {
+					attachments: Json;
 					chat_model: string;
 					content: string;
 					created_at: string;
@@ -252,6 +320,7 @@ export type Database = {
 			};
 			post_message: {
 				Args: {
+					p_attachments?: Json;
 					p_budget?: Json;
 					p_content: string;
 					p_message_id: string;
@@ -324,6 +393,13 @@ export type Database = {
 				Returns: string;
 			};
 			stop_reply: { Args: { p_reply_id: string }; Returns: Database['public']['Enums']['chat_message_status'] };
+			storage_usage: {
+				Args: Record<PropertyKey, never>;
+				Returns: {
+					limit_bytes: number;
+					used_bytes: number;
+				}[];
+			};
 			write_reply_progress: {
 				Args: { p_content: string; p_reasoning?: string; p_reply_id: string; p_writer_token: string };
 				Returns: string;

@@ -1,0 +1,220 @@
+// Files in Storage through the gateway, as the app reaches them: the attachments bucket's policies
+// keep each person's files their own (two people and anon, every verb), a plan's room is enforced
+// by the database, and the local storage server keeps storage-api's contract where it matters to
+// security: no token, no access; a signed URL opens one object for one purpose; bytes go with rows.
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { adminClient, anonClient, dbUrl, isLocalStack, serviceRoleKey, signedUpUser, url } from './supabase.ts';
+
+const BUCKET = 'attachments';
+const png = (label: string) =>
+	new Blob([Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from(label)])], { type: 'image/png' });
+const sha = async (blob: Blob) =>
+	createHash('sha256')
+		.update(Buffer.from(await blob.arrayBuffer()))
+		.digest('hex');
+
+/** What is really in the bucket under a folder, seen with the service role. */
+async function folder(owner: string) {
+	const { data, error } = await adminClient().storage.from(BUCKET).list(owner, { limit: 100 });
+	if (error) throw error;
+	return data.map((file) => file.name).sort();
+}
+
+describe.skipIf(!isLocalStack)('the attachments bucket', () => {
+	it('keeps A’s files from B and from anon, for every verb, and nothing changes', async () => {
+		const a = await signedUpUser('files-a');
+		const b = await signedUpUser('files-b');
+		const name = `${randomUUID()}.png`;
+		const own = `${a.userId}/${name}`;
+		const original = png('A’s screenshot');
+		const uploaded = await a.client.storage.from(BUCKET).upload(own, original, { contentType: 'image/png' });
+		expect(uploaded.error).toBeNull();
+
+		for (const intruder of [b.client, anonClient()]) {
+			const files = intruder.storage.from(BUCKET);
+			expect((await files.download(own)).error).not.toBeNull();
+			expect((await files.info(own)).error).not.toBeNull();
+			expect((await files.exists(own)).data).toBe(false);
+			expect((await files.list(a.userId)).data ?? []).toEqual([]);
+			expect((await files.createSignedUrl(own, 60)).error).not.toBeNull();
+			expect((await files.createSignedUploadUrl(`${a.userId}/planted.png`)).error).not.toBeNull();
+			// Overwriting A's path, planting a file in A's folder, moving or removing A's file.
+			expect((await files.upload(own, png('forged'), { upsert: true })).error).not.toBeNull();
+			expect((await files.upload(`${a.userId}/planted.png`, png('planted'))).error).not.toBeNull();
+			expect((await files.move(own, `${a.userId}/moved.png`)).error).not.toBeNull();
+			expect((await files.remove([own])).data ?? []).toEqual([]);
+		}
+
+		// Nothing changed: the one file, with A's bytes.
+		expect(await folder(a.userId)).toEqual([name]);
+		const kept = await a.client.storage.from(BUCKET).download(own);
+		expect(await sha(kept.data!)).toBe(await sha(original));
+	});
+
+	it('never changes a stored file, even for its owner: no overwrite, no move', async () => {
+		const a = await signedUpUser('files-immutable');
+		const own = `${a.userId}/${randomUUID()}.png`;
+		const original = png('first');
+		expect((await a.client.storage.from(BUCKET).upload(own, original)).error).toBeNull();
+		const again = await a.client.storage.from(BUCKET).upload(own, png('second'), { upsert: true });
+		expect(again.error).not.toBeNull();
+		expect((await a.client.storage.from(BUCKET).move(own, `${a.userId}/elsewhere.png`)).error).not.toBeNull();
+		const kept = await a.client.storage.from(BUCKET).download(own);
+		expect(await sha(kept.data!)).toBe(await sha(original));
+	});
+
+	it('refuses a file once the plan’s room is used, and says what is used', async () => {
+		const a = await signedUpUser('files-quota');
+		const { data: usage } = await a.client.rpc('storage_usage');
+		expect(usage).toEqual([{ used_bytes: 0, limit_bytes: 200 * 1024 * 1024 }]);
+
+		await adminClient().auth.admin.updateUserById(a.userId, { app_metadata: { storage_limit_mb: 0 } });
+		const refused = await a.client.storage.from(BUCKET).upload(`${a.userId}/${randomUUID()}.png`, png('no room'));
+		expect(refused.error?.message).toBe('new row violates row-level security policy');
+		expect(await folder(a.userId)).toEqual([]);
+		expect((await a.client.rpc('storage_usage')).data).toEqual([{ used_bytes: 0, limit_bytes: 0 }]);
+
+		// Anon has no usage to ask about.
+		expect((await anonClient().rpc('storage_usage')).error).not.toBeNull();
+	});
+});
+
+describe.skipIf(!isLocalStack)('chat_attachments', () => {
+	async function chatWithFile(label: string) {
+		const owner = await signedUpUser(label);
+		const objectPath = `${owner.userId}/${randomUUID()}`;
+		await owner.client.storage.from(BUCKET).upload(objectPath, png(label));
+		const attachment = {
+			name: 'screenshot.png',
+			media_type: 'image/png',
+			kind: 'image',
+			size_bytes: 12,
+			sha256: 'a'.repeat(64),
+			object_path: objectPath
+		};
+		const messageId = randomUUID();
+		const posted = await owner.client.rpc('post_message', {
+			p_message_id: messageId,
+			p_content: 'What is wrong here?',
+			p_attachments: [attachment]
+		});
+		expect(posted.error).toBeNull();
+		return { owner, messageId, sessionId: posted.data[0].session_id as string, attachment };
+	}
+
+	it('stores a message’s files with it, and get_chat returns them', async () => {
+		const { owner, sessionId } = await chatWithFile('attach-own');
+		const { data } = await owner.client.rpc('get_chat', { p_session_id: sessionId });
+		const asked = data.find((row: { role: string }) => row.role === 'user');
+		expect(asked.attachments).toEqual([
+			expect.objectContaining({ name: 'screenshot.png', media_type: 'image/png', kind: 'image', size_bytes: 12 })
+		]);
+	});
+
+	it('keeps A’s attachment rows from B and anon, and lets no one attach to another’s message', async () => {
+		const { owner: a, messageId, sessionId, attachment } = await chatWithFile('attach-a');
+		const b = await signedUpUser('attach-b');
+		const bChat = await b.client.rpc('post_message', { p_message_id: randomUUID(), p_content: 'mine' });
+		const bMessage = bChat.data.find((row: { role: string }) => row.role === 'user');
+
+		for (const intruder of [b.client, anonClient()]) {
+			expect((await intruder.from('chat_attachments').select('*').eq('message_id', messageId)).data ?? []).toEqual([]);
+			const update = await intruder.from('chat_attachments').update({ name: 'renamed' }).eq('message_id', messageId);
+			expect(update.error?.code).toBe('42501');
+			const remove = await intruder.from('chat_attachments').delete().eq('message_id', messageId);
+			expect(remove.error?.code).toBe('42501');
+		}
+		// B attaches to A's message, or points B's own message at a file in A's folder.
+		const onTheirs = await b.client
+			.from('chat_attachments')
+			.insert({ ...attachment, session_id: sessionId, message_id: messageId, position: 1 });
+		expect(onTheirs.error?.code).toBe('42501');
+		const theirFile = await b.client
+			.from('chat_attachments')
+			.insert({ ...attachment, session_id: bChat.data[0].session_id, message_id: bMessage.id, position: 0 });
+		expect(theirFile.error?.code).toBe('42501');
+		const viaPost = await b.client.rpc('post_message', {
+			p_message_id: randomUUID(),
+			p_content: 'and this',
+			p_attachments: [attachment]
+		});
+		expect(viaPost.error?.code).toBe('42501');
+
+		// Nothing changed: A's one row, as stored; B has none.
+		const mine = await a.client.from('chat_attachments').select('name, position').eq('message_id', messageId);
+		expect(mine.data).toEqual([{ name: 'screenshot.png', position: 0 }]);
+		expect((await b.client.from('chat_attachments').select('id')).data).toEqual([]);
+		// The refused post stored nothing: B still has the one chat.
+		expect((await b.client.from('chat_sessions').select('id')).data).toHaveLength(1);
+	});
+});
+
+describe.skipIf(!isLocalStack)('the local storage server', () => {
+	const sql = postgres(dbUrl ?? '', { max: 1, onnotice: () => {} });
+	const probeBucket = `probe-${randomUUID().slice(0, 8)}`;
+	afterAll(async () => {
+		const admin = adminClient();
+		await admin.storage.emptyBucket(probeBucket);
+		await admin.storage.deleteBucket(probeBucket);
+		await sql.end();
+	});
+
+	it('answers a request without any token with jose’s words, and lists nothing', async () => {
+		const response = await fetch(`${url}/storage/v1/bucket`);
+		expect(response.status).toBe(400);
+		expect(await response.json()).toMatchObject({ statusCode: '403', message: 'Invalid Compact JWS' });
+		const forged = await fetch(`${url}/storage/v1/object/list/${BUCKET}`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${serviceRoleKey.slice(0, -4)}AAAA`, 'content-type': 'application/json' },
+			body: JSON.stringify({ prefix: '' })
+		});
+		expect(await forged.json()).toMatchObject({ statusCode: '403', message: 'signature verification failed' });
+	});
+
+	it('opens one object with a signed URL, for downloading only, without an apikey', async () => {
+		const a = await signedUpUser('signed');
+		const files = a.client.storage.from(BUCKET);
+		const [one, two] = [`${a.userId}/${randomUUID()}`, `${a.userId}/${randomUUID()}`];
+		await files.upload(one, png('one'));
+		await files.upload(two, png('two'));
+		const { data } = await files.createSignedUrl(one, 60);
+		const direct = await fetch(data!.signedUrl);
+		expect(direct.status).toBe(200);
+		expect(Buffer.from(await direct.arrayBuffer()).includes('one')).toBe(true);
+
+		const token = new URL(data!.signedUrl).searchParams.get('token');
+		const other = await fetch(`${url}/storage/v1/object/sign/${BUCKET}/${two}?token=${token}`);
+		expect(await other.json()).toMatchObject({ statusCode: '400', code: 'InvalidSignature' });
+		const upload = await fetch(`${url}/storage/v1/object/upload/sign/${BUCKET}/${one}?token=${token}`, {
+			method: 'PUT',
+			body: 'overwritten'
+		});
+		expect(await upload.json()).toMatchObject({ code: 'InvalidSignature', message: 'Token is not scoped for upload' });
+		expect(Buffer.from(await (await files.download(one)).data!.arrayBuffer()).includes('one')).toBe(true);
+	});
+
+	it('refuses an upload over the bucket’s limit and keeps nothing; removal takes the bytes too', async () => {
+		const admin = adminClient();
+		expect((await admin.storage.createBucket(probeBucket, { public: false, fileSizeLimit: '1kb' })).error).toBeNull();
+		const tooBig = await admin.storage.from(probeBucket).upload('big.bin', Buffer.alloc(2000));
+		expect(tooBig.error).toMatchObject({ statusCode: '413', message: 'The object exceeded the maximum allowed size' });
+		expect((await admin.storage.from(probeBucket).list('')).data).toEqual([]);
+
+		await admin.storage.from(probeBucket).upload('small.bin', Buffer.alloc(10));
+		const [row] =
+			await sql`select version from storage.objects where bucket_id = ${probeBucket} and name = 'small.bin'`;
+		const blob = path.join(process.cwd(), '.local-supabase', 'storage', row.version);
+		expect(existsSync(blob)).toBe(true);
+		expect((await admin.storage.from(probeBucket).remove(['small.bin'])).data).toHaveLength(1);
+		expect(existsSync(blob)).toBe(false);
+	});
+
+	it('refuses a direct SQL delete of storage rows, as hosted Supabase does', async () => {
+		const error = await sql`delete from storage.objects where bucket_id = ${probeBucket}`.catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: '42501' });
+	});
+});
