@@ -24,8 +24,22 @@ export const appEnv: Record<string, string> = {
 	AI_API_KEY: 'fake-provider-key',
 	// A second model, behind Anthropic's wire format on the same fake, for the Model picker; the
 	// models the fake lists at /v1/models; and a server that is not there (port 9, discard).
+	// Fake Claude and Fake vision read images (attachments.test.ts); the default model does not.
 	AI_MODELS: JSON.stringify([
-		{ id: 'fake-claude', provider: 'anthropic', label: 'Fake Claude', baseURL: `${fakeModelUrl}/v1` },
+		{
+			id: 'fake-claude',
+			provider: 'anthropic',
+			label: 'Fake Claude',
+			baseURL: `${fakeModelUrl}/v1`,
+			input: ['text', 'image']
+		},
+		{
+			id: 'fake-vision',
+			provider: 'openai-compatible',
+			label: 'Fake vision',
+			baseURL: `${fakeModelUrl}/v1`,
+			input: ['text', 'image']
+		},
 		{ id: 'local', provider: 'openai-compatible', label: 'Fake server', baseURL: `${fakeModelUrl}/v1`, discover: true },
 		{
 			id: 'gone',

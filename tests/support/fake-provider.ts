@@ -28,6 +28,7 @@
 // first message. By default a title is the first message:
 //   POST /_control/title {"when": "...", "text"?: "...", "fail"?: true, "delayMs"?: 0}
 //   GET /_control/title-calls?containing=...
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -43,6 +44,11 @@ export interface FakeCall {
 	maxTokens: number | null;
 	/** Anthropic's `thinking` request field (extended thinking and its budget), as sent. */
 	thinking: unknown;
+	/**
+	 * Every image the call carried, in the order sent: OpenAI's `image_url` part with a data URL,
+	 * or Anthropic's `image` block with a base64 source; the wire form is named, and the bytes hashed.
+	 */
+	images: { wire: 'image_url' | 'image'; mediaType: string; bytes: number; sha256: string }[];
 	receivedAt: number;
 	/** Epoch ms when the first content chunk was written. */
 	firstTokenAt: number | null;
@@ -96,7 +102,32 @@ export function replyFor(lastUserMessage: string): string {
 	return `Echo: ${lastUserMessage}`;
 }
 
-type WireContent = string | { type: string; text?: string }[];
+type WirePart = {
+	type: string;
+	text?: string;
+	image_url?: { url: string };
+	source?: { type: string; media_type: string; data: string };
+};
+type WireContent = string | WirePart[];
+
+function imagesOf(messages: { content: WireContent }[]): FakeCall['images'] {
+	const found: FakeCall['images'] = [];
+	const record = (wire: 'image_url' | 'image', mediaType: string, base64: string) => {
+		const bytes = Buffer.from(base64, 'base64');
+		found.push({ wire, mediaType, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+	};
+	for (const message of messages) {
+		if (typeof message.content === 'string') continue;
+		for (const part of message.content) {
+			const dataUrl = part.type === 'image_url' ? /^data:([^;]+);base64,(.*)$/.exec(part.image_url?.url ?? '') : null;
+			if (dataUrl) record('image_url', dataUrl[1], dataUrl[2]);
+			if (part.type === 'image' && part.source?.type === 'base64') {
+				record('image', part.source.media_type, part.source.data);
+			}
+		}
+	}
+	return found;
+}
 const plainText = (content: WireContent): string =>
 	typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
 
@@ -224,6 +255,7 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			system: body.system ? plainText(body.system) : systemTurns.map((message) => message.content).join('\n') || null,
 			maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
 			thinking: body.thinking ?? null,
+			images: imagesOf(body.messages),
 			receivedAt: Date.now(),
 			firstTokenAt: null,
 			outcome: 'complete'

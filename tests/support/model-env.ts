@@ -10,6 +10,9 @@ export function modelEnv(vars: Record<string, string | undefined>): ServerEnv {
 		supabaseKey: 'unused',
 		WORKERS_AI_MODEL: 'unused',
 		AI_TIMEOUT_MS: 5_000,
+		ATTACHMENT_MAX_FILE_MB: 10,
+		ATTACHMENT_MAX_FILES: 10,
+		ATTACHMENT_TEXT_CHARS: 100_000,
 		models,
 		defaultModelId: defaultId
 	};

@@ -8,14 +8,23 @@ import type { ModelMessage } from 'ai';
 const CHARS_PER_TOKEN = 4;
 const TOKENS_PER_MESSAGE = 4;
 const SAFETY_SHARE = 0.75;
+// What an image costs: providers charge by its size (OpenAI about 765 tokens for a 1024 px square
+// in high detail, Anthropic width × height / 750); this is a generous flat guess.
+const TOKENS_PER_IMAGE = 1600;
 
 export function estimateTokens(text: string): number {
 	return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 
 function messageTokens(message: ModelMessage): number {
-	const text = typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
-	return estimateTokens(text) + TOKENS_PER_MESSAGE;
+	if (typeof message.content === 'string') return estimateTokens(message.content) + TOKENS_PER_MESSAGE;
+	let tokens = TOKENS_PER_MESSAGE;
+	for (const part of message.content) {
+		if (part.type === 'text') tokens += estimateTokens(part.text);
+		else if (part.type === 'image') tokens += TOKENS_PER_IMAGE;
+		else tokens += estimateTokens(JSON.stringify(part));
+	}
+	return tokens;
 }
 
 export interface ContextBudget {

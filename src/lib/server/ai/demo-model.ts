@@ -6,19 +6,26 @@ import { TITLE_INSTRUCTIONS } from './title';
 
 export const DEMO_MODEL_ID = 'parley-offline-demo';
 
-function lastUserText(prompt: Parameters<LanguageModelV4['doStream']>[0]['prompt']): string {
+function lastUserMessage(prompt: Parameters<LanguageModelV4['doStream']>[0]['prompt']): {
+	text: string;
+	images: number;
+} {
 	for (let index = prompt.length - 1; index >= 0; index--) {
 		const message = prompt[index];
 		if (message.role !== 'user') continue;
-		return message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ');
+		return {
+			text: message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' '),
+			images: message.content.filter((part) => part.type === 'file').length
+		};
 	}
-	return '';
+	return { text: '', images: 0 };
 }
 
-export function demoReply(question: string): string {
+export function demoReply(question: string, images = 0): string {
 	const quoted = question.length > 120 ? `${question.slice(0, 119)}…` : question;
+	const seen = images ? ` and attached ${images === 1 ? 'an image' : `${images} images`}` : '';
 	return [
-		`**Offline demo model.** You wrote: “${quoted}”.`,
+		`**Offline demo model.** You wrote: “${quoted}”${seen}.`,
 		'',
 		'No model provider is configured, so this reply was written locally. Set `AI_BASE_URL` and',
 		'`AI_MODEL` (see the README) to talk to a real model.'
@@ -54,7 +61,8 @@ export function createDemoModel(chunkDelayInMs = 15): LanguageModelV4 {
 		},
 		async doStream({ prompt }) {
 			const asksForTitle = prompt[0]?.role === 'system' && prompt[0].content === TITLE_INSTRUCTIONS;
-			const text = asksForTitle ? demoTitle(firstUserText(prompt)) : demoReply(lastUserText(prompt));
+			const asked = lastUserMessage(prompt);
+			const text = asksForTitle ? demoTitle(firstUserText(prompt)) : demoReply(asked.text, asked.images);
 			const words = text.split(/(?<=\s)/);
 			const chunks: LanguageModelV4StreamPart[] = [
 				{ type: 'stream-start', warnings: [] },

@@ -25,4 +25,28 @@ describe('modelMessages', () => {
 			{ role: 'user', content: 'Five' }
 		]);
 	});
+
+	it('sends a message’s documents as text after it, cut to the room left, and its images as images', () => {
+		const message = {
+			id: '1',
+			role: 'user' as const,
+			content: 'Compare these',
+			status: 'complete' as const,
+			attachments: [
+				{ kind: 'document' as const, name: 'a.txt', text: 'x'.repeat(500), cut: false },
+				{ kind: 'image' as const, name: 'b.png', mediaType: 'image/png', url: 'http://files.test/b.png' }
+			]
+		};
+		const [roomy] = modelMessages([message], 'reply', { acceptsImages: true, roomChars: 10_000 });
+		expect(roomy.content).toEqual([
+			{ type: 'text', text: `Compare these\n\n[Attached file: a.txt]\n${'x'.repeat(500)}` },
+			{ type: 'image', image: new URL('http://files.test/b.png'), mediaType: 'image/png' }
+		]);
+
+		const [tight] = modelMessages([message], 'reply', { acceptsImages: false, roomChars: 200 });
+		const text = tight.content as string;
+		expect(text.startsWith('Compare these\n\n[Attached file: a.txt (only its beginning fit)]\nxxx')).toBe(true);
+		expect(text.length).toBeLessThan(300);
+		expect(text.endsWith('[Attached images this model cannot see: b.png]')).toBe(true);
+	});
 });

@@ -135,4 +135,20 @@ describe('parseModelsConfig', () => {
 			expect(() => entry({ reasoning: {} })).toThrow(/needs an effort or a budgetTokens/);
 		});
 	});
+
+	describe('input', () => {
+		const parse = (input: unknown) =>
+			parseModelsConfig({ AI_MODELS: JSON.stringify([{ id: 'm', provider: 'anthropic', input }]) }).models[0];
+
+		it('reads images only where an entry says so', () => {
+			expect(parse(['text', 'image']).images).toBe(true);
+			expect(parse(['text']).images).toBeUndefined();
+			expect(parse(undefined).images).toBeUndefined();
+		});
+
+		it('refuses a model that would read no text, and an unknown kind', () => {
+			expect(() => parse(['image'])).toThrow(/input must include "text"/);
+			expect(() => parse(['text', 'video'])).toThrow(/AI_MODELS/);
+		});
+	});
 });

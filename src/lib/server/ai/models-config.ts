@@ -63,7 +63,12 @@ const entrySchema = z
 			})
 			.optional(),
 		/** An openai-compatible server's own list of models (GET {baseURL}/models), offered under this entry's label. */
-		discover: z.boolean().optional()
+		discover: z.boolean().optional(),
+		/** What the model reads: text only unless it says images too (attached documents are text). */
+		input: z
+			.array(z.enum(['text', 'image']))
+			.refine((kinds) => kinds.includes('text'), { error: 'input must include "text"' })
+			.optional()
 	})
 	.strict()
 	.refine((entry) => entry.provider !== 'openai-compatible' || entry.baseURL, {
@@ -96,6 +101,8 @@ export interface ModelConfig {
 	group?: string;
 	/** A server looked for without being configured (Ollama under `npm run dev`): when it is not there, nothing is said. */
 	optional?: boolean;
+	/** Takes images as input (`"input": ["text", "image"]`); text only by default. */
+	images?: boolean;
 }
 
 export interface ModelsConfig {
@@ -153,7 +160,8 @@ export function parseModelsConfig(vars: Vars): ModelsConfig {
 				contextTokens: entry.contextTokens,
 				maxOutputTokens: entry.maxOutputTokens,
 				...(entry.reasoning ? { reasoning: entry.reasoning } : {}),
-				...(entry.discover ? { discover: true } : {})
+				...(entry.discover ? { discover: true } : {}),
+				...(entry.input?.includes('image') ? { images: true } : {})
 			});
 		}
 	}

@@ -19,6 +19,8 @@ export interface ChatModel {
 	maxOutputTokens: number;
 	/** How the model is asked to think before answering, if it is (see reasoningOptions). */
 	reasoning: ReasoningCallOptions;
+	/** Images go to it as images; for a model that cannot read them they are named in the text. */
+	acceptsImages: boolean;
 }
 
 type StreamTextOptions = Parameters<typeof streamText>[0];
@@ -93,7 +95,9 @@ const DEMO: ModelConfig = {
 	model: DEMO_MODEL_ID,
 	label: 'Offline demo model',
 	contextTokens: DEFAULT_CONTEXT_TOKENS,
-	maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS
+	maxOutputTokens: DEFAULT_MAX_OUTPUT_TOKENS,
+	// It reads nothing, but says what it was given, so attaching can be tried without a model.
+	images: true
 };
 
 export class ModelRegistry {
@@ -163,7 +167,8 @@ export class ModelRegistry {
 			label: config.label,
 			contextTokens: config.contextTokens,
 			maxOutputTokens: config.maxOutputTokens,
-			reasoning: reasoningOptions(config)
+			reasoning: reasoningOptions(config),
+			acceptsImages: config.images === true
 		};
 	}
 }

@@ -1,12 +1,12 @@
 // Writes one assistant reply: streams it from the model and stores the outcome. Both the
 // no-JavaScript form action (which waits for the end) and the streaming endpoint (which relays
 // each delta) go through here, so a reply is saved the same way whichever path asked for it.
-import { streamText, type ModelMessage } from 'ai';
+import { streamText, type ModelMessage, type UserContent } from 'ai';
 import { finishReply, saveReplyProgress, type ProgressVerdict, type ReplyWriter } from '../chat/messages';
 import { claimReply } from '../chat/reply-control';
-import type { HistoryMessage } from '../chat/types';
+import type { HistoryMessage, ModelAttachment } from '../chat/types';
 import { logFailure } from '../errors';
-import { fitToContext } from './context';
+import { contextChars, fitToContext } from './context';
 import type { ChatModel } from './registry';
 import type { TitleJob } from './title';
 
@@ -43,6 +43,44 @@ export interface ReplyPiece {
 	text: string;
 }
 
+export interface ModelInput {
+	acceptsImages: boolean;
+	/** The characters of text the model's context has room for (see contextChars). */
+	roomChars: number;
+}
+
+/**
+ * A person's message with its files: documents as text after what they typed, images as images.
+ * Documents are cut, from their end, to what the model has room for beside the typed text, so a
+ * long document never pushes the question itself out.
+ */
+function userContent(message: HistoryMessage, input: ModelInput): UserContent {
+	const files = message.attachments ?? [];
+	const documents = files.filter((file) => file.kind === 'document');
+	const images = files.filter((file): file is Extract<ModelAttachment, { kind: 'image' }> => file.kind === 'image');
+	let text = message.content;
+	let room = input.roomChars - text.length;
+	for (const document of documents) {
+		const header = `\n\n[Attached file: ${document.name}`;
+		const fits = Math.max(0, room - header.length - 40);
+		const cut = document.cut || document.text.length > fits;
+		const body =
+			document.text.length > fits ? document.text.slice(0, fits).replace(/[\uD800-\uDBFF]$/, '') : document.text;
+		text += `${header}${cut ? ' (only its beginning fit)' : ''}]\n${body}`;
+		room -= header.length + 40 + body.length;
+	}
+	const acceptsImages = input.acceptsImages;
+	if (!images.length) return text;
+	if (!acceptsImages) {
+		const names = images.map((image) => image.name).join(', ');
+		return `${text}\n\n[Attached images this model cannot see: ${names}]`;
+	}
+	return [
+		{ type: 'text', text },
+		...images.map((image) => ({ type: 'image' as const, image: new URL(image.url), mediaType: image.mediaType }))
+	];
+}
+
 /**
  * The model sees what the person saw: finished replies, and the part of a stopped one that was
  * kept; not the reply being written, nor failed ones. Only the operator's prompt is a system
@@ -50,16 +88,42 @@ export interface ReplyPiece {
  * speaks to need it again only within a turn that calls tools (Anthropic's extended thinking),
  * and a turn here is one call.
  */
-export function modelMessages(history: HistoryMessage[], replyId: string): ModelMessage[] {
+export function modelMessages(
+	history: HistoryMessage[],
+	replyId: string,
+	input: ModelInput = { acceptsImages: false, roomChars: Number.POSITIVE_INFINITY }
+): ModelMessage[] {
 	return history.flatMap((message): ModelMessage[] => {
 		if (message.id === replyId) return [];
-		if (message.role === 'user') return [{ role: 'user', content: message.content }];
+		if (message.role === 'user') return [{ role: 'user', content: userContent(message, input) }];
 		const kept = message.status === 'complete' || message.status === 'stopped';
 		if (message.role === 'assistant' && kept && message.content) {
 			return [{ role: 'assistant', content: message.content }];
 		}
 		return [];
 	});
+}
+
+/**
+ * Fetches the images of the messages that fit, by the links the history carries, and hands them
+ * to the model as bytes: every provider takes those, while a link to this project's Storage may
+ * be one only this worker can reach.
+ */
+async function withImageBytes(messages: ModelMessage[], signal: AbortSignal): Promise<ModelMessage[]> {
+	return Promise.all(
+		messages.map(async (message) => {
+			if (message.role !== 'user' || typeof message.content === 'string') return message;
+			const content = await Promise.all(
+				message.content.map(async (part) => {
+					if (part.type !== 'image' || !(part.image instanceof URL)) return part;
+					const response = await fetch(part.image, { signal });
+					if (!response.ok) throw new Error(`an attached image could not be read (${response.status})`);
+					return { ...part, image: new Uint8Array(await response.arrayBuffer()) };
+				})
+			);
+			return { ...message, content };
+		})
+	);
 }
 
 // What has arrived is stored at most this long after it arrived, so a reload or another tab
@@ -131,15 +195,14 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 
 	try {
 		const system = request.systemPrompt;
+		// A long chat is trimmed to the model's budget, oldest turns first; the newest always go.
+		const budget = { contextTokens: chatModel.contextTokens, maxOutputTokens: chatModel.maxOutputTokens, system };
+		const input = { acceptsImages: chatModel.acceptsImages, roomChars: contextChars(budget) };
+		const fitted = fitToContext(modelMessages(history, replyId, input), budget);
 		const result = streamText({
 			model: chatModel.model,
 			system,
-			// A long chat is trimmed to the model's budget, oldest turns first; the newest always go.
-			messages: fitToContext(modelMessages(history, replyId), {
-				contextTokens: chatModel.contextTokens,
-				maxOutputTokens: chatModel.maxOutputTokens,
-				system
-			}),
+			messages: await withImageBytes(fitted, AbortSignal.any(signals)),
 			maxOutputTokens: chatModel.maxOutputTokens,
 			...chatModel.reasoning,
 			abortSignal: AbortSignal.any(signals),

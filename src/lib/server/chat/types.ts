@@ -1,5 +1,6 @@
 // Row shapes of the chat tables, as the data-access functions return them.
 import type { SupabaseClient } from '@supabase/supabase-js';
+import type { AttachmentInfo } from '$lib/chat/attachments';
 import type { Database } from '$lib/database.types';
 
 export type ChatClient = SupabaseClient<Database>;
@@ -18,9 +19,18 @@ export type StoredMessage = Pick<
 	/** The versions either side of it, or null at either end. */
 	previous_version: string | null;
 	next_version: string | null;
+	/** A person's message's files, in order; none for a reply. */
+	attachments?: AttachmentInfo[];
 };
 export type ChatSessionSummary = Pick<
 	Database['public']['Tables']['chat_sessions']['Row'],
 	'id' | 'title' | 'updated_at'
 >;
-export type HistoryMessage = Pick<MessageRow, 'id' | 'role' | 'content' | 'status'>;
+/** A file of a message as its reply's model call reads it: an image to fetch, or a document's text. */
+export type ModelAttachment =
+	| { kind: 'image'; name: string; mediaType: string; url: string }
+	| { kind: 'document'; name: string; text: string; cut: boolean };
+
+export type HistoryMessage = Pick<MessageRow, 'id' | 'role' | 'content' | 'status'> & {
+	attachments?: ModelAttachment[];
+};
