@@ -7,6 +7,7 @@ import { resolve } from '$app/paths';
 import { followReply, live, replyTurn, stopReply, streamTurn, type LiveTurn, type StreamBody } from './live.svelte';
 import { withSettled, withTouchedChats, type DisplayMessage } from './messages';
 import { titleFrom } from './text';
+import type { UploadedAttachment } from './attachments';
 
 export interface SendResult {
 	stored: boolean;
@@ -52,18 +53,22 @@ export async function sendMessage(
 	messageId: string,
 	sessionId: string | null,
 	model: string,
-	parentId?: string
+	parentId?: string,
+	attachments: UploadedAttachment[] = []
 ): Promise<SendResult> {
 	const turn: LiveTurn = {
 		sessionId,
-		userMessage: { id: messageId, content },
+		// The files show with the message at once; each links to its file once the chat is loaded again.
+		userMessage: { id: messageId, content, attachments },
 		replyId: null,
 		model: null,
 		text: '',
 		status: 'streaming',
 		error: null
 	};
-	const body = sessionId ? { messageId, content, model, sessionId, parentId } : { messageId, content, model };
+	const body = sessionId
+		? { messageId, content, model, sessionId, parentId, attachments }
+		: { messageId, content, model, attachments };
 	// A new chat moves to its page as soon as it exists. settle() waits for that move: a reply
 	// that ends at once would otherwise be laid over the page being left.
 	let moved: Promise<void> | undefined;

@@ -2,6 +2,7 @@
 // loaded in place. Loaded itself only on the first click, which keeps it out of the chat page's
 // first JavaScript.
 import { resolve } from '$app/paths';
+import { loadView, showsFiles } from '$lib/lazy-views.svelte';
 import type { DisplayMessage } from './messages';
 
 /** The page of a chat before a message, rendered by the server, or what went wrong. */
@@ -17,6 +18,7 @@ export async function fetchEarlier(
 			error?: { message?: string };
 		} | null;
 		if (!response.ok || !body) return { error: body?.error?.message ?? `The server answered ${response.status}.` };
+		if (showsFiles(body.messages)) await loadView('files');
 		return body;
 	} catch {
 		return { error: 'Earlier messages cannot be loaded right now. Check your connection.' };

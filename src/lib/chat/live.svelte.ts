@@ -1,6 +1,7 @@
 // The turn being streamed in this tab, and the turns finished here. They live outside any
 // component so they survive the navigation from /chat to the new chat's page while the reply is
 // still arriving, and so a finished turn stays on screen without reloading the page's data.
+import type { AttachmentInfo, UploadedAttachment } from './attachments';
 import type { ChatSummary, DisplayMessage } from './messages';
 import type { StreamEvent } from './stream-protocol';
 
@@ -8,7 +9,7 @@ export interface LiveTurn {
 	/** Unknown until the server has created the chat. */
 	sessionId: string | null;
 	/** The message just sent, shown at once; absent for a retry. */
-	userMessage: { id: string; content: string } | null;
+	userMessage: { id: string; content: string; attachments?: AttachmentInfo[] } | null;
 	replyId: string | null;
 	/** The model the reply is stored with, from the start event. */
 	model: string | null;
@@ -38,7 +39,14 @@ export const live = $state<{
 }>({ turn: null, settled: {}, touched: [], titles: {} });
 
 export type StreamBody =
-	| { messageId: string; content: string; model: string; sessionId?: string; parentId?: string }
+	| {
+			messageId: string;
+			content: string;
+			model: string;
+			sessionId?: string;
+			parentId?: string;
+			attachments?: UploadedAttachment[];
+	  }
 	| { messageId: string; sourceId: string; content: string }
 	| { replyId: string }
 	| { regenerate: string };

@@ -1,4 +1,5 @@
 import type { Database } from '$lib/database.types';
+import type { AttachmentInfo } from './attachments';
 import type { LiveTurn } from './live.svelte';
 
 export type DisplayMessage = Pick<
@@ -20,6 +21,8 @@ export type DisplayMessage = Pick<
 	versions?: number;
 	previous_version?: string | null;
 	next_version?: string | null;
+	/** A person's message's files; an id is empty until the message is stored and shown again. */
+	attachments?: AttachmentInfo[];
 };
 export type ChatSummary = Pick<Database['public']['Tables']['chat_sessions']['Row'], 'id' | 'title' | 'updated_at'>;
 
@@ -69,7 +72,8 @@ export function withLiveTurn(
 	);
 	const { userMessage } = turn;
 	if (userMessage && !kept.some((message) => message.id === userMessage.id)) {
-		messages.push({ id: userMessage.id, role: 'user', content: userMessage.content, status: 'complete', model: null });
+		const { id, content, attachments } = userMessage;
+		messages.push({ id, role: 'user', content, status: 'complete', model: null, attachments });
 	}
 	if (!messages.some((message) => message.id === turn.replyId)) {
 		messages.push({

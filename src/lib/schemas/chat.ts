@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { MESSAGE_MAX_LENGTH, SYSTEM_PROMPT_MAX_LENGTH } from '$lib/chat/limits';
 import { storableText } from '$lib/chat/text';
+import { attachmentsSchema } from './attachments';
 
 const messageContent = z
 	.string({ error: 'Write a message first.' })
@@ -91,7 +92,7 @@ export const regenerateReplySchema = z.object({
  */
 export const streamRequestSchema = z.union([
 	editMessageSchema,
-	sendMessageSchema.extend({ sessionId: chatId.optional() }),
+	sendMessageSchema.extend({ sessionId: chatId.optional(), attachments: attachmentsSchema }),
 	retryReplySchema,
 	regenerateReplySchema
 ]);

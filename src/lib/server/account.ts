@@ -1,4 +1,5 @@
 // The account page's changes: each checks who is asking through the request's own session.
+import { removeAllFiles } from './attachments/uploads';
 import type { RequestEvent } from '@sveltejs/kit';
 import type { ChatClient } from './chat/types';
 import { AppError, fromAuth, fromPostgrest, logFailure } from './errors';
@@ -48,8 +49,12 @@ export async function signOutEverywhere(event: RequestEvent): Promise<void> {
 	clearAuthCookies(event);
 }
 
-/** Deletes the person's account and, through the foreign keys, every chat of theirs. */
+/**
+ * Deletes the person's account and, through the foreign keys, every chat of theirs; their files
+ * first, from Storage, which the foreign keys do not reach.
+ */
 export async function deleteMyAccount(event: RequestEvent): Promise<void> {
+	if (event.locals.user) await removeAllFiles(event.locals.supabase, event.locals.user.id);
 	const { error } = await event.locals.supabase.rpc('delete_my_account');
 	if (error) throw fromPostgrest(error);
 	clearAuthCookies(event);

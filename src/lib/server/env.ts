@@ -25,6 +25,12 @@ const schema = z.object({
 	AI_SYSTEM_PROMPT: optional,
 	/** How long a whole reply may take; a reply still unfinished then is stopped and kept as failed. */
 	AI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+	/** Files in chats (see attachments/limits.ts): size per file, files per message, accepted types. */
+	ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(50).default(10),
+	ATTACHMENT_MAX_FILES: z.coerce.number().int().min(0).max(50).default(10),
+	ATTACHMENT_TYPES: optional,
+	/** The most of a document's text the model reads; the rest is cut, and the page says so. */
+	ATTACHMENT_TEXT_CHARS: z.coerce.number().int().min(1000).default(100_000),
 	/** Where `npm run dev` looks for Ollama when no model is configured. */
 	OLLAMA_URL: z.url().default('http://127.0.0.1:11434/v1')
 });

@@ -17,6 +17,11 @@ const CATALOGUE = {
 	'bad_request:message': [400, 'That message cannot be sent.'],
 	'bad_request:body': [400, 'That request could not be read.'],
 	'bad_request:model': [400, 'That model is not offered here. Pick another one.'],
+	'bad_request:file': [400, 'That file cannot be attached.'],
+	'bad_request:model_images': [400, 'This model does not take images. Pick another model, or remove the images.'],
+	'too_large:file': [413, 'That file is too large to attach.'],
+	'unsupported:file': [415, 'That kind of file cannot be attached here.'],
+	'limit:storage': [413, 'Your files fill all the storage you have here. Delete chats with files to make room.'],
 	'unauthorized:session': [401, 'Your session has ended. Sign in again to continue.'],
 	'forbidden:chat': [403, 'That chat is not yours.'],
 	'conflict:message': [409, 'That message could not be stored as sent. Reload the page and send it again.'],
@@ -45,6 +50,7 @@ const CATALOGUE = {
 	'auth:rejected': [400, 'That did not work. Check your email and password and try again.'],
 	'unavailable:auth': [503, 'The sign-in service is not answering. Try again in a moment.'],
 	'unavailable:database': [503, 'Parley cannot reach its database right now. Try again shortly.'],
+	'unavailable:storage': [503, 'Parley cannot reach its file storage right now. Try again shortly.'],
 	internal: [500, 'Something went wrong on our side.']
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -9,6 +9,9 @@ import {
 	shareSchema,
 	versionSchema
 } from '$lib/schemas/chat';
+import type { UploadedAttachment } from '$lib/chat/attachments';
+import { attachmentLimits, maxUploadBodyBytes } from '../attachments/limits';
+import { attachmentRows, discardUploads, storeAttachments } from '../attachments/prepare';
 import { AppError } from '../errors';
 import { actionFailure, readForm } from '../respond';
 import {
@@ -24,14 +27,34 @@ import {
 import { abortLocally } from './reply-control';
 import { createShare } from './shares';
 import { replyEnded, startReply } from './reply-writer';
-import { checkModel, historyBudget } from './turn';
+import { checkImages, checkModel, historyBudget } from './turn';
 
 function firstIssue(error: { issues: { message: string }[] }): string {
 	return error.issues[0]?.message ?? 'That message cannot be sent.';
 }
 
-/** Posts a message to `sessionId`, or to a new chat when it is absent. */
+/** The files a form carries; a file field left empty sends one nameless, empty file. */
+const formFiles = (form: FormData): File[] =>
+	form.getAll('files').filter((value): value is File => typeof value !== 'string' && value.name !== '');
+
+/**
+ * Posts a message to `sessionId`, or to a new chat when it is absent. Files come with it in the
+ * same form post: each is read, checked and stored before the message, and a refusal keeps the
+ * typed text (the browser keeps the chosen files only until the page changes, so the message
+ * names which file, and why).
+ */
 export async function sendMessageAction(event: RequestEvent, sessionId?: string) {
+	const limits = attachmentLimits();
+	const length = Number(event.request.headers.get('content-length') ?? 0);
+	if (length > maxUploadBodyBytes(limits)) {
+		return actionFailure(
+			event,
+			new AppError('too_large:file', { message: 'These files are too large to send together.' }),
+			{
+				content: ''
+			}
+		);
+	}
 	const form = await readForm(event);
 	const content = String(form.get('content') ?? '');
 	const parsed = sendMessageSchema.safeParse({
@@ -44,17 +67,33 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 	if (!parsed.success) return fail(400, { content, error: firstIssue(parsed.error) });
 
 	let target: string;
+	const client = event.locals.supabase;
+	const userId = event.locals.user?.id ?? '';
+	let uploads: UploadedAttachment[] = [];
+	let stored = false;
 	try {
 		checkModel(event, parsed.data.model);
-		const posted = await postMessage(event.locals.supabase, {
+		const files = formFiles(form);
+		if (files.length) {
+			uploads = await storeAttachments(client, userId, files, limits, (kinds) =>
+				checkImages(event, parsed.data.model, kinds)
+			);
+		}
+		const posted = await postMessage(client, {
 			...parsed.data,
 			sessionId,
-			budget: historyBudget(event)
+			budget: historyBudget(event),
+			attachments: attachmentRows(userId, uploads)
 		});
+		stored = true;
 		target = posted.sessionId;
+		// A resubmitted form finds its message, and its files, stored already: these copies go.
+		if (!posted.isNew) await discardUploads(client, userId, uploads);
 		// A resubmitted form finds its message stored already; its first submit writes the reply.
 		await writeTurn(event, posted);
 	} catch (cause) {
+		// A message that was not stored keeps none of its files.
+		if (!stored) await discardUploads(client, userId, uploads);
 		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);
 		return actionFailure(event, cause, { content });
 	}

@@ -1,5 +1,6 @@
-// Managing chats: rename and delete. Each function is one round trip under RLS, so another
-// person's chat reads as not found.
+// Managing chats: rename and delete, under RLS, so another person's chat reads as not found. A
+// delete first removes the chat's files from Storage, which the database's cascade cannot reach.
+import { removeChatFiles } from '../attachments/uploads';
 import { AppError, fromPostgrest } from '../errors';
 import type { ChatClient } from './types';
 
@@ -10,6 +11,7 @@ export async function renameSession(client: ChatClient, id: string, title: strin
 }
 
 export async function deleteSession(client: ChatClient, id: string): Promise<void> {
+	await removeChatFiles(client, id);
 	const { data, error } = await client.from('chat_sessions').delete().eq('id', id).select('id');
 	if (error) throw fromPostgrest(error);
 	if (!data.length) throw new AppError('not_found:chat');
@@ -17,6 +19,7 @@ export async function deleteSession(client: ChatClient, id: string): Promise<voi
 
 /** Deletes every chat of the signed-in person (RLS already limits it to theirs); returns how many. */
 export async function deleteAllSessions(client: ChatClient, userId: string): Promise<number> {
+	await removeChatFiles(client);
 	const { count, error } = await client.from('chat_sessions').delete({ count: 'exact' }).eq('user_id', userId);
 	if (error) throw fromPostgrest(error);
 	return count ?? 0;

@@ -1,7 +1,8 @@
 // Writing chats: each function is one database round trip.
 import { storableText, titleFrom } from '$lib/chat/text';
 import { AppError, fromPostgrest, type ErrorCode } from '../errors';
-import type { Database } from '$lib/database.types';
+import type { Database, Json } from '$lib/database.types';
+import type { AttachmentRow } from '../attachments/prepare';
 import type { ChatClient, HistoryMessage } from './types';
 
 type PathRow = HistoryMessage & { parent_id: string | null; depth: number };
@@ -85,6 +86,8 @@ export async function postMessage(
 		parentId?: string;
 		model?: string;
 		budget?: HistoryBudget;
+		/** The message's files, stored already (see attachments/prepare.ts), as rows to record. */
+		attachments?: AttachmentRow[];
 	}
 ): Promise<PostedMessage> {
 	const { data, error } = await client.rpc('post_message', {
@@ -94,7 +97,8 @@ export async function postMessage(
 		p_title: args.sessionId ? undefined : titleFrom(args.content),
 		p_model: args.model,
 		p_parent_id: args.sessionId ? args.parentId : undefined,
-		p_budget: args.budget
+		p_budget: args.budget,
+		p_attachments: args.attachments?.length ? (args.attachments as unknown as Json) : undefined
 	});
 	if (error) throw fromPostgrest(error);
 	return postedFrom(data, 'not_found:chat');

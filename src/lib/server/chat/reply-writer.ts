@@ -7,6 +7,7 @@
 // depend on anyone reading them.
 import type { RequestEvent } from '@sveltejs/kit';
 import type { StreamEvent } from '$lib/chat/stream-protocol';
+import { withAttachments } from '../attachments/history';
 import { AppError } from '../errors';
 import type { PostedMessage } from './messages';
 import { replyStream } from './stream';
@@ -25,8 +26,10 @@ export type ReplyWriterKind = 'durable-object' | 'request';
 /** Starts writing a new turn's reply, and returns its events. */
 export async function startReply(
 	event: RequestEvent,
-	turn: PostedMessage
+	posted: PostedMessage
 ): Promise<{ events: ReadableStream<Uint8Array>; writer: ReplyWriterKind }> {
+	// The files of the history, read now, with the person's token; the writer gets links to them.
+	const turn = { ...posted, history: await withAttachments(event.locals.supabase, posted.history) };
 	const objects = writerObjects(event);
 	if (!objects) return { events: await replyStream(event, turn), writer: 'request' };
 	// One object per reply, named by the reply's id.

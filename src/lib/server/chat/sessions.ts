@@ -1,5 +1,7 @@
 // Reading chats. Every function takes the request's client, so RLS decides what exists.
 import { CHAT_PAGE_SIZE, cursorAfter, type ChatCursor } from '$lib/chat/chat-list';
+import type { AttachmentInfo } from '$lib/chat/attachments';
+import type { Json } from '$lib/database.types';
 import { AppError, fromPostgrest } from '../errors';
 import type { ChatClient, ChatSessionSummary, StoredMessage } from './types';
 
@@ -53,6 +55,26 @@ export interface ChatWindow {
 	at?: string;
 }
 
+interface AttachmentJson {
+	id: string;
+	name: string;
+	media_type: string;
+	kind: 'image' | 'document';
+	size_bytes: number;
+	text_cut: boolean;
+}
+
+/** get_chat's JSON of a message's files, as the page shows them. */
+const attachmentInfos = (json: Json): AttachmentInfo[] =>
+	(json as unknown as AttachmentJson[]).map((file) => ({
+		id: file.id,
+		name: file.name,
+		mediaType: file.media_type,
+		kind: file.kind,
+		sizeBytes: file.size_bytes,
+		textCut: file.text_cut
+	}));
+
 /**
  * A chat and one page of its active path in one round trip, each message with its place among its
  * versions; someone else's chat reads as not found.
@@ -96,7 +118,8 @@ export async function getSessionWithMessages(
 				previous_version: row.previous_version,
 				next_version: row.next_version,
 				reasoning: row.reasoning,
-				reasoning_ms: row.reasoning_ms
+				reasoning_ms: row.reasoning_ms,
+				...(row.attachments ? { attachments: attachmentInfos(row.attachments) } : {})
 			}))
 	};
 }

@@ -19,6 +19,17 @@ export function checkModel(event: RequestEvent, model: string | undefined): void
 	if (model !== undefined && !chatModels(event).has(model)) throw new AppError('bad_request:model');
 }
 
+/** Refuses images for a model that cannot read them, before anything is stored. */
+export function checkImages(event: RequestEvent, model: string | null | undefined, files: { kind: string }[]): void {
+	if (!files.some((file) => file.kind === 'image')) return;
+	const { config } = chatModels(event).pick(model);
+	if (!config.images) {
+		throw new AppError('bad_request:model_images', {
+			message: `${config.label} does not take images. Pick a model that does, or remove the images.`
+		});
+	}
+}
+
 /** The operator's prompt applies to every chat; a chat's own prompt follows it. */
 export function systemPromptFor(operatorPrompt: string | undefined, chatPrompt: string | null): string | undefined {
 	return [operatorPrompt, chatPrompt].filter(Boolean).join('\n\n') || undefined;

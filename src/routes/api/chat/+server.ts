@@ -8,7 +8,10 @@ import { streamRequestSchema } from '$lib/schemas/chat';
 import { editMessage, postMessage, regenerateReply, restartReply } from '$lib/server/chat/messages';
 import { followReply } from '$lib/server/chat/follow';
 import { followFromWriter, startReply } from '$lib/server/chat/reply-writer';
-import { checkModel, historyBudget } from '$lib/server/chat/turn';
+import { checkImages, checkModel, historyBudget } from '$lib/server/chat/turn';
+import { attachmentLimits } from '$lib/server/attachments/limits';
+import { cleanFileName } from '$lib/server/attachments/names';
+import { attachmentRows } from '$lib/server/attachments/prepare';
 import { AppError } from '$lib/server/errors';
 import { jsonFailure } from '$lib/server/respond';
 import type { RequestHandler } from './$types';
@@ -27,6 +30,18 @@ export const POST: RequestHandler = async (event) => {
 	const client = event.locals.supabase;
 	try {
 		if ('model' in request) checkModel(event, request.model);
+		// Files come uploaded already (POST /api/attachments), described as the server made them.
+		const files = 'attachments' in request ? request.attachments : [];
+		if (files.length > attachmentLimits().maxFiles) {
+			throw new AppError('bad_request:file', {
+				message: `A message can carry at most ${attachmentLimits().maxFiles} files.`
+			});
+		}
+		if ('model' in request) checkImages(event, request.model, files);
+		const attachments = attachmentRows(
+			event.locals.user.id,
+			files.map((file) => ({ ...file, name: cleanFileName(file.name) }))
+		);
 		const budget = historyBudget(event);
 		const turn =
 			'sourceId' in request
@@ -35,7 +50,7 @@ export const POST: RequestHandler = async (event) => {
 					? await regenerateReply(client, request.regenerate, budget)
 					: 'replyId' in request
 						? { ...(await restartReply(client, request.replyId, budget)), replyId: request.replyId, isNew: true }
-						: await postMessage(client, { ...request, budget });
+						: await postMessage(client, { ...request, budget, attachments });
 		const { events, writer } = turn.isNew
 			? await startReply(event, turn)
 			: {

@@ -1,3 +1,4 @@
+import { attachOptions } from '$lib/server/attachments/limits';
 import { error } from '@sveltejs/kit';
 import { chatId, versionSchema } from '$lib/schemas/chat';
 import {
@@ -53,6 +54,7 @@ export const load: PageServerLoad = async (event) => {
 			// Without JavaScript, Chat options' Share and Chat settings are links that open these.
 			opened: openedDialog(event.url),
 			picker: modelPicker(event, chat.model),
+			attach: attachOptions(),
 			chat: { ...chat, messages: withRenderedReplies(chat.messages) },
 			chatError: null
 		};
@@ -67,6 +69,7 @@ export const load: PageServerLoad = async (event) => {
 			editing: null,
 			opened: null,
 			picker: modelPicker(event),
+			attach: attachOptions(),
 			chat: { id, title: 'Chat', model: null, systemPrompt: null, messages: [], hasEarlier: false, hasLater: false },
 			chatError: failureText(failure)
 		};

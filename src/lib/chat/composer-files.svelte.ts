@@ -1,0 +1,136 @@
+// Files chosen in the composer with JavaScript on: each is uploaded at once (with its progress),
+// shown as a chip, and sent with the message by the description the server gave it. Loaded when
+// the first file is chosen, dropped or pasted, so the chat page's first JavaScript does not carry it.
+import type { UploadedAttachment } from './attachments';
+import { loadView } from '$lib/lazy-views.svelte';
+
+// A message sent with files shows them at once.
+void loadView('files');
+
+export interface AttachOptions {
+	maxFiles: number;
+	maxFileBytes: number;
+	/** For the file picker's `accept`: the types this Parley takes. */
+	accept: string;
+}
+
+export interface ComposerFile {
+	key: number;
+	name: string;
+	size: number;
+	/** An image's preview, from the browser's own copy. */
+	preview: string | null;
+	/** From 0 to 1 while it uploads. */
+	progress: number;
+	uploaded: UploadedAttachment | null;
+	error: string | null;
+	abort: (() => void) | null;
+}
+
+const IMAGE_PREVIEW = /^image\/(png|jpeg|webp|gif)$/;
+
+function upload(file: File, onProgress: (fraction: number) => void) {
+	const request = new XMLHttpRequest();
+	const done = new Promise<UploadedAttachment>((resolve, reject) => {
+		request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
+		request.onload = () => {
+			const body = (() => {
+				try {
+					return JSON.parse(request.responseText) as {
+						attachment?: UploadedAttachment;
+						error?: { message?: string };
+					};
+				} catch {
+					return null;
+				}
+			})();
+			if (request.status === 201 && body?.attachment) resolve(body.attachment);
+			else reject(new Error(body?.error?.message ?? `The server answered ${request.status}.`));
+		};
+		request.onerror = () => reject(new Error('Parley could not be reached. Check your connection.'));
+		request.onabort = () => reject(new Error('Upload stopped.'));
+	});
+	request.open('POST', '/api/attachments');
+	request.setRequestHeader('accept', 'application/json');
+	const form = new FormData();
+	form.append('file', file);
+	request.send(form);
+	return { done, abort: () => request.abort() };
+}
+
+export class ComposerFiles {
+	files = $state<ComposerFile[]>([]);
+	#next = 0;
+	readonly #options: AttachOptions;
+
+	constructor(options: AttachOptions) {
+		this.#options = options;
+	}
+
+	/** Why the message cannot go yet, if it cannot. */
+	holdsBack(): string | null {
+		if (this.files.some((file) => !file.uploaded && !file.error)) return 'Wait until your files have uploaded.';
+		if (this.files.some((file) => file.error)) return 'Remove the files that could not be attached first.';
+		return null;
+	}
+
+	get uploaded(): UploadedAttachment[] {
+		return this.files.flatMap((file) => (file.uploaded ? [file.uploaded] : []));
+	}
+
+	add(chosen: File[]): void {
+		for (const file of chosen) {
+			const entry: ComposerFile = {
+				key: this.#next++,
+				name: file.name || 'Pasted image',
+				size: file.size,
+				preview: IMAGE_PREVIEW.test(file.type) ? URL.createObjectURL(file) : null,
+				progress: 0,
+				uploaded: null,
+				error: null,
+				abort: null
+			};
+			this.files.push(entry);
+			// The proxy in the list, so changes below are seen.
+			const shown = this.files[this.files.length - 1];
+			if (this.files.length > this.#options.maxFiles) {
+				shown.error = `A message can carry at most ${this.#options.maxFiles} files.`;
+				continue;
+			}
+			if (file.size > this.#options.maxFileBytes) {
+				shown.error = `${shown.name} is too large: files can be at most ${Math.round(this.#options.maxFileBytes / 1e6)} MB.`;
+				continue;
+			}
+			const sending = upload(file, (fraction) => (shown.progress = fraction));
+			shown.abort = sending.abort;
+			sending.done.then(
+				(attachment) => {
+					shown.uploaded = attachment;
+					shown.abort = null;
+				},
+				(error: Error) => {
+					shown.error = error.message;
+					shown.abort = null;
+				}
+			);
+		}
+	}
+
+	/** Remove: an upload in flight stops, a stored one is taken back. */
+	remove(key: number): void {
+		const file = this.files.find((candidate) => candidate.key === key);
+		if (!file) return;
+		file.abort?.();
+		if (file.uploaded) void fetch(`/api/attachments/${file.uploaded.objectId}`, { method: 'DELETE' }).catch(() => {});
+		if (file.preview) URL.revokeObjectURL(file.preview);
+		this.files = this.files.filter((candidate) => candidate.key !== key);
+	}
+
+	/** After a send that stored the message: the files are its own now. */
+	clear(): void {
+		for (const file of this.files) if (file.preview) URL.revokeObjectURL(file.preview);
+		this.files = [];
+	}
+}
+
+export { default as ComposerFileList } from '$lib/components/ComposerFileList.svelte';
