@@ -13,6 +13,8 @@ export interface Caller {
 	token: string;
 	/** The JWT's `sub`, when it has one. */
 	sub: string | undefined;
+	/** The request's headers, lower-cased, which policies read as `request.headers`. */
+	headers: Record<string, string>;
 }
 
 const ROLES = new Set(['anon', 'authenticated', 'service_role']);
@@ -43,10 +45,11 @@ export async function verifyToken(deps: StorageDeps, token: string): Promise<JWT
 	return verifyStackJwt(token, deps.signingKeys, deps.jwtSecret);
 }
 
-function callerFrom(claims: JWTPayload, token: string): Caller {
+function callerFrom(c: Context, claims: JWTPayload, token: string): Caller {
 	const role = typeof claims.role === 'string' ? claims.role : 'anon';
 	if (!ROLES.has(role)) throw accessDenied(`role ${role} is not allowed here`);
-	return { role: role as Caller['role'], claims, token, sub: typeof claims.sub === 'string' ? claims.sub : undefined };
+	const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
+	return { role: role as Caller['role'], claims, token, sub, headers: c.req.header() };
 }
 
 /** The caller of a route that requires a valid JWT; any failure is 403 with jose's message. */
@@ -55,7 +58,7 @@ export async function requiredCaller(c: Context, deps: StorageDeps): Promise<Cal
 	const claims = await verifyToken(deps, token).catch((error: unknown) => {
 		throw accessDenied(error instanceof Error ? error.message : String(error));
 	});
-	return callerFrom(claims, token);
+	return callerFrom(c, claims, token);
 }
 
 /** Routes where a token is optional: a missing or unusable one makes the caller anon. */
@@ -63,13 +66,12 @@ export async function optionalCaller(c: Context, deps: StorageDeps): Promise<Cal
 	const token = bearer(c);
 	if (!token) return undefined;
 	try {
-		return callerFrom(await verifyToken(deps, token), token);
+		return callerFrom(c, await verifyToken(deps, token), token);
 	} catch {
 		return undefined;
 	}
 }
 
-export const anonCaller: Caller = { role: 'anon', claims: { role: 'anon' }, token: '', sub: undefined };
 
 /** Runs `work` in one transaction as `caller`, with the settings storage-api's scope sets. */
 export function asCaller<T>(
@@ -85,6 +87,7 @@ export function asCaller<T>(
 			set_config('request.jwt', ${caller.token}, true),
 			set_config('request.jwt.claim.sub', ${caller.sub ?? ''}, true),
 			set_config('request.jwt.claims', ${JSON.stringify(caller.claims)}, true),
+			set_config('request.headers', ${JSON.stringify(caller.headers)}, true),
 			set_config('storage.operation', ${operation}, true),
 			set_config('storage.allow_delete_query', 'true', true)`;
 		return work(tx);

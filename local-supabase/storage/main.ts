@@ -27,7 +27,8 @@ const app = createStorageApp({
 		role: 'service_role',
 		claims: await verifyStackJwt(serviceRole, signingKeys, jwtSecret),
 		token: serviceRole,
-		sub: undefined
+		sub: undefined,
+		headers: {}
 	},
 	blobs: new Blobs(path.join(config.dataDir, 'storage')),
 	globalSizeLimit: config.storage.fileSizeLimit,

@@ -290,6 +290,15 @@ export type Database = {
 					title: string;
 				}[];
 			};
+			get_shared_file: {
+				Args: { p_id: string; p_token: string };
+				Returns: {
+					kind: string;
+					media_type: string;
+					name: string;
+					object_path: string;
+				}[];
+			};
 			import_chats: { Args: { p_chats: Json }; Returns: string[] };
 			is_live: {
 				Args: {

@@ -18,7 +18,7 @@ async function storedFiles(userId: string): Promise<string[]> {
 	return data.map((file) => file.name);
 }
 
-test('attach by the button, remove one, send: the model gets the image and the PDF’s text; a reload shows them; no one else gets them; deleting the chat deletes the files', async ({
+test('attach by the button, remove one, send: the model gets the image and the PDF’s text; a reload and a share show them; no one else gets them; deleting the chat deletes the files', async ({
 	app,
 	page,
 	browser
@@ -59,7 +59,8 @@ test('attach by the button, remove one, send: the model gets the image and the P
 	const files = app.conversation.getByRole('list', { name: 'Attached files' });
 	const picture = files.getByRole('img', { name: 'screenshot.png' });
 	await expect(picture).toBeVisible();
-	expect(await picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(12);
+	// Loaded and decoded: the picture is the 12-pixel image that was sent.
+	await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(12);
 	const download = files.getByRole('link', { name: /report\.pdf/ });
 	const response = await page.request.get((await download.getAttribute('href'))!);
 	expect(response.headers()['content-disposition']).toContain("attachment; filename*=UTF-8''report.pdf");
@@ -67,6 +68,22 @@ test('attach by the button, remove one, send: the model gets the image and the P
 
 	const userId = await app.userId();
 	expect(await storedFiles(userId)).toHaveLength(2);
+
+	// A share shows the files to anyone with its link, signed in or not.
+	const link = await app.share();
+	await page.keyboard.press('Escape');
+	await expect(page.getByRole('dialog', { name: 'Share this chat' })).toBeHidden();
+	const reader = await browser.newContext();
+	const sharePage = await reader.newPage();
+	await sharePage.goto(link);
+	const sharedPicture = sharePage.getByRole('img', { name: 'screenshot.png' });
+	await expect(sharedPicture).toBeVisible();
+	await expect.poll(() => sharedPicture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(12);
+	const sharedPdf = await sharePage.request.get(
+		(await sharePage.getByRole('link', { name: /report\.pdf/ }).getAttribute('href'))!
+	);
+	expect((await sharedPdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+	await reader.close();
 
 	// Another person gets neither file, by its link or by asking to remove its bytes.
 	const other = await browser.newContext({ baseURL: new URL(page.url()).origin });

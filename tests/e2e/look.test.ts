@@ -1,7 +1,7 @@
 // How Parley looks, measured where it can be: the centred column, the slim header, the sidebar's
 // rows, the composer, where actions show, the greeting, search results and the share dialog, at
-// 1440 × 900 and 390 × 844. The layout, search and sharing run on both targets (tagged @vite):
-// the CSS is the same on each, but what the server renders and how the page hydrates are not.
+// 1440 × 900 and 390 × 844. The share dialog without JavaScript also runs under vite dev (tagged
+// @vite), as a form; the rest is the same CSS and markup on both targets, so it runs on the worker.
 import type { Locator, Page } from '@playwright/test';
 import { replyFor } from '../support/fake-provider.ts';
 import { admin, ChatApp, expect, fakeModel, test, unique } from './support.ts';
@@ -31,7 +31,7 @@ const actionsShown = (button: Locator) =>
 
 const header = (page: Page) => page.getByRole('heading', { level: 1 }).locator('xpath=..');
 
-test.describe('at 1440 × 900', { tag: '@vite' }, () => {
+test.describe('at 1440 × 900', () => {
 	test.use({ viewport: DESKTOP });
 
 	test('one centred column, a slim header, a sidebar whose titles use the row, actions on hover', async ({
@@ -126,35 +126,31 @@ test.describe('at 1440 × 900', { tag: '@vite' }, () => {
 test.describe('at 390 × 844, on a touch screen', () => {
 	test.use({ viewport: PHONE, hasTouch: true, isMobile: true });
 
-	test(
-		'a one-line header, the first message near the top, a short composer, actions on tap',
-		{ tag: '@vite' },
-		async ({ app, page }) => {
-			await app.signUp();
-			const first = unique('A question from a phone about the sea and the moon');
-			await app.send(first);
-			await expect(app.said(replyFor(first))).toBeVisible();
-			await app.settled();
+	test('a one-line header, the first message near the top, a short composer, actions on tap', async ({ app, page }) => {
+		await app.signUp();
+		const first = unique('A question from a phone about the sea and the moon');
+		await app.send(first);
+		await expect(app.said(replyFor(first))).toBeVisible();
+		await app.settled();
 
-			expect((await box(header(page))).height).toBeLessThanOrEqual(56);
-			const firstMessage = await box(app.conversation.getByRole('listitem').first());
-			expect(firstMessage.y).toBeLessThanOrEqual(110);
-			const composer = await box(page.locator('form.composer'));
-			expect(composer.height).toBeLessThanOrEqual(120);
-			expect(composer.y + composer.height).toBeLessThanOrEqual(PHONE.height);
-			const column = await margins(app.conversation.getByRole('log'), page.getByRole('main'));
-			expect(Math.abs(column.left - column.right)).toBeLessThanOrEqual(2);
-			expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+		expect((await box(header(page))).height).toBeLessThanOrEqual(56);
+		const firstMessage = await box(app.conversation.getByRole('listitem').first());
+		expect(firstMessage.y).toBeLessThanOrEqual(110);
+		const composer = await box(page.locator('form.composer'));
+		expect(composer.height).toBeLessThanOrEqual(120);
+		expect(composer.y + composer.height).toBeLessThanOrEqual(PHONE.height);
+		const column = await margins(app.conversation.getByRole('log'), page.getByRole('main'));
+		expect(Math.abs(column.left - column.right)).toBeLessThanOrEqual(2);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 
-			// On a touch screen: the last reply's actions show; the person's show once the message is
-			// tapped (until then they are hidden, out of the accessibility tree too).
-			const edit = app.conversation.getByRole('button', { name: 'Edit', includeHidden: true });
-			expect(await actionsShown(app.conversation.getByRole('button', { name: 'Copy reply' }))).toBe(true);
-			expect(await actionsShown(edit)).toBe(false);
-			await app.said(first).tap();
-			await expect.poll(() => actionsShown(edit)).toBe(true);
-		}
-	);
+		// On a touch screen: the last reply's actions show; the person's show once the message is
+		// tapped (until then they are hidden, out of the accessibility tree too).
+		const edit = app.conversation.getByRole('button', { name: 'Edit', includeHidden: true });
+		expect(await actionsShown(app.conversation.getByRole('button', { name: 'Copy reply' }))).toBe(true);
+		expect(await actionsShown(edit)).toBe(false);
+		await app.said(first).tap();
+		await expect.poll(() => actionsShown(edit)).toBe(true);
+	});
 
 	test('code blocks have a header bar, tables scroll in their own box, quotes have a rule', async ({ app, page }) => {
 		await app.signUp();
@@ -275,40 +271,36 @@ test('a model silent for 30 s is said so beside Stop, and the note goes when wor
 	await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled({ timeout: 10_000 });
 });
 
-test(
-	'search shows one entry per chat, with its number of matches and no markdown',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		await app.signUp();
-		const word = `kumquat${Date.now().toString(36)}`;
-		for (const text of [`Is **${word}** a fruit?`, `More about _${word}_ please`]) {
-			await app.send(text);
-			// The first message moves the page to its new chat; the second is sent there.
-			await app.chatId();
-			await app.settled();
-		}
-		await page.goto('/chat');
-		await app.send(`One ${word} here`);
+test('search shows one entry per chat, with its number of matches and no markdown', async ({ app, page }) => {
+	await app.signUp();
+	const word = `kumquat${Date.now().toString(36)}`;
+	for (const text of [`Is **${word}** a fruit?`, `More about _${word}_ please`]) {
+		await app.send(text);
+		// The first message moves the page to its new chat; the second is sent there.
+		await app.chatId();
 		await app.settled();
-
-		await page.goto(`/search?q=${word}`);
-		const results = page.getByRole('region', { name: 'Search results' }).getByRole('listitem');
-		await expect(results).toHaveCount(2);
-		await expect(page.getByRole('status')).toHaveText('2 chats');
-		// Each message and its echoed reply match: four in the first chat, two in the second.
-		await expect(results.filter({ hasText: '4 matches' })).toHaveCount(1);
-		await expect(results.filter({ hasText: '2 matches' })).toHaveCount(1);
-		for (const snippet of await results.locator('.snippet').allTextContents()) {
-			expect(snippet).toContain(word);
-			expect(snippet).not.toMatch(/\*\*|_kumquat/);
-		}
 	}
-);
+	await page.goto('/chat');
+	await app.send(`One ${word} here`);
+	await app.settled();
+
+	await page.goto(`/search?q=${word}`);
+	const results = page.getByRole('region', { name: 'Search results' }).getByRole('listitem');
+	await expect(results).toHaveCount(2);
+	await expect(page.getByRole('status')).toHaveText('2 chats');
+	// Each message and its echoed reply match: four in the first chat, two in the second.
+	await expect(results.filter({ hasText: '4 matches' })).toHaveCount(1);
+	await expect(results.filter({ hasText: '2 matches' })).toHaveCount(1);
+	for (const snippet of await results.locator('.snippet').allTextContents()) {
+		expect(snippet).toContain(word);
+		expect(snippet).not.toMatch(/\*\*|_kumquat/);
+	}
+});
 
 for (const javaScript of [true, false]) {
 	test(
 		`Share says what becomes public and shares nothing until asked (${javaScript ? 'JavaScript' : 'no JavaScript'})`,
-		{ tag: '@vite' },
+		javaScript ? {} : { tag: '@vite' },
 		async ({ browser }) => {
 			const context = await browser.newContext({ javaScriptEnabled: javaScript });
 			if (javaScript) await context.grantPermissions(['clipboard-read', 'clipboard-write']);

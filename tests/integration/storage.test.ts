@@ -7,7 +7,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { adminClient, anonClient, dbUrl, isLocalStack, serviceRoleKey, signedUpUser, url } from './supabase.ts';
+import { createClient } from '@supabase/supabase-js';
+import {
+	adminClient,
+	anonClient,
+	dbUrl,
+	finishAsWriter,
+	isLocalStack,
+	publishableKey,
+	serviceRoleKey,
+	signedUpUser,
+	url
+} from './supabase.ts';
 
 const BUCKET = 'attachments';
 const png = (label: string) =>
@@ -150,6 +161,80 @@ describe.skipIf(!isLocalStack)('chat_attachments', () => {
 		expect((await b.client.from('chat_attachments').select('id')).data).toEqual([]);
 		// The refused post stored nothing: B still has the one chat.
 		expect((await b.client.from('chat_sessions').select('id')).data).toHaveLength(1);
+	});
+});
+
+describe.skipIf(!isLocalStack)('files of a share', () => {
+	const shareClient = (token: string) =>
+		createClient(url, publishableKey, {
+			auth: { persistSession: false, autoRefreshToken: false },
+			global: { headers: { 'x-share-token': token } }
+		});
+
+	async function sharedChatWithFile(label: string) {
+		const owner = await signedUpUser(label);
+		const objectPath = `${owner.userId}/${randomUUID()}`;
+		await owner.client.storage.from(BUCKET).upload(objectPath, png(label));
+		const posted = await owner.client.rpc('post_message', {
+			p_message_id: randomUUID(),
+			p_content: `Look at ${label}`,
+			p_attachments: [
+				{
+					name: `${label}.png`,
+					media_type: 'image/png',
+					kind: 'image',
+					size_bytes: 12,
+					sha256: 'b'.repeat(64),
+					object_path: objectPath
+				}
+			]
+		});
+		const sessionId = posted.data[0].session_id as string;
+		const replyId = posted.data[0].reply_id as string;
+		// A share holds finished messages: the reply is finished as its writer would.
+		await finishAsWriter(replyId, posted.data[0].writer_token, 'Seen.');
+		const { data: share } = await owner.client.rpc('create_share', { p_session_id: sessionId });
+		const token = share[0].token as string;
+		const { data: snapshot } = await anonClient().rpc('get_shared_chat', { p_token: token });
+		const fileId = snapshot[0].messages[0].attachments[0].id as string;
+		return { owner, objectPath, sessionId, token, fileId, snapshot: snapshot[0] };
+	}
+
+	it('names its files without saying where they are, and its token alone reads them', async () => {
+		const shared = await sharedChatWithFile('shared-a');
+		expect(shared.snapshot.messages[0].attachments).toEqual([
+			{ id: shared.fileId, name: 'shared-a.png', media_type: 'image/png', kind: 'image', size_bytes: 12 }
+		]);
+		expect(JSON.stringify(shared.snapshot)).not.toContain(shared.owner.userId);
+
+		const viewer = shareClient(shared.token);
+		const file = await viewer.rpc('get_shared_file', { p_token: shared.token, p_id: shared.fileId });
+		expect(file.data).toEqual([
+			{ name: 'shared-a.png', media_type: 'image/png', kind: 'image', object_path: shared.objectPath }
+		]);
+		const bytes = await viewer.storage.from(BUCKET).download(shared.objectPath);
+		expect(Buffer.from(await bytes.data!.arrayBuffer()).includes('shared-a')).toBe(true);
+
+		// Without the token, or with another share's, nothing; nor can the token reach another file.
+		const other = await sharedChatWithFile('shared-b');
+		expect((await anonClient().storage.from(BUCKET).download(shared.objectPath)).error).not.toBeNull();
+		expect((await shareClient(other.token).storage.from(BUCKET).download(shared.objectPath)).error).not.toBeNull();
+		expect((await viewer.rpc('get_shared_file', { p_token: shared.token, p_id: other.fileId })).data).toEqual([]);
+		expect((await viewer.storage.from(BUCKET).download(other.objectPath)).error).not.toBeNull();
+		// The token reads the share's files and nothing else of the owner's; it never writes or removes.
+		const unshared = `${shared.owner.userId}/${randomUUID()}`;
+		await shared.owner.client.storage.from(BUCKET).upload(unshared, png('not shared'));
+		const listed = (await viewer.storage.from(BUCKET).list(shared.owner.userId)).data ?? [];
+		expect(listed.map((file) => `${shared.owner.userId}/${file.name}`)).toEqual([shared.objectPath]);
+		expect((await viewer.storage.from(BUCKET).download(unshared)).error).not.toBeNull();
+		expect((await viewer.storage.from(BUCKET).upload(`${shared.owner.userId}/x.png`, png('x'))).error).not.toBeNull();
+		expect((await viewer.storage.from(BUCKET).remove([shared.objectPath])).data ?? []).toEqual([]);
+		expect(await folder(shared.owner.userId)).toHaveLength(2);
+
+		// Revoked, the share reads nothing.
+		await shared.owner.client.from('chat_shares').delete().eq('token', shared.token);
+		expect((await viewer.storage.from(BUCKET).download(shared.objectPath)).error).not.toBeNull();
+		expect((await viewer.rpc('get_shared_file', { p_token: shared.token, p_id: shared.fileId })).data).toEqual([]);
 	});
 });
 

@@ -52,7 +52,19 @@ const exportedMessage = z
 		model: optionalText(200),
 		created_at: timestamp,
 		/** A reply's thinking: exported, and left out on import (an imported reply is its answer). */
-		reasoning: optionalText(REPLY_MAX_LENGTH)
+		reasoning: optionalText(REPLY_MAX_LENGTH),
+		/** A message's files, named: exported without their bytes, so an import cannot bring them back. */
+		attachments: z
+			.array(
+				z.object({
+					name: z.string().max(1000),
+					media_type: z.string().max(100),
+					size_bytes: z.number().int().nonnegative(),
+					sha256: z.string().regex(/^[0-9a-f]{64}$/)
+				})
+			)
+			.max(100)
+			.optional()
 	})
 	.refine(
 		(message) => message.role !== 'user' || (message.content.trim() && message.content.length <= MESSAGE_MAX_LENGTH),

@@ -65,12 +65,19 @@ export function createRequestClient(event: RequestEvent) {
  * touching this browser's own session, and for a reply's writer, whose credential is the reply's
  * writer token (see chat/messages.ts). Any session it gets lives in memory only, for the one call.
  */
-export function createSessionlessClient(): ChatClient {
+export function createSessionlessClient(headers: Record<string, string> = {}): ChatClient {
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
 	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, {
-		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
+		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+		global: { headers }
 	});
 }
+
+/**
+ * A share page's client: anonymous, sending the share's token, which the attachments bucket's
+ * policy reads to let it fetch that share's files and nothing else.
+ */
+export const createShareClient = (token: string): ChatClient => createSessionlessClient({ 'x-share-token': token });
 
 /** Removes this visitor's auth cookies without a network call: those that exist, within the bound. */
 export function clearAuthCookies(event: RequestEvent): void {

@@ -1,6 +1,10 @@
 // Share links: read-only snapshots behind an unguessable token. Owners create, list and revoke
 // theirs under RLS; anyone with the token reads one snapshot through get_shared_chat.
+import { z } from 'zod';
+import { getObject } from '../attachments/storage';
+import type { ServedFile } from '../attachments/uploads';
 import { AppError, fromPostgrest } from '../errors';
+import { createShareClient } from '../supabase';
 import type { ChatClient } from './types';
 
 export interface Share {
@@ -14,10 +18,17 @@ export interface SharedChat {
 	title: string;
 	createdAt: string;
 	/** A reply's thinking is here only when its owner chose to share it. */
-	messages: { role: 'user' | 'assistant'; content: string; reasoning?: string; reasoning_ms?: number | null }[];
+	messages: {
+		role: 'user' | 'assistant';
+		content: string;
+		reasoning?: string;
+		reasoning_ms?: number | null;
+		attachments?: { id: string; name: string; media_type: string; kind: 'image' | 'document'; size_bytes: number }[];
+	}[];
 }
 
 export const SHARE_TOKEN = /^[0-9a-f]{64}$/;
+const uuid = z.uuid();
 
 export async function createShare(client: ChatClient, sessionId: string, withThinking = false): Promise<string> {
 	const { data, error } = await client.rpc('create_share', { p_session_id: sessionId, p_with_thinking: withThinking });
@@ -56,4 +67,16 @@ export async function getSharedChat(client: ChatClient, token: string): Promise<
 	const row = data[0];
 	if (!row) throw new AppError('not_found:share');
 	return { title: row.title, createdAt: row.created_at, messages: row.messages as SharedChat['messages'] };
+}
+
+/** A file of a share, by the share's token: read anonymously, with the token as the authority. */
+export async function getSharedFile(token: string, id: string): Promise<ServedFile | null> {
+	if (!SHARE_TOKEN.test(token) || !uuid.safeParse(id).success) return null;
+	const client = createShareClient(token);
+	const { data, error } = await client.rpc('get_shared_file', { p_token: token, p_id: id });
+	if (error) throw fromPostgrest(error, 'not_found:share');
+	const row = data[0];
+	if (!row) return null;
+	const bytes = await getObject(client, row.object_path);
+	return bytes ? { name: row.name, mediaType: row.media_type, kind: row.kind, bytes } : null;
 }

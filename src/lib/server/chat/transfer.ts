@@ -7,7 +7,7 @@ import type { ChatClient } from './types';
 
 const EXPORT_PAGE_SIZE = 20;
 const COLUMNS =
-	'id, title, created_at, updated_at, model, system_prompt, chat_messages(id, parent_id, selected_at, role, content, model, created_at, status, reasoning)';
+	'id, title, created_at, updated_at, model, system_prompt, chat_messages(id, parent_id, selected_at, role, content, model, created_at, status, reasoning, chat_attachments(name, media_type, size_bytes, sha256, position))';
 
 type Row = {
 	id: string;
@@ -26,6 +26,7 @@ type Row = {
 		created_at: string;
 		status: string;
 		reasoning: string;
+		chat_attachments: { name: string; media_type: string; size_bytes: number; sha256: string; position: number }[];
 	}[];
 };
 
@@ -67,13 +68,21 @@ function exported(row: Row): ExportedChat {
 		system_prompt: row.system_prompt,
 		messages: activePath(row.chat_messages)
 			.filter((message) => message.status === 'complete')
-			.map(({ role, content, model, created_at, reasoning }) => ({
+			.map(({ role, content, model, created_at, reasoning, chat_attachments: files }) => ({
 				role,
 				content,
 				model,
 				created_at,
 				// A reasoning model's thinking, when there was any.
-				...(reasoning ? { reasoning } : {})
+				...(reasoning ? { reasoning } : {}),
+				// A message's files, named: the bytes stay in Storage (see docs/export-format.md).
+				...(files.length
+					? {
+							attachments: files
+								.toSorted((a, b) => a.position - b.position)
+								.map(({ name, media_type, size_bytes, sha256 }) => ({ name, media_type, size_bytes, sha256 }))
+						}
+					: {})
 			}))
 	};
 }
@@ -123,6 +132,8 @@ export async function* markdownExport(chats: AsyncIterable<ExportedChat>, now = 
 		for (const message of chat.messages) {
 			const who = message.role === 'user' ? 'You' : `Assistant${message.model ? ` (${message.model})` : ''}`;
 			lines.push(`## ${who}\n`, `${message.content}\n`);
+			for (const file of message.attachments ?? [])
+				lines.push(`- Attached: ${file.name} (${file.media_type}, ${file.size_bytes} bytes)`);
 		}
 		yield lines.join('\n') + '\n---\n';
 	}

@@ -9,6 +9,7 @@ export const load: PageServerLoad = async (event) => {
 	try {
 		const chat = await getSharedChat(event.locals.supabase, event.params.token);
 		return {
+			token: event.params.token,
 			title: chat.title,
 			createdAt: chat.createdAt,
 			messages: chat.messages.map((message, index) => ({
@@ -17,7 +18,15 @@ export const load: PageServerLoad = async (event) => {
 				content: message.role === 'user' ? message.content : '',
 				html: message.role === 'assistant' ? renderReply(message.content) : null,
 				thinking: message.role === 'assistant' ? (message.reasoning ?? '') : '',
-				thinkingMs: message.reasoning_ms ?? null
+				thinkingMs: message.reasoning_ms ?? null,
+				files: (message.attachments ?? []).map((file) => ({
+					id: file.id,
+					name: file.name,
+					mediaType: file.media_type,
+					kind: file.kind,
+					sizeBytes: file.size_bytes,
+					textCut: false
+				}))
 			}))
 		};
 	} catch (cause) {
