@@ -72,7 +72,6 @@ export async function optionalCaller(c: Context, deps: StorageDeps): Promise<Cal
 	}
 }
 
-
 /** Runs `work` in one transaction as `caller`, with the settings storage-api's scope sets. */
 export function asCaller<T>(
 	deps: StorageDeps,
