@@ -2,6 +2,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { replyFor } from '../support/fake-provider.ts';
+import { png } from '../support/files.ts';
 import { expect, fakeModel, test, unique } from './support.ts';
 
 /**
@@ -43,11 +44,23 @@ test('axe finds no violations on any page, in light and dark', async ({ app, pag
 	await app.send(failing);
 	await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
 	await expect(app.conversation.getByRole('button', { name: 'Regenerate' })).toHaveCount(0);
+	// Files attached, as chips in the composer, then in the message that carries them.
+	await page.getByLabel('Attach files').setInputFiles([
+		{ name: 'screenshot.png', mimeType: 'image/png', buffer: png() },
+		{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Some notes') },
+		{ name: 'page.png', mimeType: 'image/png', buffer: Buffer.concat([png().subarray(0, 8), Buffer.from('<html>')]) }
+	]);
+	await expect(page.getByRole('list', { name: 'Files to send' }).getByRole('alert')).toBeVisible();
+	await expect(page.getByRole('list', { name: 'Files to send' })).toContainText('10 bytes');
+	await expectNoViolations(page, 'the composer with files, one refused', 'form');
+	await page.getByRole('button', { name: 'Remove page.png' }).click();
+	await app.modelPicker.selectOption({ label: 'Fake vision' });
 	await app.send('This one works, with **markdown**, `code`, a [link](https://example.com) and $\\frac{a}{b}$');
 	await expect(app.conversation.getByRole('link', { name: 'link' })).toBeVisible();
 	await app.settled();
 	await expect(app.conversation.locator('.katex')).toHaveCount(1);
-	await expectNoViolations(page, '/chat/[id] with a failed and a complete reply');
+	await expect(app.conversation.getByRole('img', { name: 'screenshot.png' })).toBeVisible();
+	await expectNoViolations(page, '/chat/[id] with a failed and a complete reply, and files');
 	await app.openChatOptions();
 	await expectNoViolations(page, '/chat/[id] with its options open', 'main details[open]');
 	await page.getByRole('link', { name: 'Chat settings' }).click();

@@ -10,6 +10,8 @@ export interface AttachmentInfo {
 	sizeBytes: number;
 	/** A document whose text was too long for the model: it reads the start only. */
 	textCut: boolean;
+	/** In the tab that sent it, until the chat is loaded again: the browser's own copy of an image. */
+	preview?: string;
 }
 
 /**

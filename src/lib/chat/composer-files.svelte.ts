@@ -75,7 +75,9 @@ export class ComposerFiles {
 	}
 
 	get uploaded(): UploadedAttachment[] {
-		return this.files.flatMap((file) => (file.uploaded ? [file.uploaded] : []));
+		return this.files.flatMap((file) =>
+			file.uploaded ? [{ ...file.uploaded, ...(file.preview ? { preview: file.preview } : {}) }] : []
+		);
 	}
 
 	add(chosen: File[]): void {
@@ -126,9 +128,8 @@ export class ComposerFiles {
 		this.files = this.files.filter((candidate) => candidate.key !== key);
 	}
 
-	/** After a send that stored the message: the files are its own now. */
+	/** After a send that stored the message: the files are its own now, and it shows their previews. */
 	clear(): void {
-		for (const file of this.files) if (file.preview) URL.revokeObjectURL(file.preview);
 		this.files = [];
 	}
 }

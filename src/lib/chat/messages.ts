@@ -31,7 +31,12 @@ export function withSettled(stored: DisplayMessage[], settled: DisplayMessage[] 
 	if (!settled?.length) return stored;
 	const byId = new Map(settled.map((message) => [message.id, message]));
 	const known = new Set(stored.map((message) => message.id));
-	return [...stored.map((message) => byId.get(message.id) ?? message), ...settled.filter(({ id }) => !known.has(id))];
+	// A stored message's files link to their copies; this tab's have only previews.
+	const laid = (message: DisplayMessage) => {
+		const mine = byId.get(message.id);
+		return mine ? { ...mine, attachments: message.attachments ?? mine.attachments } : message;
+	};
+	return [...stored.map(laid), ...settled.filter(({ id }) => !known.has(id))];
 }
 
 /** The chat list with the chats written to in this tab first, newest first, each listed once. */

@@ -2,9 +2,13 @@ import { knownTimeZone, parseCursor } from '$lib/chat/chat-list';
 import { TIME_ZONE_COOKIE } from '$lib/chat/time-zone';
 import { listSessions } from '$lib/server/chat/sessions';
 import { describeFailure, failureText } from '$lib/server/errors';
+import { loadView } from '$lib/lazy-views.svelte';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
+	// The chat list's Rename and Delete, which a page renders open without JavaScript (?rename=,
+	// ?delete=); in the browser they load when asked for (ChatList).
+	await loadView('chatRow');
 	const email = event.locals.user?.email ?? null;
 	const isGuest = event.locals.user?.isGuest ?? false;
 	// Without JavaScript, "More" pages the chat list through ?chats=<cursor>.
