@@ -18,6 +18,7 @@ export type Database = {
 					size_bytes: number;
 					text_content: string | null;
 					text_cut: boolean;
+					thumbnail_path: string | null;
 					user_id: string;
 				};
 				ComputedFields: never;
@@ -35,6 +36,7 @@ export type Database = {
 					size_bytes: number;
 					text_content?: string | null;
 					text_cut?: boolean;
+					thumbnail_path?: string | null;
 					user_id?: string;
 				};
 				Update: {
@@ -51,6 +53,7 @@ export type Database = {
 					size_bytes?: number;
 					text_content?: string | null;
 					text_cut?: boolean;
+					thumbnail_path?: string | null;
 					user_id?: string;
 				};
 				Relationships: [
@@ -297,6 +300,7 @@ export type Database = {
 					media_type: string;
 					name: string;
 					object_path: string;
+					thumbnail_path: string;
 				}[];
 			};
 			import_chats: { Args: { p_chats: Json }; Returns: string[] };

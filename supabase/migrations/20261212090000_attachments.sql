@@ -95,12 +95,15 @@ create table public.chat_attachments (
 	sha256 text not null check (sha256 ~ '^[0-9a-f]{64}$'),
 	-- Where the bytes are in the attachments bucket. Versions of an edited message share them.
 	object_path text not null check (char_length(object_path) <= 200),
+	-- An image's small copy, made by the browser that sent it, for the conversation to show.
+	thumbnail_path text check (char_length(thumbnail_path) <= 200),
 	-- A document's text, as the model reads it, and whether it was cut to fit.
 	text_content text check (char_length(text_content) <= 1000000),
 	text_cut boolean not null default false,
 	created_at timestamptz not null default now(),
 	unique (message_id, position),
 	check (object_path like user_id::text || '/%'),
+	check (thumbnail_path is null or (thumbnail_path like user_id::text || '/%' and kind = 'image')),
 	check ((kind = 'document') = (text_content is not null))
 );
 create index chat_attachments_session_id_idx on public.chat_attachments (session_id);
@@ -115,6 +118,7 @@ create policy "Owners attach files to their own messages" on public.chat_attachm
 	for insert to authenticated with check (
 		user_id = (select auth.uid())
 		and object_path like (select auth.uid())::text || '/%'
+		and (thumbnail_path is null or thumbnail_path like (select auth.uid())::text || '/%')
 		and exists (
 			select 1 from public.chat_messages m
 			where m.id = message_id and m.session_id = chat_attachments.session_id
@@ -191,12 +195,12 @@ begin
 			values (v_message_id, v_session_id, p_parent_id, 'user', p_content);
 			insert into public.chat_attachments (
 				session_id, message_id, position, name, media_type, kind, size_bytes, sha256, object_path,
-				text_content, text_cut
+				text_content, text_cut, thumbnail_path
 			)
 			select v_session_id, v_message_id, (f.ordinality - 1)::smallint, f.value ->> 'name',
 				f.value ->> 'media_type', f.value ->> 'kind', (f.value ->> 'size_bytes')::bigint,
 				f.value ->> 'sha256', f.value ->> 'object_path', f.value ->> 'text_content',
-				coalesce((f.value ->> 'text_cut')::boolean, false)
+				coalesce((f.value ->> 'text_cut')::boolean, false), f.value ->> 'thumbnail_path'
 			from jsonb_array_elements(coalesce(p_attachments, '[]'::jsonb)) with ordinality f;
 			insert into public.chat_messages (session_id, parent_id, role, content, status)
 			values (v_session_id, v_message_id, 'assistant', '', 'streaming')
@@ -470,7 +474,7 @@ as $$
 	left join lateral (
 		select jsonb_agg(
 			jsonb_build_object('id', a.id, 'name', a.name, 'media_type', a.media_type, 'kind', a.kind,
-				'size_bytes', a.size_bytes, 'text_cut', a.text_cut)
+				'size_bytes', a.size_bytes, 'text_cut', a.text_cut, 'thumbnail', a.thumbnail_path is not null)
 			order by a.position
 		) as attachments
 		from public.chat_attachments a where a.message_id = m.id

@@ -41,7 +41,7 @@ begin
 							(
 								select jsonb_build_object('attachments', jsonb_agg(
 									jsonb_build_object('id', a.id, 'name', a.name, 'media_type', a.media_type,
-										'kind', a.kind, 'size_bytes', a.size_bytes)
+										'kind', a.kind, 'size_bytes', a.size_bytes, 'thumbnail', a.thumbnail_path is not null)
 									order by a.position
 								))
 								from public.chat_attachments a
@@ -70,13 +70,13 @@ $$;
 
 -- The file of a share, by the share's token and the file's id: what the share page serves.
 create function public.get_shared_file(p_token text, p_id uuid)
-returns table (name text, media_type text, kind text, object_path text)
+returns table (name text, media_type text, kind text, object_path text, thumbnail_path text)
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-	select a.name, a.media_type, a.kind, a.object_path
+	select a.name, a.media_type, a.kind, a.object_path, a.thumbnail_path
 	from public.chat_shares sh
 	join public.chat_attachments a on a.id = p_id and a.session_id = sh.session_id
 	where sh.token = p_token
@@ -96,7 +96,8 @@ as $$
 	select exists (
 		select 1
 		from public.chat_shares sh
-		join public.chat_attachments a on a.session_id = sh.session_id and a.object_path = p_name
+		join public.chat_attachments a on a.session_id = sh.session_id
+			and (a.object_path = p_name or a.thumbnail_path = p_name)
 		where sh.token = p_token
 			and sh.messages @> jsonb_build_array(jsonb_build_object('attachments', jsonb_build_array(jsonb_build_object('id', a.id))))
 	);

@@ -25,7 +25,8 @@ test('attach by the button, remove one, send: the model gets the image and the P
 }) => {
 	await app.signUp();
 	await app.ready();
-	const image = png(12, 12);
+	// Large enough for the browser to make it a small copy (at most 400 pixels a side).
+	const image = png(1000, 1000, 'noise');
 	await attachInput(page).setInputFiles([
 		{ name: 'screenshot.png', mimeType: 'image/png', buffer: image },
 		{ name: 'report.pdf', mimeType: 'application/pdf', buffer: pdf('Quarterly figures rose by nine percent') },
@@ -59,15 +60,23 @@ test('attach by the button, remove one, send: the model gets the image and the P
 	const files = app.conversation.getByRole('list', { name: 'Attached files' });
 	const picture = files.getByRole('img', { name: 'screenshot.png' });
 	await expect(picture).toBeVisible();
-	// Loaded and decoded: the picture is the 12-pixel image that was sent.
-	await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(12);
+	// The conversation shows the small copy; its link opens the whole image.
+	await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
+	const [small, whole] = await Promise.all([
+		page.request.get((await picture.getAttribute('src'))!),
+		page.request.get((await files.getByRole('link', { name: 'screenshot.png' }).getAttribute('href'))!)
+	]);
+	expect(small.headers()['content-type']).toBe('image/webp');
+	expect((await small.body()).length).toBeLessThan(300_000);
+	expect(sha(await whole.body())).toBe(sha(image));
 	const download = files.getByRole('link', { name: /report\.pdf/ });
 	const response = await page.request.get((await download.getAttribute('href'))!);
 	expect(response.headers()['content-disposition']).toContain("attachment; filename*=UTF-8''report.pdf");
 	expect((await response.body()).subarray(0, 5).toString()).toBe('%PDF-');
 
 	const userId = await app.userId();
-	expect(await storedFiles(userId)).toHaveLength(2);
+	// The image, its small copy and the PDF.
+	expect(await storedFiles(userId)).toHaveLength(3);
 
 	// A share shows the files to anyone with its link, signed in or not.
 	const link = await app.share();
@@ -78,7 +87,7 @@ test('attach by the button, remove one, send: the model gets the image and the P
 	await sharePage.goto(link);
 	const sharedPicture = sharePage.getByRole('img', { name: 'screenshot.png' });
 	await expect(sharedPicture).toBeVisible();
-	await expect.poll(() => sharedPicture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(12);
+	await expect.poll(() => sharedPicture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
 	const sharedPdf = await sharePage.request.get(
 		(await sharePage.getByRole('link', { name: /report\.pdf/ }).getAttribute('href'))!
 	);
@@ -90,12 +99,12 @@ test('attach by the button, remove one, send: the model gets the image and the P
 	const intruder = await new ChatApp(await other.newPage(), 'files-intruder').signUp();
 	const stolen = await intruder.page.request.get((await download.getAttribute('href'))!);
 	expect(stolen.status()).toBe(404);
-	const [objectId] = await storedFiles(userId);
+	const objectId = (await storedFiles(userId)).find((name) => !name.endsWith('-small'));
 	const removal = await intruder.page.request.delete(`/api/attachments/${objectId}`, {
 		headers: { origin: new URL(page.url()).origin }
 	});
 	expect(removal.status()).toBe(204);
-	expect(await storedFiles(userId)).toHaveLength(2);
+	expect(await storedFiles(userId)).toHaveLength(3);
 	await other.close();
 	await app.fromChatRow('What do these show', 'Delete');
 	await page.getByRole('dialog', { name: 'Delete this chat?' }).getByRole('button', { name: 'Delete' }).click();

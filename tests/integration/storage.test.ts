@@ -203,14 +203,27 @@ describe.skipIf(!isLocalStack)('files of a share', () => {
 	it('names its files without saying where they are, and its token alone reads them', async () => {
 		const shared = await sharedChatWithFile('shared-a');
 		expect(shared.snapshot.messages[0].attachments).toEqual([
-			{ id: shared.fileId, name: 'shared-a.png', media_type: 'image/png', kind: 'image', size_bytes: 12 }
+			{
+				id: shared.fileId,
+				name: 'shared-a.png',
+				media_type: 'image/png',
+				kind: 'image',
+				size_bytes: 12,
+				thumbnail: false
+			}
 		]);
 		expect(JSON.stringify(shared.snapshot)).not.toContain(shared.owner.userId);
 
 		const viewer = shareClient(shared.token);
 		const file = await viewer.rpc('get_shared_file', { p_token: shared.token, p_id: shared.fileId });
 		expect(file.data).toEqual([
-			{ name: 'shared-a.png', media_type: 'image/png', kind: 'image', object_path: shared.objectPath }
+			{
+				name: 'shared-a.png',
+				media_type: 'image/png',
+				kind: 'image',
+				object_path: shared.objectPath,
+				thumbnail_path: null
+			}
 		]);
 		const bytes = await viewer.storage.from(BUCKET).download(shared.objectPath);
 		expect(Buffer.from(await bytes.data!.arrayBuffer()).includes('shared-a')).toBe(true);

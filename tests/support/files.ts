@@ -1,5 +1,6 @@
 // Small real files for the attachment tests: a PNG any decoder opens, and a PDF whose text PDF.js
 // can read, built here so no binary fixture sits in the repository.
+import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
@@ -23,14 +24,18 @@ function chunk(type: string, data: Buffer): Buffer {
 	return Buffer.concat([length, body, crc]);
 }
 
-/** A width × height PNG of one colour (RGB). */
-export function png(width = 8, height = 8, rgb: [number, number, number] = [40, 90, 200]): Buffer {
+/** A width × height PNG of one colour (RGB), or of noise, which does not compress (a photo's size). */
+export function png(width = 8, height = 8, rgb: [number, number, number] | 'noise' = [40, 90, 200]): Buffer {
 	const header = Buffer.alloc(13);
 	header.writeUInt32BE(width, 0);
 	header.writeUInt32BE(height, 4);
 	header.set([8, 2, 0, 0, 0], 8);
-	const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
-	const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+	const row = () =>
+		Buffer.concat([
+			Buffer.from([0]),
+			rgb === 'noise' ? randomBytes(width * 3) : Buffer.from(Array.from({ length: width }, () => rgb).flat())
+		]);
+	const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, row)));
 	return Buffer.concat([
 		Buffer.from('89504e470d0a1a0a', 'hex'),
 		chunk('IHDR', header),
@@ -39,16 +44,23 @@ export function png(width = 8, height = 8, rgb: [number, number, number] = [40, 
 	]);
 }
 
-/** A one-page PDF that says `text` (ASCII, without parentheses or backslashes). */
-export function pdf(text: string): Buffer {
-	const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
-	const objects = [
-		'<< /Type /Catalog /Pages 2 0 R >>',
-		'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-		'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-		`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-		'<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'
-	];
+/** A PDF whose pages say these texts (ASCII, without parentheses or backslashes), one a page. */
+export function pdf(text: string | string[]): Buffer {
+	const pages = typeof text === 'string' ? [text] : text;
+	const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>', ''];
+	const kids: string[] = [];
+	const font = 3;
+	objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+	for (const words of pages) {
+		const stream = `BT /F1 12 Tf 72 720 Td (${words}) Tj ET`;
+		const page = objects.length + 1;
+		kids.push(`${page} 0 R`);
+		objects.push(
+			`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${page + 1} 0 R /Resources << /Font << /F1 ${font} 0 R >> >> >>`,
+			`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`
+		);
+	}
+	objects[1] = `<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${pages.length} >>`;
 	let body = '%PDF-1.4\n';
 	const offsets: number[] = [];
 	objects.forEach((object, index) => {

@@ -12,6 +12,8 @@ export interface AttachmentInfo {
 	textCut: boolean;
 	/** In the tab that sent it, until the chat is loaded again: the browser's own copy of an image. */
 	preview?: string;
+	/** An image with a small copy, which the conversation shows (the whole one opens from it). */
+	thumbnail?: boolean;
 }
 
 /**

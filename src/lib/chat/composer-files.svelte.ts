@@ -29,7 +29,25 @@ export interface ComposerFile {
 
 const IMAGE_PREVIEW = /^image\/(png|jpeg|webp|gif)$/;
 
-function upload(file: File, onProgress: (fraction: number) => void) {
+/**
+ * A small copy of a large image, made here so the conversation can show it instead of the whole
+ * one (the server cannot resize images); none when the browser cannot draw it.
+ */
+async function smallCopy(file: File): Promise<Blob | null> {
+	if (!IMAGE_PREVIEW.test(file.type) || file.size < 150_000) return null;
+	try {
+		const bitmap = await createImageBitmap(file);
+		const scale = Math.min(1, 400 / Math.max(bitmap.width, bitmap.height));
+		const canvas = new OffscreenCanvas(Math.round(bitmap.width * scale), Math.round(bitmap.height * scale));
+		canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+		bitmap.close();
+		return await canvas.convertToBlob({ type: 'image/webp', quality: 0.75 });
+	} catch {
+		return null;
+	}
+}
+
+function upload(file: File, small: Blob | null, onProgress: (fraction: number) => void) {
 	const request = new XMLHttpRequest();
 	const done = new Promise<UploadedAttachment>((resolve, reject) => {
 		request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
@@ -54,6 +72,7 @@ function upload(file: File, onProgress: (fraction: number) => void) {
 	request.setRequestHeader('accept', 'application/json');
 	const form = new FormData();
 	form.append('file', file);
+	if (small) form.append('thumbnail', small, 'small.webp');
 	request.send(form);
 	return { done, abort: () => request.abort() };
 }
@@ -103,19 +122,26 @@ export class ComposerFiles {
 				shown.error = `${shown.name} is too large: files can be at most ${Math.round(this.#options.maxFileBytes / 1e6)} MB.`;
 				continue;
 			}
-			const sending = upload(file, (fraction) => (shown.progress = fraction));
-			shown.abort = sending.abort;
-			sending.done.then(
-				(attachment) => {
-					shown.uploaded = attachment;
-					shown.abort = null;
-				},
-				(error: Error) => {
-					shown.error = error.message;
-					shown.abort = null;
-				}
-			);
+			void this.#send(shown, file);
 		}
+	}
+
+	async #send(shown: ComposerFile, file: File): Promise<void> {
+		const small = await smallCopy(file);
+		// Removed while its small copy was being made.
+		if (!this.files.some((candidate) => candidate.key === shown.key)) return;
+		const sending = upload(file, small, (fraction) => (shown.progress = fraction));
+		shown.abort = sending.abort;
+		await sending.done.then(
+			(attachment) => {
+				shown.uploaded = attachment;
+				shown.abort = null;
+			},
+			(error: Error) => {
+				shown.error = error.message;
+				shown.abort = null;
+			}
+		);
 	}
 
 	/** Remove: an upload in flight stops, a stored one is taken back. */

@@ -16,14 +16,16 @@ export const uploadedAttachmentSchema = z
 		sizeBytes: z.number().int().positive(),
 		sha256: z.string().regex(/^[0-9a-f]{64}$/),
 		textCut: z.boolean(),
-		textContent: z.string().max(1_000_000).optional()
+		textContent: z.string().max(1_000_000).optional(),
+		thumbnail: z.boolean().optional()
 	})
 	.refine((file) => (file.kind === 'image') === (IMAGE_TYPES as readonly string[]).includes(file.mediaType), {
 		error: 'That file’s kind does not match its type.'
 	})
 	.refine((file) => (file.kind === 'document') === (file.textContent !== undefined), {
 		error: 'A document comes with its text, and an image without.'
-	});
+	})
+	.refine((file) => !file.thumbnail || file.kind === 'image', { error: 'Only an image has a small copy.' });
 
 /** At most this many; the operator's own lower limit is checked where the files are used. */
 export const attachmentsSchema = z.array(uploadedAttachmentSchema).max(50).default([]);

@@ -8,7 +8,7 @@ import { documentText } from './documents';
 import { inspectFile } from './inspect';
 import type { AttachmentLimits } from './limits';
 import { cleanFileName } from './names';
-import { objectPath, putObject, removeObjects } from './storage';
+import { objectPath, putObject, removeObjects, thumbnailPath } from './storage';
 
 const TYPE_WORDS: Record<string, string> = {
 	'image/png': 'PNG',
@@ -64,13 +64,31 @@ async function storeRead(client: ChatClient, userId: string, read: ReadAttachmen
 	};
 }
 
+// An image's small copy is made by the browser that sends it: at most this large, and an image.
+const THUMBNAIL_MAX_BYTES = 300_000;
+
+/**
+ * One file chosen with JavaScript, with the small copy of an image its browser made, if any. A
+ * small copy that is not an image, or too large, is left out: the whole image then shows.
+ */
 export async function storeAttachment(
 	client: ChatClient,
 	userId: string,
 	file: File,
-	limits: AttachmentLimits
+	limits: AttachmentLimits,
+	thumbnail?: File
 ): Promise<UploadedAttachment> {
-	return storeRead(client, userId, await readAttachment(file, limits));
+	const stored = await storeRead(client, userId, await readAttachment(file, limits));
+	if (stored.kind !== 'image' || !thumbnail || thumbnail.size > THUMBNAIL_MAX_BYTES) return stored;
+	try {
+		const small = await readAttachment(thumbnail, { ...limits, maxFileBytes: THUMBNAIL_MAX_BYTES });
+		if (small.kind !== 'image') return stored;
+		await putObject(client, thumbnailPath(userId, stored.objectId), small.bytes, small.mediaType, stored.name);
+		return { ...stored, thumbnail: true };
+	} catch {
+		// Without its small copy, the whole image shows.
+		return stored;
+	}
 }
 
 /**
@@ -113,6 +131,7 @@ export async function discardUploads(client: ChatClient, userId: string, uploads
 }
 
 export interface AttachmentRow {
+	thumbnail_path: string | null;
 	name: string;
 	media_type: string;
 	kind: 'image' | 'document';
@@ -126,6 +145,7 @@ export interface AttachmentRow {
 /** The rows post_message stores with the message (see chat_attachments). */
 export const attachmentRows = (userId: string, uploads: UploadedAttachment[]): AttachmentRow[] =>
 	uploads.map((upload) => ({
+		thumbnail_path: upload.thumbnail ? thumbnailPath(userId, upload.objectId) : null,
 		name: upload.name,
 		media_type: upload.mediaType,
 		kind: upload.kind,

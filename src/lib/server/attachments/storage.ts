@@ -8,6 +8,7 @@ import { formatBytes } from '$lib/chat/attachments';
 export const ATTACHMENTS_BUCKET = 'attachments';
 
 export const objectPath = (userId: string, objectId: string) => `${userId}/${objectId}`;
+export const thumbnailPath = (userId: string, objectId: string) => `${userId}/${objectId}-small`;
 
 interface StorageFailure {
 	message?: string;

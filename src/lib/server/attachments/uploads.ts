@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { ChatClient } from '../chat/types';
 import { AppError, fromPostgrest } from '../errors';
-import { ATTACHMENTS_BUCKET, getObject, objectPath, removeObjects } from './storage';
+import { ATTACHMENTS_BUCKET, getObject, objectPath, removeObjects, thumbnailPath } from './storage';
 
 const uuid = z.uuid();
 
@@ -15,7 +15,7 @@ export async function deleteUpload(client: ChatClient, userId: string, objectId:
 	const { data, error } = await client.from('chat_attachments').select('id').eq('object_path', path).limit(1);
 	if (error) throw fromPostgrest(error);
 	if (data.length) return;
-	await removeObjects(client, [path]);
+	await removeObjects(client, [path, thumbnailPath(userId, objectId)]);
 }
 
 export interface ServedFile {
@@ -25,18 +25,31 @@ export interface ServedFile {
 	bytes: Blob;
 }
 
+/**
+ * A stored file's bytes, or its small copy's when asked and there is one (else the whole file).
+ * `client` reads them: the person's own, or a share's.
+ */
+export async function fileBytes(
+	client: ChatClient,
+	row: { name: string; media_type: string; kind: string; object_path: string; thumbnail_path: string | null },
+	small: boolean
+): Promise<ServedFile | null> {
+	const thumbnail = small && row.thumbnail_path ? await getObject(client, row.thumbnail_path) : null;
+	const bytes = thumbnail ?? (await getObject(client, row.object_path));
+	if (!bytes) return null;
+	return { name: row.name, mediaType: thumbnail ? bytes.type || 'image/webp' : row.media_type, kind: row.kind, bytes };
+}
+
 /** A stored file of the person's, by its row's id; null when it is not theirs, or gone. */
-export async function storedFile(client: ChatClient, id: string): Promise<ServedFile | null> {
+export async function storedFile(client: ChatClient, id: string, small = false): Promise<ServedFile | null> {
 	if (!uuid.safeParse(id).success) return null;
 	const { data, error } = await client
 		.from('chat_attachments')
-		.select('name, media_type, kind, object_path')
+		.select('name, media_type, kind, object_path, thumbnail_path')
 		.eq('id', id)
 		.maybeSingle();
 	if (error) throw fromPostgrest(error);
-	if (!data) return null;
-	const bytes = await getObject(client, data.object_path);
-	return bytes ? { name: data.name, mediaType: data.media_type, kind: data.kind, bytes } : null;
+	return data ? fileBytes(client, data, small) : null;
 }
 
 /**
@@ -45,11 +58,13 @@ export async function storedFile(client: ChatClient, id: string): Promise<Served
  * without a row that names them.
  */
 export async function removeChatFiles(client: ChatClient, sessionId?: string): Promise<void> {
-	let query = client.from('chat_attachments').select('object_path');
+	let query = client.from('chat_attachments').select('object_path, thumbnail_path');
 	if (sessionId) query = query.eq('session_id', sessionId);
 	const { data, error } = await query;
 	if (error) throw fromPostgrest(error);
-	const paths = [...new Set(data.map((row) => row.object_path))];
+	const paths = [
+		...new Set(data.flatMap((row) => [row.object_path, ...(row.thumbnail_path ? [row.thumbnail_path] : [])]))
+	];
 	if (paths.length) await removeObjects(client, paths);
 }
 

@@ -62,6 +62,7 @@ interface AttachmentJson {
 	kind: 'image' | 'document';
 	size_bytes: number;
 	text_cut: boolean;
+	thumbnail: boolean;
 }
 
 /** get_chat's JSON of a message's files, as the page shows them. */
@@ -72,7 +73,8 @@ const attachmentInfos = (json: Json): AttachmentInfo[] =>
 		mediaType: file.media_type,
 		kind: file.kind,
 		sizeBytes: file.size_bytes,
-		textCut: file.text_cut
+		textCut: file.text_cut,
+		thumbnail: file.thumbnail
 	}));
 
 /**

@@ -1,8 +1,7 @@
 // Share links: read-only snapshots behind an unguessable token. Owners create, list and revoke
 // theirs under RLS; anyone with the token reads one snapshot through get_shared_chat.
 import { z } from 'zod';
-import { getObject } from '../attachments/storage';
-import type { ServedFile } from '../attachments/uploads';
+import { fileBytes, type ServedFile } from '../attachments/uploads';
 import { AppError, fromPostgrest } from '../errors';
 import { createShareClient } from '../supabase';
 import type { ChatClient } from './types';
@@ -23,7 +22,14 @@ export interface SharedChat {
 		content: string;
 		reasoning?: string;
 		reasoning_ms?: number | null;
-		attachments?: { id: string; name: string; media_type: string; kind: 'image' | 'document'; size_bytes: number }[];
+		attachments?: {
+			id: string;
+			name: string;
+			media_type: string;
+			kind: 'image' | 'document';
+			size_bytes: number;
+			thumbnail?: boolean;
+		}[];
 	}[];
 }
 
@@ -70,13 +76,12 @@ export async function getSharedChat(client: ChatClient, token: string): Promise<
 }
 
 /** A file of a share, by the share's token: read anonymously, with the token as the authority. */
-export async function getSharedFile(token: string, id: string): Promise<ServedFile | null> {
+export async function getSharedFile(token: string, id: string, small = false): Promise<ServedFile | null> {
 	if (!SHARE_TOKEN.test(token) || !uuid.safeParse(id).success) return null;
 	const client = createShareClient(token);
 	const { data, error } = await client.rpc('get_shared_file', { p_token: token, p_id: id });
 	if (error) throw fromPostgrest(error, 'not_found:share');
 	const row = data[0];
 	if (!row) return null;
-	const bytes = await getObject(client, row.object_path);
-	return bytes ? { name: row.name, mediaType: row.media_type, kind: row.kind, bytes } : null;
+	return fileBytes(client, row, small);
 }

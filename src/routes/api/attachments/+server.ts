@@ -15,14 +15,16 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		if (limits.maxFiles === 0) throw new AppError('unsupported:file', { message: 'This Parley does not take files.' });
 		const length = Number(event.request.headers.get('content-length') ?? 0);
-		if (length > limits.maxFileBytes + 100_000) {
+		if (length > limits.maxFileBytes + 500_000) {
 			throw new AppError('too_large:file', { message: 'That file is too large to attach.' });
 		}
 		const form = await event.request.formData().catch(() => null);
 		const file = form?.get('file');
 		if (!file || typeof file === 'string')
 			throw new AppError('bad_request:body', { message: 'Choose a file to attach.' });
-		const attachment = await storeAttachment(event.locals.supabase, user.id, file, limits);
+		const thumbnail = form?.get('thumbnail');
+		const small = thumbnail && typeof thumbnail !== 'string' ? thumbnail : undefined;
+		const attachment = await storeAttachment(event.locals.supabase, user.id, file, limits, small);
 		return json({ attachment }, { status: 201 });
 	} catch (cause) {
 		return jsonFailure(event, cause);

@@ -25,7 +25,8 @@ export const load: PageServerLoad = async (event) => {
 					mediaType: file.media_type,
 					kind: file.kind,
 					sizeBytes: file.size_bytes,
-					textCut: false
+					textCut: false,
+					thumbnail: file.thumbnail ?? false
 				}))
 			}))
 		};

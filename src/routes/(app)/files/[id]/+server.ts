@@ -9,7 +9,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async (event) => {
 	let file;
 	try {
-		file = await storedFile(event.locals.supabase, event.params.id);
+		file = await storedFile(event.locals.supabase, event.params.id, event.url.searchParams.has('small'));
 	} catch (cause) {
 		loadFailure(event, cause);
 	}
