@@ -254,21 +254,28 @@ export async function renderObject(
 	return new Response(options.head ? null : deps.blobs.read(row.version), { status: 200, headers });
 }
 
-export async function getObject(
-	c: Context,
-	deps: StorageDeps,
-	bucketId: string,
-	name: string,
-	mode: 'public' | 'authenticated' | 'either',
-	head: boolean
-): Promise<Response> {
+type ReadMode = 'public' | 'authenticated' | 'either';
+
+/** The object a read route names, as its route reads it: with a token, an optional one, or none. */
+async function requestedObject(c: Context, deps: StorageDeps, bucketId: string, name: string, mode: ReadMode) {
 	const caller =
 		mode === 'authenticated'
 			? await requiredCaller(c, deps)
 			: mode === 'either'
 				? await optionalCaller(c, deps)
 				: undefined;
-	const row = await readableObject(deps, caller, bucketId, name, mode);
+	return readableObject(deps, caller, bucketId, name, mode);
+}
+
+export async function getObject(
+	c: Context,
+	deps: StorageDeps,
+	bucketId: string,
+	name: string,
+	mode: ReadMode,
+	head: boolean
+): Promise<Response> {
+	const row = await requestedObject(c, deps, bucketId, name, mode);
 	return renderObject(c, deps, row, { head });
 }
 
@@ -277,15 +284,9 @@ export async function objectInfo(
 	deps: StorageDeps,
 	bucketId: string,
 	name: string,
-	mode: 'public' | 'authenticated' | 'either'
+	mode: ReadMode
 ): Promise<Response> {
-	const caller =
-		mode === 'authenticated'
-			? await requiredCaller(c, deps)
-			: mode === 'either'
-				? await optionalCaller(c, deps)
-				: undefined;
-	const row = await readableObject(deps, caller, bucketId, name, mode);
+	const row = await requestedObject(c, deps, bucketId, name, mode);
 	const meta = row.metadata ?? {};
 	return c.json({
 		id: row.id,

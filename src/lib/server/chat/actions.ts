@@ -46,14 +46,10 @@ const formFiles = (form: FormData): File[] =>
 export async function sendMessageAction(event: RequestEvent, sessionId?: string) {
 	const limits = attachmentLimits();
 	const length = Number(event.request.headers.get('content-length') ?? 0);
+	// Refused unread: a body this large is not parsed even for its text, which the browser's Back keeps.
 	if (length > maxUploadBodyBytes(limits)) {
-		return actionFailure(
-			event,
-			new AppError('too_large:file', { message: 'These files are too large to send together.' }),
-			{
-				content: ''
-			}
-		);
+		const tooLarge = new AppError('too_large:file', { message: 'These files are too large to send together.' });
+		return actionFailure(event, tooLarge, { content: '' });
 	}
 	const form = await readForm(event);
 	const content = String(form.get('content') ?? '');
@@ -87,9 +83,9 @@ export async function sendMessageAction(event: RequestEvent, sessionId?: string)
 		});
 		stored = true;
 		target = posted.sessionId;
-		// A resubmitted form finds its message, and its files, stored already: these copies go.
+		// A resubmitted form finds its message and files stored already (its first submit writes
+		// the reply): this submit's copies of the files go.
 		if (!posted.isNew) await discardUploads(client, userId, uploads);
-		// A resubmitted form finds its message stored already; its first submit writes the reply.
 		await writeTurn(event, posted);
 	} catch (cause) {
 		// A message that was not stored keeps none of its files.
