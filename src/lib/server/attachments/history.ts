@@ -8,9 +8,15 @@ import { signedUrls } from './storage';
 // Long enough for a reply's model call to start, and no longer.
 const LINK_SECONDS = 600;
 
-export async function withAttachments(client: ChatClient, history: HistoryMessage[]): Promise<HistoryMessage[]> {
+export async function withAttachments(
+	client: ChatClient,
+	history: HistoryMessage[],
+	posted?: { messageId: string; files: number }
+): Promise<HistoryMessage[]> {
 	const asked = history.filter((message) => message.role === 'user').map((message) => message.id);
 	if (!asked.length) return history;
+	// A chat's first message, posted just now without files: nothing to read.
+	if (posted?.files === 0 && asked.length === 1 && asked[0] === posted.messageId) return history;
 	const { data, error } = await client
 		.from('chat_attachments')
 		.select('message_id, name, media_type, kind, object_path, text_content, text_cut')

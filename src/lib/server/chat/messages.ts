@@ -48,6 +48,8 @@ export interface PostedMessage extends ReopenedReply {
 	isNew: boolean;
 	/** A new version beside an older one (Regenerate, Edit): the chat was named already. */
 	isVersion?: boolean;
+	/** The message just posted, and how many files it carries: what the turn knows without asking. */
+	posted?: { messageId: string; files: number };
 }
 
 // The functions return the chat's columns on every row; read them from the first.
@@ -101,7 +103,10 @@ export async function postMessage(
 		p_attachments: args.attachments?.length ? (args.attachments as unknown as Json) : undefined
 	});
 	if (error) throw fromPostgrest(error);
-	return postedFrom(data, 'not_found:chat');
+	return {
+		...postedFrom(data, 'not_found:chat'),
+		posted: { messageId: args.messageId, files: args.attachments?.length ?? 0 }
+	};
 }
 
 /** Stores edited text as a new version of message sourceId, with an empty reply below it. */

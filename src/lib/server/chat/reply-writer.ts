@@ -29,7 +29,8 @@ export async function startReply(
 	posted: PostedMessage
 ): Promise<{ events: ReadableStream<Uint8Array>; writer: ReplyWriterKind }> {
 	// The files of the history, read now, with the person's token; the writer gets links to them.
-	const turn = { ...posted, history: await withAttachments(event.locals.supabase, posted.history) };
+	const history = await withAttachments(event.locals.supabase, posted.history, posted.posted);
+	const turn = { ...posted, history };
 	const objects = writerObjects(event);
 	if (!objects) return { events: await replyStream(event, turn), writer: 'request' };
 	// One object per reply, named by the reply's id.
