@@ -54,6 +54,7 @@ test('axe finds no violations on any page, in light and dark', async ({ app, pag
 	await expect(page.getByRole('list', { name: 'Files to send' })).toContainText('10 bytes');
 	await expectNoViolations(page, 'the composer with files, one refused', 'form');
 	await page.getByRole('button', { name: 'Remove page.png' }).click();
+	await expect(page.getByRole('list', { name: 'Files to send' }).locator('progress')).toHaveCount(0);
 	await app.modelPicker.selectOption({ label: 'Fake vision' });
 	await app.send('This one works, with **markdown**, `code`, a [link](https://example.com) and $\\frac{a}{b}$');
 	await expect(app.conversation.getByRole('link', { name: 'link' })).toBeVisible();

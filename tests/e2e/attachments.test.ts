@@ -37,6 +37,8 @@ test('attach by the button, remove one, send: the model gets the image and the P
 	await page.getByRole('button', { name: 'Remove notes.txt' }).click();
 	await expect(chips(page)).toHaveCount(2);
 
+	// Sending waits for the uploads: until then the composer says so and sends nothing.
+	await expect(chips(page).locator('progress')).toHaveCount(0);
 	await app.modelPicker.selectOption({ label: 'Fake vision' });
 	const ask = unique('What do these show?');
 	await app.send(ask);
