@@ -233,6 +233,7 @@ export type Database = {
 			edit_message: {
 				Args: { p_budget?: Json; p_content: string; p_message_id: string; p_model?: string; p_source_id: string };
 				Returns: {
+					attachments: Json;
 					chat_model: string;
 					content: string;
 					depth: number;
@@ -343,6 +344,7 @@ export type Database = {
 					p_title?: string;
 				};
 				Returns: {
+					attachments: Json;
 					chat_model: string;
 					content: string;
 					depth: number;
@@ -360,6 +362,7 @@ export type Database = {
 			regenerate_reply: {
 				Args: { p_budget?: Json; p_reply_id: string };
 				Returns: {
+					attachments: Json;
 					chat_model: string;
 					content: string;
 					depth: number;
@@ -377,6 +380,7 @@ export type Database = {
 			restart_reply: {
 				Args: { p_budget?: Json; p_reply_id: string };
 				Returns: {
+					attachments: Json;
 					chat_model: string;
 					content: string;
 					depth: number;

@@ -129,6 +129,25 @@ create policy "Owners attach files to their own messages" on public.chat_attachm
 revoke all on table public.chat_attachments from anon, authenticated;
 grant select, insert on table public.chat_attachments to authenticated;
 
+-- A message's files as a turn's model call reads them: a document's text, an image's path (the
+-- reply's writer fetches it through a signed link). Null for a message without files.
+create function private.message_files(p_message_id uuid)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+	select jsonb_agg(
+		jsonb_build_object('name', a.name, 'media_type', a.media_type, 'kind', a.kind, 'object_path', a.object_path,
+			'text_content', a.text_content, 'text_cut', a.text_cut)
+		order by a.position
+	)
+	from public.chat_attachments a
+	where a.message_id = p_message_id;
+$$;
+revoke all on function private.message_files(uuid) from public, anon;
+grant execute on function private.message_files(uuid) to authenticated;
+
 -- 3. Storing a message with its files.
 drop function public.post_message(uuid, text, uuid, text, text, uuid, jsonb);
 drop function public.edit_message(uuid, uuid, text, text, jsonb);
@@ -159,7 +178,8 @@ returns table (
 	role public.chat_role,
 	content text,
 	status public.chat_message_status,
-	depth integer
+	depth integer,
+	attachments jsonb
 )
 language plpgsql
 set search_path = ''
@@ -230,7 +250,7 @@ begin
 
 	return query
 		select v_session_id, v_reply_id, v_is_new, v_writer_token, s.model, s.system_prompt,
-			p.id, p.parent_id, p.role, p.content, p.status, p.depth
+			p.id, p.parent_id, p.role, p.content, p.status, p.depth, private.message_files(p.id)
 		from public.chat_sessions s
 		cross join private.path_within(coalesce(v_reply_id, v_message_id), private.budget_chars(p_budget, s.model)) p
 		where s.id = v_session_id
@@ -271,7 +291,8 @@ returns table (
 	role public.chat_role,
 	content text,
 	status public.chat_message_status,
-	depth integer
+	depth integer,
+	attachments jsonb
 )
 language plpgsql
 set search_path = ''
@@ -315,7 +336,8 @@ returns table (
 	role public.chat_role,
 	content text,
 	status public.chat_message_status,
-	depth integer
+	depth integer,
+	attachments jsonb
 )
 language plpgsql
 set search_path = ''
@@ -343,6 +365,126 @@ revoke all on function public.post_message(uuid, text, uuid, text, text, uuid, j
 	public.edit_message(uuid, uuid, text, text, jsonb) from public, anon;
 grant execute on function public.post_message(uuid, text, uuid, text, text, uuid, jsonb, jsonb),
 	public.edit_message(uuid, uuid, text, text, jsonb) to authenticated;
+
+-- Regenerate and Retry return each message's files too, as post_message does, so no turn needs
+-- a second read to hand its model the files.
+drop function public.regenerate_reply(uuid, jsonb);
+drop function public.restart_reply(uuid, jsonb);
+create function public.regenerate_reply(p_reply_id uuid, p_budget jsonb default null)
+returns table (
+	session_id uuid,
+	reply_id uuid,
+	is_new boolean,
+	writer_token text,
+	chat_model text,
+	system_prompt text,
+	id uuid,
+	parent_id uuid,
+	role public.chat_role,
+	content text,
+	status public.chat_message_status,
+	depth integer,
+	attachments jsonb
+)
+language plpgsql
+set search_path = ''
+as $$
+declare
+	v_old record;
+	v_reply_id uuid;
+	v_is_new boolean;
+	v_writer_token text;
+begin
+	select r.session_id, r.parent_id into v_old
+	from public.chat_messages r where r.id = p_reply_id and r.role = 'assistant';
+	if not found or v_old.parent_id is null then
+		raise exception 'reply not found' using errcode = 'P0002';
+	end if;
+	-- Looked for before the insert as well as by it: a guest may write one reply at a time, and
+	-- the usage trigger, which runs first, would refuse the second tab's insert outright.
+	select s.id into v_reply_id from public.chat_messages s
+	where s.parent_id = v_old.parent_id and private.reply_is_live(s.status, s.progress_at, s.created_at)
+	order by s.position desc limit 1;
+	v_is_new := not found;
+	if v_is_new then
+		begin
+			insert into public.chat_messages (session_id, parent_id, role, content, status)
+			values (v_old.session_id, v_old.parent_id, 'assistant', '', 'streaming')
+			returning chat_messages.id into v_reply_id;
+			v_writer_token := private.issue_reply_writer(v_reply_id);
+		exception when sqlstate 'PT409' then
+			-- The insert waited for another request's, and found its reply being written.
+			select s.id into v_reply_id from public.chat_messages s
+			where s.parent_id = v_old.parent_id and private.reply_is_live(s.status, s.progress_at, s.created_at)
+			order by s.position desc limit 1;
+			if not found then
+				raise;
+			end if;
+			v_is_new := false;
+		end;
+	end if;
+	update public.chat_sessions s set updated_at = now() where s.id = v_old.session_id;
+
+	return query
+		select v_old.session_id, v_reply_id, v_is_new, v_writer_token, s.model, s.system_prompt,
+			p.id, p.parent_id, p.role, p.content, p.status, p.depth, private.message_files(p.id)
+		from public.chat_sessions s
+		cross join private.path_within(v_reply_id, private.budget_chars(p_budget, s.model)) p
+		where s.id = v_old.session_id
+		order by p.depth;
+end;
+$$;
+
+create function public.restart_reply(p_reply_id uuid, p_budget jsonb default null)
+returns table (
+	session_id uuid,
+	writer_token text,
+	chat_model text,
+	system_prompt text,
+	id uuid,
+	parent_id uuid,
+	role public.chat_role,
+	content text,
+	status public.chat_message_status,
+	depth integer,
+	attachments jsonb
+)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+	v_user_id uuid := (select auth.uid());
+	v_session_id uuid;
+	v_writer_token text;
+begin
+	select r.session_id into v_session_id
+	from public.chat_messages r
+	where r.id = p_reply_id and r.user_id = v_user_id and r.role = 'assistant' and r.status <> 'complete'
+		and not private.reply_is_live(r.status, r.progress_at, r.created_at)
+	for update;
+	if v_session_id is null then
+		raise exception 'reply not found, complete or still being written' using errcode = 'P0002';
+	end if;
+	perform private.charge_reply_start(v_user_id, p_reply_id);
+	update public.chat_messages r
+	set content = '', status = 'streaming', model = null, progress_at = now(), stop_requested_at = null
+	where r.id = p_reply_id;
+	update public.chat_sessions s set updated_at = now() where s.id = v_session_id;
+	v_writer_token := private.issue_reply_writer(p_reply_id);
+
+	return query
+		select v_session_id, v_writer_token, s.model, s.system_prompt, p.id, p.parent_id, p.role, p.content, p.status, p.depth,
+			private.message_files(p.id)
+		from public.chat_sessions s
+		cross join private.path_within(p_reply_id, private.budget_chars(p_budget, s.model)) p
+		where s.id = v_session_id and p.id <> p_reply_id
+		order by p.depth;
+end;
+$$;
+
+revoke all on function public.regenerate_reply(uuid, jsonb), public.restart_reply(uuid, jsonb) from public, anon;
+grant execute on function public.regenerate_reply(uuid, jsonb), public.restart_reply(uuid, jsonb) to authenticated;
 
 -- 4. A chat page shows each message's files.
 drop function public.get_chat(uuid, uuid, uuid, integer, integer);

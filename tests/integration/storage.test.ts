@@ -114,16 +114,37 @@ describe.skipIf(!isLocalStack)('chat_attachments', () => {
 			p_attachments: [attachment]
 		});
 		expect(posted.error).toBeNull();
-		return { owner, messageId, sessionId: posted.data[0].session_id as string, attachment };
+		return { owner, messageId, sessionId: posted.data[0].session_id as string, attachment, rows: posted.data };
 	}
 
-	it('stores a message’s files with it, and get_chat returns them', async () => {
-		const { owner, sessionId } = await chatWithFile('attach-own');
+	it('stores a message’s files with it; get_chat and every turn function return them', async () => {
+		const { owner, sessionId, attachment, rows } = await chatWithFile('attach-own');
 		const { data } = await owner.client.rpc('get_chat', { p_session_id: sessionId });
 		const asked = data.find((row: { role: string }) => row.role === 'user');
 		expect(asked.attachments).toEqual([
 			expect.objectContaining({ name: 'screenshot.png', media_type: 'image/png', kind: 'image', size_bytes: 12 })
 		]);
+
+		// What a turn's model reads, in the same round trip: the file's path, and a document's text.
+		type Row = { role: string; attachments: unknown; reply_id?: string; writer_token?: string };
+		const filesOf = (turn: Row[]) => turn.find((row) => row.role === 'user')?.attachments;
+		const modelFiles = [
+			{
+				name: 'screenshot.png',
+				media_type: 'image/png',
+				kind: 'image',
+				object_path: attachment.object_path,
+				text_content: null,
+				text_cut: false
+			}
+		];
+		expect(filesOf(rows)).toEqual(modelFiles);
+		await finishAsWriter(rows[0].reply_id, rows[0].writer_token);
+		const regenerated = await owner.client.rpc('regenerate_reply', { p_reply_id: rows[0].reply_id });
+		expect(filesOf(regenerated.data)).toEqual(modelFiles);
+		await finishAsWriter(regenerated.data[0].reply_id, regenerated.data[0].writer_token, 'Broke.', 'error');
+		const restarted = await owner.client.rpc('restart_reply', { p_reply_id: regenerated.data[0].reply_id });
+		expect(filesOf(restarted.data)).toEqual(modelFiles);
 	});
 
 	it('keeps A’s attachment rows from B and anon, and lets no one attach to another’s message', async () => {

@@ -34,7 +34,7 @@ describe('modelMessages', () => {
 			status: 'complete' as const,
 			attachments: [
 				{ kind: 'document' as const, name: 'a.txt', text: 'x'.repeat(500), cut: false },
-				{ kind: 'image' as const, name: 'b.png', mediaType: 'image/png', url: 'http://files.test/b.png' }
+				{ kind: 'image' as const, name: 'b.png', mediaType: 'image/png', path: 'u/b', url: 'http://files.test/b.png' }
 			]
 		};
 		const [roomy] = modelMessages([message], 'reply', { acceptsImages: true, roomChars: 10_000 });

@@ -57,7 +57,9 @@ export interface ModelInput {
 function userContent(message: HistoryMessage, input: ModelInput): UserContent {
 	const files = message.attachments ?? [];
 	const documents = files.filter((file) => file.kind === 'document');
-	const images = files.filter((file): file is Extract<ModelAttachment, { kind: 'image' }> => file.kind === 'image');
+	const images = files.filter(
+		(file): file is Extract<ModelAttachment, { kind: 'image' }> & { url: string } => file.kind === 'image' && !!file.url
+	);
 	let text = message.content;
 	let room = input.roomChars - text.length;
 	for (const document of documents) {

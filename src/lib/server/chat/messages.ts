@@ -3,14 +3,43 @@ import { storableText, titleFrom } from '$lib/chat/text';
 import { AppError, fromPostgrest, type ErrorCode } from '../errors';
 import type { Database, Json } from '$lib/database.types';
 import type { AttachmentRow } from '../attachments/prepare';
-import type { ChatClient, HistoryMessage } from './types';
+import type { ChatClient, HistoryMessage, ModelAttachment } from './types';
 
-type PathRow = HistoryMessage & { parent_id: string | null; depth: number };
+type PathRow = Pick<HistoryMessage, 'id' | 'role' | 'content' | 'status'> & {
+	parent_id: string | null;
+	depth: number;
+	/** A person's message's files (private.message_files), or null. */
+	attachments: Json;
+};
+
+interface FileJson {
+	name: string;
+	media_type: string;
+	kind: 'image' | 'document';
+	object_path: string;
+	text_content: string | null;
+	text_cut: boolean;
+}
+
+const modelFiles = (json: Json): ModelAttachment[] =>
+	(json as unknown as FileJson[]).map((file) =>
+		file.kind === 'image'
+			? { kind: 'image', name: file.name, mediaType: file.media_type, path: file.object_path }
+			: { kind: 'document', name: file.name, text: file.text_content ?? '', cut: file.text_cut }
+	);
 
 // The functions return the path newest first, with each row's depth, so that a response cut at
 // PostgREST's max_rows loses the oldest rows; the model reads it root first, and answers the last.
 const toHistory = (rows: PathRow[]): HistoryMessage[] =>
-	rows.toSorted((a, b) => b.depth - a.depth).map(({ id, role, content, status }) => ({ id, role, content, status }));
+	rows
+		.toSorted((a, b) => b.depth - a.depth)
+		.map(({ id, role, content, status, attachments }) => ({
+			id,
+			role,
+			content,
+			status,
+			...(attachments ? { attachments: modelFiles(attachments) } : {})
+		}));
 
 /** Whether the rows reach the chat's first message: false when the budget cut the path short. */
 const reachesRoot = (rows: PathRow[]): boolean => rows.some((row) => row.parent_id === null);
@@ -48,8 +77,6 @@ export interface PostedMessage extends ReopenedReply {
 	isNew: boolean;
 	/** A new version beside an older one (Regenerate, Edit): the chat was named already. */
 	isVersion?: boolean;
-	/** The message just posted, and how many files it carries: what the turn knows without asking. */
-	posted?: { messageId: string; files: number };
 }
 
 // The functions return the chat's columns on every row; read them from the first.
@@ -103,10 +130,7 @@ export async function postMessage(
 		p_attachments: args.attachments?.length ? (args.attachments as unknown as Json) : undefined
 	});
 	if (error) throw fromPostgrest(error);
-	return {
-		...postedFrom(data, 'not_found:chat'),
-		posted: { messageId: args.messageId, files: args.attachments?.length ?? 0 }
-	};
+	return postedFrom(data, 'not_found:chat');
 }
 
 /** Stores edited text as a new version of message sourceId, with an empty reply below it. */

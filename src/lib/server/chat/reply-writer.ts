@@ -28,9 +28,8 @@ export async function startReply(
 	event: RequestEvent,
 	posted: PostedMessage
 ): Promise<{ events: ReadableStream<Uint8Array>; writer: ReplyWriterKind }> {
-	// The files of the history, read now, with the person's token; the writer gets links to them.
-	const history = await withAttachments(event.locals.supabase, posted.history, posted.posted);
-	const turn = { ...posted, history };
+	// The history's images get links, made now with the person's token, for the writer to fetch them.
+	const turn = { ...posted, history: await withAttachments(event.locals.supabase, posted.history) };
 	const objects = writerObjects(event);
 	if (!objects) return { events: await replyStream(event, turn), writer: 'request' };
 	// One object per reply, named by the reply's id.

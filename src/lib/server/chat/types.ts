@@ -26,9 +26,12 @@ export type ChatSessionSummary = Pick<
 	Database['public']['Tables']['chat_sessions']['Row'],
 	'id' | 'title' | 'updated_at'
 >;
-/** A file of a message as its reply's model call reads it: an image to fetch, or a document's text. */
+/**
+ * A file of a message as its reply's model call reads it: a document's text, or an image, by its
+ * path in Storage and then a link that opens it for the writer (attachments/history.ts).
+ */
 export type ModelAttachment =
-	| { kind: 'image'; name: string; mediaType: string; url: string }
+	| { kind: 'image'; name: string; mediaType: string; path: string; url?: string }
 	| { kind: 'document'; name: string; text: string; cut: boolean };
 
 export type HistoryMessage = Pick<MessageRow, 'id' | 'role' | 'content' | 'status'> & {
