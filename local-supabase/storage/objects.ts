@@ -47,7 +47,7 @@ export async function findBucket(deps: StorageDeps, id: string): Promise<BucketR
 	return bucket;
 }
 
-function sizeLimit(deps: StorageDeps, bucket: BucketRow, name: string): number {
+export function sizeLimit(deps: StorageDeps, bucket: BucketRow, name: string): number {
 	if (name.endsWith('.emptyFolderPlaceholder')) return 0;
 	const own = bucket.file_size_limit === null ? Number.POSITIVE_INFINITY : Number(bucket.file_size_limit);
 	return Math.min(deps.globalSizeLimit, own);

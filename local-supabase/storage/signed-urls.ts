@@ -5,7 +5,7 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { type StorageDeps, asCaller, requiredCaller, verifyToken } from './database.ts';
 import { StorageError, invalidJwt, invalidRequest, invalidSignature, noSuchKey } from './errors.ts';
 import { checkKey, checkMimeType } from './limits.ts';
-import { findBucket, probeWrite, readableObject, renderObject, storeObject } from './objects.ts';
+import { findBucket, probeWrite, readableObject, renderObject, sizeLimit, storeObject } from './objects.ts';
 import { jsonBody, readUpload } from './requests.ts';
 
 function sign(deps: StorageDeps, claims: JWTPayload, expiresIn: number): Promise<string> {
@@ -123,11 +123,7 @@ export async function uploadToSignedUrl(
 ): Promise<Response> {
 	const payload = await verifyUrlToken(deps, c.req.query('token'), `${bucketId}/${name}`, 'upload');
 	const bucket = await findBucket(deps, bucketId);
-	const limit = Math.min(
-		deps.globalSizeLimit,
-		bucket.file_size_limit === null ? Infinity : Number(bucket.file_size_limit)
-	);
-	const upload = await readUpload(c, limit);
+	const upload = await readUpload(c, sizeLimit(deps, bucket, name));
 	checkMimeType(upload.contentType, bucket.allowed_mime_types);
 	const owner = typeof payload.owner === 'string' ? payload.owner : undefined;
 	await storeObject(deps, { bucket, name, owner, upsert: payload.upsert === true }, upload);

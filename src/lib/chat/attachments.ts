@@ -28,6 +28,14 @@ export interface UploadedAttachment extends Omit<AttachmentInfo, 'id'> {
 }
 
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
+/** What Parley reads as text: these go to the model after the message. */
+export const DOCUMENT_TYPES = [
+	'application/pdf',
+	'text/plain',
+	'text/markdown',
+	'text/csv',
+	'application/json'
+] as const;
 
 /** "1.2 MB", "340 KB", "12 bytes": a file's size as people read it (decimal units). */
 export function formatBytes(bytes: number): string {

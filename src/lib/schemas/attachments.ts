@@ -3,9 +3,7 @@
 // ever name bytes in the sender's own folder (the path is built from their id, and the database's
 // policies hold it there).
 import { z } from 'zod';
-import { IMAGE_TYPES } from '$lib/chat/attachments';
-
-const DOCUMENT_TYPES = ['application/pdf', 'text/plain', 'text/markdown', 'text/csv', 'application/json'];
+import { DOCUMENT_TYPES, IMAGE_TYPES } from '$lib/chat/attachments';
 
 export const uploadedAttachmentSchema = z
 	.object({

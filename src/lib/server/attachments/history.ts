@@ -8,7 +8,7 @@ import { signedUrls } from './storage';
 // Long enough for a reply's model call to start, and no longer.
 const LINK_SECONDS = 600;
 
-export async function withAttachments(client: ChatClient, history: HistoryMessage[]): Promise<HistoryMessage[]> {
+export async function withImageLinks(client: ChatClient, history: HistoryMessage[]): Promise<HistoryMessage[]> {
 	const paths = history.flatMap((message) =>
 		(message.attachments ?? []).flatMap((file) => (file.kind === 'image' && !file.url ? [file.path] : []))
 	);

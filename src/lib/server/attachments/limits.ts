@@ -1,18 +1,11 @@
 // What an operator lets people attach: the environment's ATTACHMENT_* settings, with the defaults
 // documented in the README. The storage each person may fill is the database's to enforce
 // (private.usage_plans.storage_bytes), since a person can reach Storage without Parley.
-import { IMAGE_TYPES } from '$lib/chat/attachments';
+import { DOCUMENT_TYPES, IMAGE_TYPES } from '$lib/chat/attachments';
 import type { AttachOptions } from '$lib/chat/composer-files.svelte';
 import { serverEnv } from '../env';
 
 /** Every type Parley can read: images go to the model as images, the rest as text. */
-export const DOCUMENT_TYPES = [
-	'application/pdf',
-	'text/plain',
-	'text/markdown',
-	'text/csv',
-	'application/json'
-] as const;
 export const SUPPORTED_TYPES: readonly string[] = [...IMAGE_TYPES, ...DOCUMENT_TYPES];
 
 export interface AttachmentLimits {

@@ -7,7 +7,7 @@
 // depend on anyone reading them.
 import type { RequestEvent } from '@sveltejs/kit';
 import type { StreamEvent } from '$lib/chat/stream-protocol';
-import { withAttachments } from '../attachments/history';
+import { withImageLinks } from '../attachments/history';
 import { AppError } from '../errors';
 import type { PostedMessage } from './messages';
 import { replyStream } from './stream';
@@ -29,7 +29,7 @@ export async function startReply(
 	posted: PostedMessage
 ): Promise<{ events: ReadableStream<Uint8Array>; writer: ReplyWriterKind }> {
 	// The history's images get links, made now with the person's token, for the writer to fetch them.
-	const turn = { ...posted, history: await withAttachments(event.locals.supabase, posted.history) };
+	const turn = { ...posted, history: await withImageLinks(event.locals.supabase, posted.history) };
 	const objects = writerObjects(event);
 	if (!objects) return { events: await replyStream(event, turn), writer: 'request' };
 	// One object per reply, named by the reply's id.

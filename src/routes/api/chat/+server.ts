@@ -32,9 +32,10 @@ export const POST: RequestHandler = async (event) => {
 		if ('model' in request) checkModel(event, request.model);
 		// Files come uploaded already (POST /api/attachments), described as the server made them.
 		const files = 'attachments' in request ? request.attachments : [];
-		if (files.length > attachmentLimits().maxFiles) {
+		const { maxFiles } = attachmentLimits();
+		if (files.length > maxFiles) {
 			throw new AppError('bad_request:file', {
-				message: `A message can carry at most ${attachmentLimits().maxFiles} files.`
+				message: `A message can carry at most ${maxFiles} files.`
 			});
 		}
 		if ('model' in request) checkImages(event, request.model, files);
