@@ -92,6 +92,27 @@ describe.skipIf(!isLocalStack)('the attachments bucket', () => {
 		// Anon has no usage to ask about.
 		expect((await anonClient().rpc('storage_usage')).error).not.toBeNull();
 	});
+
+	it('tells each person their own usage only, and exposes none of its private helpers', async () => {
+		const a = await signedUpUser('usage-a');
+		const b = await signedUpUser('usage-b');
+		const file = png('counted');
+		await a.client.storage.from(BUCKET).upload(`${a.userId}/${randomUUID()}`, file);
+		expect((await a.client.rpc('storage_usage')).data).toEqual([
+			{ used_bytes: file.size, limit_bytes: 200 * 1024 * 1024 }
+		]);
+		expect((await b.client.rpc('storage_usage')).data).toEqual([{ used_bytes: 0, limit_bytes: 200 * 1024 * 1024 }]);
+		// The definer helpers behind the policies live in `private`, which PostgREST does not serve.
+		for (const [name, args] of [
+			['storage_usage_of', { p_user_id: a.userId }],
+			['has_storage_room', { p_user_id: a.userId }],
+			['is_shared_object', { p_name: `${a.userId}/x`, p_token: 'x' }],
+			['message_files', { p_message_id: randomUUID() }]
+		] as const) {
+			const called = await b.client.rpc(name as never, args as never);
+			expect(called.error?.code, name).toBe('PGRST202');
+		}
+	});
 });
 
 describe.skipIf(!isLocalStack)('chat_attachments', () => {
