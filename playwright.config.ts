@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from './tests/support/chromium.ts';
+import { testChromiumLaunchOptions } from './tests/support/chromium.ts';
 
 // `npm test` (scripts/with-supabase.ts) puts the Supabase under test in the environment.
 const supabaseUrl = process.env.PUBLIC_SUPABASE_URL;
@@ -113,7 +113,7 @@ export default defineConfig({
 	fullyParallel: true,
 	reporter: 'list',
 	use: {
-		launchOptions: chromiumLaunchOptions,
+		launchOptions: testChromiumLaunchOptions,
 		// The suite runs as a person who asked for less motion: no click waits for a menu to finish
 		// sliding in, and no pulse repaints while the machine is busy. look.test.ts checks the
 		// motion itself, on and off.
