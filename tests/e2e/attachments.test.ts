@@ -18,101 +18,103 @@ async function storedFiles(userId: string): Promise<string[]> {
 	return data.map((file) => file.name);
 }
 
-test('attach by the button, remove one, send: the model gets the image and the PDF’s text; a reload and a share show them; no one else gets them; deleting the chat deletes the files', async ({
-	app,
-	page,
-	browser
-}) => {
-	await app.signUp();
-	await app.ready();
-	// Large enough for the browser to make it a small copy (at most 400 pixels a side).
-	const image = png(1000, 1000, 'noise');
-	await attachInput(page).setInputFiles([
-		{ name: 'screenshot.png', mimeType: 'image/png', buffer: image },
-		{ name: 'report.pdf', mimeType: 'application/pdf', buffer: pdf('Quarterly figures rose by nine percent') },
-		{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not this one') }
-	]);
-	await expect(chips(page)).toHaveCount(3);
-	await expect(chips(page).filter({ hasText: 'report.pdf' })).toContainText('bytes');
-	await page.getByRole('button', { name: 'Remove notes.txt' }).click();
-	await expect(chips(page)).toHaveCount(2);
+test(
+	'attach by the button, remove one, send: the model gets the image and the PDF’s text; a reload and a share show them; no one else gets them; deleting the chat deletes the files',
+	{ tag: '@vite' },
+	async ({ app, page, browser }) => {
+		await app.signUp();
+		await app.ready();
+		// Large enough for the browser to make it a small copy (at most 400 pixels a side).
+		const image = png(1000, 1000, 'noise');
+		await attachInput(page).setInputFiles([
+			{ name: 'screenshot.png', mimeType: 'image/png', buffer: image },
+			{ name: 'report.pdf', mimeType: 'application/pdf', buffer: pdf('Quarterly figures rose by nine percent') },
+			{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not this one') }
+		]);
+		await expect(chips(page)).toHaveCount(3);
+		await expect(chips(page).filter({ hasText: 'report.pdf' })).toContainText('bytes');
+		await page.getByRole('button', { name: 'Remove notes.txt' }).click();
+		await expect(chips(page)).toHaveCount(2);
 
-	// Sending waits for the uploads: until then the composer says so and sends nothing.
-	await expect(chips(page).locator('progress')).toHaveCount(0);
-	await app.modelPicker.selectOption({ label: 'Fake vision' });
-	const ask = unique('What do these show?');
-	await app.send(ask);
-	await app.settled();
-	await expect(chips(page)).toHaveCount(0);
-	const [call] = await fakeModel.calls(ask);
-	expect(call.images).toEqual([{ wire: 'image_url', mediaType: 'image/png', bytes: image.length, sha256: sha(image) }]);
-	expect(call.messages.at(-1)?.content).toContain('[Attached file: report.pdf]');
-	expect(call.messages.at(-1)?.content).toContain('Quarterly figures rose by nine percent');
-	expect(call.messages.at(-1)?.content).not.toContain('not this one');
+		// Sending waits for the uploads: until then the composer says so and sends nothing.
+		await expect(chips(page).locator('progress')).toHaveCount(0);
+		await app.modelPicker.selectOption({ label: 'Fake vision' });
+		const ask = unique('What do these show?');
+		await app.send(ask);
+		await app.settled();
+		await expect(chips(page)).toHaveCount(0);
+		const [call] = await fakeModel.calls(ask);
+		expect(call.images).toEqual([
+			{ wire: 'image_url', mediaType: 'image/png', bytes: image.length, sha256: sha(image) }
+		]);
+		expect(call.messages.at(-1)?.content).toContain('[Attached file: report.pdf]');
+		expect(call.messages.at(-1)?.content).toContain('Quarterly figures rose by nine percent');
+		expect(call.messages.at(-1)?.content).not.toContain('not this one');
 
-	// The next turn, with Anthropic's format: the history's image goes again, as an image block.
-	await app.modelPicker.selectOption({ label: 'Fake Claude' });
-	const next = unique('And now?');
-	await app.send(next);
-	await app.settled();
-	const [second] = await fakeModel.calls(next);
-	expect(second.images).toEqual([{ wire: 'image', mediaType: 'image/png', bytes: image.length, sha256: sha(image) }]);
+		// The next turn, with Anthropic's format: the history's image goes again, as an image block.
+		await app.modelPicker.selectOption({ label: 'Fake Claude' });
+		const next = unique('And now?');
+		await app.send(next);
+		await app.settled();
+		const [second] = await fakeModel.calls(next);
+		expect(second.images).toEqual([{ wire: 'image', mediaType: 'image/png', bytes: image.length, sha256: sha(image) }]);
 
-	await page.reload();
-	const files = app.conversation.getByRole('list', { name: 'Attached files' });
-	const picture = files.getByRole('img', { name: 'screenshot.png' });
-	await expect(picture).toBeVisible();
-	// The conversation shows the small copy; its link opens the whole image.
-	await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
-	const [small, whole] = await Promise.all([
-		page.request.get((await picture.getAttribute('src'))!),
-		page.request.get((await files.getByRole('link', { name: 'screenshot.png' }).getAttribute('href'))!)
-	]);
-	expect(small.headers()['content-type']).toBe('image/webp');
-	expect((await small.body()).length).toBeLessThan(300_000);
-	expect(sha(await whole.body())).toBe(sha(image));
-	const download = files.getByRole('link', { name: /report\.pdf/ });
-	const response = await page.request.get((await download.getAttribute('href'))!);
-	expect(response.headers()['content-disposition']).toContain("attachment; filename*=UTF-8''report.pdf");
-	expect((await response.body()).subarray(0, 5).toString()).toBe('%PDF-');
+		await page.reload();
+		const files = app.conversation.getByRole('list', { name: 'Attached files' });
+		const picture = files.getByRole('img', { name: 'screenshot.png' });
+		await expect(picture).toBeVisible();
+		// The conversation shows the small copy; its link opens the whole image.
+		await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
+		const [small, whole] = await Promise.all([
+			page.request.get((await picture.getAttribute('src'))!),
+			page.request.get((await files.getByRole('link', { name: 'screenshot.png' }).getAttribute('href'))!)
+		]);
+		expect(small.headers()['content-type']).toBe('image/webp');
+		expect((await small.body()).length).toBeLessThan(300_000);
+		expect(sha(await whole.body())).toBe(sha(image));
+		const download = files.getByRole('link', { name: /report\.pdf/ });
+		const response = await page.request.get((await download.getAttribute('href'))!);
+		expect(response.headers()['content-disposition']).toContain("attachment; filename*=UTF-8''report.pdf");
+		expect((await response.body()).subarray(0, 5).toString()).toBe('%PDF-');
 
-	const userId = await app.userId();
-	// The image, its small copy and the PDF.
-	expect(await storedFiles(userId)).toHaveLength(3);
+		const userId = await app.userId();
+		// The image, its small copy and the PDF.
+		expect(await storedFiles(userId)).toHaveLength(3);
 
-	// A share shows the files to anyone with its link, signed in or not.
-	const link = await app.share();
-	await page.keyboard.press('Escape');
-	await expect(page.getByRole('dialog', { name: 'Share this chat' })).toBeHidden();
-	const reader = await browser.newContext();
-	const sharePage = await reader.newPage();
-	await sharePage.goto(link);
-	const sharedPicture = sharePage.getByRole('img', { name: 'screenshot.png' });
-	await expect(sharedPicture).toBeVisible();
-	await expect.poll(() => sharedPicture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
-	const sharedPdf = await sharePage.request.get(
-		(await sharePage.getByRole('link', { name: /report\.pdf/ }).getAttribute('href'))!
-	);
-	expect((await sharedPdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
-	await reader.close();
+		// A share shows the files to anyone with its link, signed in or not.
+		const link = await app.share();
+		await page.keyboard.press('Escape');
+		await expect(page.getByRole('dialog', { name: 'Share this chat' })).toBeHidden();
+		const reader = await browser.newContext();
+		const sharePage = await reader.newPage();
+		await sharePage.goto(link);
+		const sharedPicture = sharePage.getByRole('img', { name: 'screenshot.png' });
+		await expect(sharedPicture).toBeVisible();
+		await expect.poll(() => sharedPicture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
+		const sharedPdf = await sharePage.request.get(
+			(await sharePage.getByRole('link', { name: /report\.pdf/ }).getAttribute('href'))!
+		);
+		expect((await sharedPdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+		await reader.close();
 
-	// Another person gets neither file, by its link or by asking to remove its bytes.
-	const other = await browser.newContext({ baseURL: new URL(page.url()).origin });
-	const intruder = await new ChatApp(await other.newPage(), 'files-intruder').signUp();
-	const stolen = await intruder.page.request.get((await download.getAttribute('href'))!);
-	expect(stolen.status()).toBe(404);
-	const objectId = (await storedFiles(userId)).find((name) => !name.endsWith('-small'));
-	const removal = await intruder.page.request.delete(`/api/attachments/${objectId}`, {
-		headers: { origin: new URL(page.url()).origin }
-	});
-	expect(removal.status()).toBe(204);
-	expect(await storedFiles(userId)).toHaveLength(3);
-	await other.close();
-	await app.fromChatRow('What do these show', 'Delete');
-	await page.getByRole('dialog', { name: 'Delete this chat?' }).getByRole('button', { name: 'Delete' }).click();
-	await expect(app.chatRow('What do these show')).toHaveCount(0);
-	expect(await storedFiles(userId)).toEqual([]);
-});
+		// Another person gets neither file, by its link or by asking to remove its bytes.
+		const other = await browser.newContext({ baseURL: new URL(page.url()).origin });
+		const intruder = await new ChatApp(await other.newPage(), 'files-intruder').signUp();
+		const stolen = await intruder.page.request.get((await download.getAttribute('href'))!);
+		expect(stolen.status()).toBe(404);
+		const objectId = (await storedFiles(userId)).find((name) => !name.endsWith('-small'));
+		const removal = await intruder.page.request.delete(`/api/attachments/${objectId}`, {
+			headers: { origin: new URL(page.url()).origin }
+		});
+		expect(removal.status()).toBe(204);
+		expect(await storedFiles(userId)).toHaveLength(3);
+		await other.close();
+		await app.fromChatRow('What do these show', 'Delete');
+		await page.getByRole('dialog', { name: 'Delete this chat?' }).getByRole('button', { name: 'Delete' }).click();
+		await expect(app.chatRow('What do these show')).toHaveCount(0);
+		expect(await storedFiles(userId)).toEqual([]);
+	}
+);
 
 test('files dropped on the page or pasted into the box are attached too', async ({ app, page }) => {
 	await app.signUp();

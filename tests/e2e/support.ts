@@ -243,7 +243,7 @@ export interface FakeCall {
 	model: string;
 	system: string | null;
 	messages: { role: string; content: string }[];
-	images: { wire: 'image_url' | 'image'; mediaType: string; bytes: number; sha256: string }[];
+	images: { wire: 'image_url' | 'image' | 'inlineData'; mediaType: string; bytes: number; sha256: string }[];
 	receivedAt: number;
 	firstTokenAt: number | null;
 }

@@ -1,7 +1,10 @@
-// The reply pipeline against a real database and a fake provider that speaks OpenAI's and
-// Anthropic's SSE: a reply is stored complete with its model, and every way a provider can fail
-// leaves the person's message in place and the reply stored as an error with the text that arrived.
-import { randomUUID } from 'node:crypto';
+// The reply pipeline against a real database and a fake provider that speaks OpenAI's,
+// Anthropic's and Google's SSE: a reply is stored complete with its model, and every way a
+// provider can fail leaves the person's message in place and the reply stored as an error with
+// the text that arrived.
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -266,6 +269,94 @@ describe('writing a reply', () => {
 		expect(outcome.status).toBe('error');
 		expect(outcome.content).toBe(partial);
 		expect(await stored(posted.replyId)).toMatchObject({ status: 'error', content: partial, model: 'fake-claude' });
+	});
+
+	describe('from Google’s Gemini API', () => {
+		const gemini = (entry: object = {}) => ({
+			AI_MODELS: JSON.stringify([
+				{ id: 'fake-gemini', provider: 'google', baseURL: fake.url, maxOutputTokens: 400, ...entry }
+			]),
+			GOOGLE_GENERATIVE_AI_API_KEY: 'fake-google-key'
+		});
+
+		it('streams the reply, with the system prompt as its system instruction', async () => {
+			const { posted, request } = await turn('Hello Gemini', 5_000, gemini());
+			const outcome = await completeReply({ ...request, systemPrompt: 'Answer like a pirate.' });
+			expect(outcome).toEqual({ status: 'complete', content: 'Echo: Hello Gemini', reasoning: '', reasoningMs: null });
+			expect(await stored(posted.replyId)).toMatchObject({ status: 'complete', model: 'fake-gemini' });
+			expect(fake.calls.at(-1)).toMatchObject({
+				api: 'google',
+				model: 'fake-gemini',
+				system: 'Answer like a pirate.',
+				maxTokens: 400,
+				messages: [{ role: 'user', content: 'Hello Gemini' }]
+			});
+		});
+
+		it('reads thought parts as the thinking, asked for with the entry’s budget', async () => {
+			const { posted, request } = await turn(
+				'Think, Gemini',
+				5_000,
+				gemini({ maxOutputTokens: 3000, reasoning: { budgetTokens: 1500 } })
+			);
+			fake.sayNext('Ahoy.', 2, 'A pirate would say ahoy.');
+			const outcome = await completeReply(request);
+			expect(outcome).toMatchObject({ status: 'complete', content: 'Ahoy.', reasoning: 'A pirate would say ahoy.' });
+			expect(fake.calls.at(-1)).toMatchObject({
+				api: 'google',
+				thinking: { thinkingBudget: 1500, includeThoughts: true }
+			});
+			expect(await stored(posted.replyId)).toMatchObject({ status: 'complete', content: 'Ahoy.' });
+		});
+
+		it.each([
+			['answers 500', 'status', ''],
+			['drops the connection midway', 'mid-stream', 'Echo: keep ']
+		] as const)('keeps the message and stores an error when Gemini %s', async (_label, mode, partial) => {
+			fake.failNext(mode);
+			const { posted, request } = await turn('keep this message please', 5_000, gemini());
+			const outcome = await completeReply(request);
+			expect(fake.calls.at(-1)?.outcome).toBe(mode);
+			expect(outcome).toMatchObject({ status: 'error', content: partial });
+			expect(await stored(posted.replyId)).toMatchObject({ status: 'error', content: partial, model: 'fake-gemini' });
+		});
+
+		it('sends an attached image as inline data, in the bytes the link serves', async () => {
+			const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('a picture for Gemini')]);
+			const files = createServer((_request, response) => {
+				response.writeHead(200, { 'content-type': 'image/png' });
+				response.end(png);
+			});
+			await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+			try {
+				const { port } = files.address() as AddressInfo;
+				const { posted, request } = await turn('What is in this picture?', 5_000, gemini({ input: ['text', 'image'] }));
+				const image = {
+					kind: 'image' as const,
+					name: 'picture.png',
+					mediaType: 'image/png',
+					path: 'someone/picture',
+					url: `http://127.0.0.1:${port}/picture.png`
+				};
+				const history = request.history.map((message) =>
+					message.role === 'user' ? { ...message, attachments: [image] } : message
+				);
+				const outcome = await completeReply({ ...request, history });
+				expect(outcome.status).toBe('complete');
+				expect(fake.calls.at(-1)).toMatchObject({ api: 'google', model: 'fake-gemini' });
+				expect(fake.calls.at(-1)?.images).toEqual([
+					{
+						wire: 'inlineData',
+						mediaType: 'image/png',
+						bytes: png.length,
+						sha256: createHash('sha256').update(png).digest('hex')
+					}
+				]);
+				expect(await stored(posted.replyId)).toMatchObject({ status: 'complete', model: 'fake-gemini' });
+			} finally {
+				files.close();
+			}
+		});
 	});
 
 	it('answers a 500-message chat, sending only the newest turns that fit the model’s budget', async () => {

@@ -1,18 +1,21 @@
-// A stand-in for a model provider, speaking two real wire formats on one port:
+// A stand-in for a model provider, speaking three real wire formats on one port:
 //   POST /v1/chat/completions  OpenAI's Chat Completions SSE (every OpenAI-compatible server):
 //                              `chat.completion.chunk` events, then `data: [DONE]`
 //   POST /v1/messages          Anthropic's Messages SSE: message_start, content_block_start,
 //                              ping, content_block_delta (text_delta)..., content_block_stop,
 //                              message_delta, message_stop
+//   POST /v1/models/{model}:streamGenerateContent?alt=sse
+//                              Google's Gemini API SSE: `GenerateContentResponse` chunks of
+//                              candidate parts, the last with finishReason STOP and usageMetadata
 // A plan's `thinking` is streamed first, as each API sends a reasoning model's thoughts:
-// `reasoning_content` deltas (DeepSeek, vLLM), or an Anthropic `thinking` block (thinking_delta,
-// then signature_delta) before the text block. (Ollama's `<think>` tags are just text: `say` them.)
+// `reasoning_content` deltas (DeepSeek, vLLM), an Anthropic `thinking` block (thinking_delta,
+// then signature_delta) before the text block, or Gemini parts marked `thought: true`. (Ollama's `<think>` tags are just text: `say` them.)
 //   GET /v1/models             the models it offers, as OpenAI lists them (`{"object": "list", "data": [...]}`),
 //                              and as Ollama, LM Studio and vLLM answer the same request
 // It echoes the last user message word by word and can be told to fail a call:
 //   status     answers 500 with the provider's own error body
-//   mid-stream sends a few chunks, then fails: OpenAI's connection drops; Anthropic sends an
-//              `error` event (overloaded_error), as its API does when it sheds load mid-reply
+//   mid-stream sends a few chunks, then fails: OpenAI's and Gemini's connection drops; Anthropic
+//              sends an `error` event (overloaded_error), as its API does when it sheds load
 //   hang       sends the headers, then nothing
 // Control (for tests, over HTTP so a separate process can steer it):
 //   POST /_control/fail {"when": "...", "mode": "...", "times": 1}
@@ -35,20 +38,21 @@ import type { AddressInfo } from 'node:net';
 export type FailureMode = 'status' | 'mid-stream' | 'hang';
 
 export interface FakeCall {
-	api: 'openai' | 'anthropic';
+	api: 'openai' | 'anthropic' | 'google';
 	model: string;
 	/** The conversation as plain text turns; Anthropic's system prompt is its own field. */
 	messages: { role: string; content: string }[];
 	system: string | null;
-	/** max_tokens (Anthropic, OpenAI's older name) or max_completion_tokens, as sent. */
+	/** max_tokens (Anthropic, OpenAI's older name), max_completion_tokens or maxOutputTokens, as sent. */
 	maxTokens: number | null;
-	/** Anthropic's `thinking` request field (extended thinking and its budget), as sent. */
+	/** Anthropic's `thinking` request field, or Gemini's `thinkingConfig`, as sent. */
 	thinking: unknown;
 	/**
 	 * Every image the call carried, in the order sent: OpenAI's `image_url` part with a data URL,
-	 * or Anthropic's `image` block with a base64 source; the wire form is named, and the bytes hashed.
+	 * Anthropic's `image` block with a base64 source, or Gemini's `inlineData` part; the wire form is
+	 * named, and the bytes hashed.
 	 */
-	images: { wire: 'image_url' | 'image'; mediaType: string; bytes: number; sha256: string }[];
+	images: { wire: ImageWire; mediaType: string; bytes: number; sha256: string }[];
 	receivedAt: number;
 	/** Epoch ms when the first content chunk was written. */
 	firstTokenAt: number | null;
@@ -102,17 +106,21 @@ export function replyFor(lastUserMessage: string): string {
 	return `Echo: ${lastUserMessage}`;
 }
 
+type ImageWire = 'image_url' | 'image' | 'inlineData';
 type WirePart = {
-	type: string;
+	type?: string;
 	text?: string;
+	/** Gemini's: a part of the model's thinking. */
+	thought?: boolean;
 	image_url?: { url: string };
 	source?: { type: string; media_type: string; data: string };
+	inlineData?: { mimeType: string; data: string };
 };
 type WireContent = string | WirePart[];
 
 function imagesOf(messages: { content: WireContent }[]): FakeCall['images'] {
 	const found: FakeCall['images'] = [];
-	const record = (wire: 'image_url' | 'image', mediaType: string, base64: string) => {
+	const record = (wire: ImageWire, mediaType: string, base64: string) => {
 		const bytes = Buffer.from(base64, 'base64');
 		found.push({ wire, mediaType, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
 	};
@@ -124,12 +132,29 @@ function imagesOf(messages: { content: WireContent }[]): FakeCall['images'] {
 			if (part.type === 'image' && part.source?.type === 'base64') {
 				record('image', part.source.media_type, part.source.data);
 			}
+			if (part.inlineData) record('inlineData', part.inlineData.mimeType, part.inlineData.data);
 		}
 	}
 	return found;
 }
 const plainText = (content: WireContent): string =>
 	typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
+
+/** A Chat Completions or Messages request, as far as the fake reads it. */
+interface ChatRequest {
+	model: string;
+	messages: { role: string; content: WireContent }[];
+	system?: WireContent;
+	max_tokens?: number;
+	max_completion_tokens?: number;
+	thinking?: unknown;
+}
+/** A Gemini `generateContent` request, as far as the fake reads it. */
+interface GeminiRequest {
+	contents: { role: string; parts: WirePart[] }[];
+	systemInstruction?: { parts: WirePart[] };
+	generationConfig?: { maxOutputTokens?: number; thinkingConfig?: unknown };
+}
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
 	const chunks: Buffer[] = [];
@@ -214,6 +239,47 @@ function anthropicFrames(model: string, callNumber: number, thinks: boolean): Fr
 	};
 }
 
+function googleFrames(model: string): Frames {
+	const chunk = (parts: WirePart[], end?: { outputTokens: number }) =>
+		`data: ${JSON.stringify({
+			candidates: [{ content: { role: 'model', parts }, index: 0, ...(end ? { finishReason: 'STOP' } : {}) }],
+			...(end
+				? {
+						usageMetadata: {
+							promptTokenCount: 10,
+							candidatesTokenCount: end.outputTokens,
+							totalTokenCount: 10 + end.outputTokens
+						}
+					}
+				: {}),
+			modelVersion: model
+		})}\r\n\r\n`;
+	return {
+		errorBody: { error: { code: 500, message: 'Internal error encountered.', status: 'INTERNAL' } },
+		opening: '',
+		thinkingStart: '',
+		thought: (text) => chunk([{ text, thought: true }]),
+		thinkingEnd: '',
+		textStart: '',
+		delta: (text) => chunk([{ text }]),
+		closing: (outputTokens) => chunk([], { outputTokens })
+	};
+}
+
+/** A Gemini request as the reply's other formats have it: turns of role and content. */
+function fromGemini(body: GeminiRequest, model: string): ChatRequest {
+	return {
+		model,
+		messages: body.contents.map((content) => ({
+			role: content.role === 'model' ? 'assistant' : content.role,
+			content: content.parts
+		})),
+		system: body.systemInstruction?.parts,
+		max_tokens: body.generationConfig?.maxOutputTokens,
+		thinking: body.generationConfig?.thinkingConfig
+	};
+}
+
 /** The models the fake says it offers; it answers a completion for any name. */
 export const FAKE_SERVER_MODELS = ['fake-reasoner', 'fake-small'];
 
@@ -236,16 +302,10 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 	const titlePlans: TitlePlan[] = [];
 	const hanging = new Set<ServerResponse>();
 
-	/** One streamed reply in either format: the framing differs, the plan (words, failure) does not. */
-	async function completion(api: FakeCall['api'], request: IncomingMessage, response: ServerResponse) {
-		const body = (await readJson(request)) as {
-			model: string;
-			messages: { role: string; content: WireContent }[];
-			system?: WireContent;
-			max_tokens?: number;
-			max_completion_tokens?: number;
-			thinking?: unknown;
-		};
+	/** One streamed reply in any format: the framing differs, the plan (words, failure) does not. */
+	async function completion(api: FakeCall['api'], request: IncomingMessage, response: ServerResponse, model?: string) {
+		const raw = await readJson(request);
+		const body = api === 'google' ? fromGemini(raw as GeminiRequest, model ?? '') : (raw as ChatRequest);
 		const turns = body.messages.map((message) => ({ role: message.role, content: plainText(message.content) }));
 		const systemTurns = turns.filter((message) => message.role === 'system');
 		const call: FakeCall = {
@@ -275,7 +335,9 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		const wire =
 			api === 'openai'
 				? openAiFrames(body.model, calls.length)
-				: anthropicFrames(body.model, calls.length, thoughts.length > 0);
+				: api === 'google'
+					? googleFrames(body.model)
+					: anthropicFrames(body.model, calls.length, thoughts.length > 0);
 
 		if (failure === 'status') {
 			call.outcome = 'status';
@@ -358,6 +420,7 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 	const server: Server = createServer((request, response) => {
 		const url = new URL(request.url ?? '/', 'http://fake');
 		const path = url.pathname;
+		const gemini = /^\/v1\/models\/([^/:]+):streamGenerateContent$/.exec(path);
 		const handled =
 			path === '/v1/models' && request.method === 'GET'
 				? Promise.resolve(listModels(response))
@@ -365,9 +428,11 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 					? completion('openai', request, response)
 					: path === '/v1/messages' && request.method === 'POST'
 						? completion('anthropic', request, response)
-						: path.startsWith('/_control/')
-							? control(request, response, url)
-							: Promise.resolve(void response.writeHead(404).end());
+						: gemini && request.method === 'POST'
+							? completion('google', request, response, decodeURIComponent(gemini[1]))
+							: path.startsWith('/_control/')
+								? control(request, response, url)
+								: Promise.resolve(void response.writeHead(404).end());
 		handled.catch((error: unknown) => {
 			if (!response.headersSent) response.writeHead(400, { 'content-type': 'text/plain' });
 			response.end(String(error));

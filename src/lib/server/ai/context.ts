@@ -21,7 +21,8 @@ function messageTokens(message: ModelMessage): number {
 	let tokens = TOKENS_PER_MESSAGE;
 	for (const part of message.content) {
 		if (part.type === 'text') tokens += estimateTokens(part.text);
-		else if (part.type === 'image') tokens += TOKENS_PER_IMAGE;
+		else if (part.type === 'image' || (part.type === 'file' && part.mediaType.startsWith('image/')))
+			tokens += TOKENS_PER_IMAGE;
 		else tokens += estimateTokens(JSON.stringify(part));
 	}
 	return tokens;

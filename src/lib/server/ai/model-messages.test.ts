@@ -40,7 +40,7 @@ describe('modelMessages', () => {
 		const [roomy] = modelMessages([message], 'reply', { acceptsImages: true, roomChars: 10_000 });
 		expect(roomy.content).toEqual([
 			{ type: 'text', text: `Compare these\n\n[Attached file: a.txt]\n${'x'.repeat(500)}` },
-			{ type: 'image', image: new URL('http://files.test/b.png'), mediaType: 'image/png' }
+			{ type: 'file', data: new URL('http://files.test/b.png'), mediaType: 'image/png' }
 		]);
 
 		const [tight] = modelMessages([message], 'reply', { acceptsImages: false, roomChars: 200 });

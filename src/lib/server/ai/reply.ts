@@ -79,7 +79,7 @@ function userContent(message: HistoryMessage, input: ModelInput): UserContent {
 	}
 	return [
 		{ type: 'text', text },
-		...images.map((image) => ({ type: 'image' as const, image: new URL(image.url), mediaType: image.mediaType }))
+		...images.map((image) => ({ type: 'file' as const, data: new URL(image.url), mediaType: image.mediaType }))
 	];
 }
 
@@ -117,10 +117,10 @@ async function withImageBytes(messages: ModelMessage[], signal: AbortSignal): Pr
 			if (message.role !== 'user' || typeof message.content === 'string') return message;
 			const content = await Promise.all(
 				message.content.map(async (part) => {
-					if (part.type !== 'image' || !(part.image instanceof URL)) return part;
-					const response = await fetch(part.image, { signal });
+					if (part.type !== 'file' || !(part.data instanceof URL)) return part;
+					const response = await fetch(part.data, { signal });
 					if (!response.ok) throw new Error(`an attached image could not be read (${response.status})`);
-					return { ...part, image: new Uint8Array(await response.arrayBuffer()) };
+					return { ...part, data: new Uint8Array(await response.arrayBuffer()) };
 				})
 			);
 			return { ...message, content };
