@@ -24,10 +24,12 @@ export interface ComposerFile {
 	progress: number;
 	uploaded: UploadedAttachment | null;
 	error: string | null;
-	abort: (() => void) | null;
 }
 
 const IMAGE_PREVIEW = /^image\/(png|jpeg|webp|gif)$/;
+
+const takeBack = (file: UploadedAttachment) =>
+	void fetch(`/api/attachments/${file.objectId}`, { method: 'DELETE' }).catch(() => {});
 
 /**
  * A small copy of a large image, made here so the conversation can show it instead of the whole
@@ -66,7 +68,6 @@ function upload(file: File, small: Blob | null, onProgress: (fraction: number) =
 			else reject(new Error(body?.error?.message ?? `The server answered ${request.status}.`));
 		};
 		request.onerror = () => reject(new Error('Parley could not be reached. Check your connection.'));
-		request.onabort = () => reject(new Error('Upload stopped.'));
 	});
 	request.open('POST', '/api/attachments');
 	request.setRequestHeader('accept', 'application/json');
@@ -74,7 +75,7 @@ function upload(file: File, small: Blob | null, onProgress: (fraction: number) =
 	form.append('file', file);
 	if (small) form.append('thumbnail', small, 'small.webp');
 	request.send(form);
-	return { done, abort: () => request.abort() };
+	return { done };
 }
 
 export class ComposerFiles {
@@ -108,8 +109,7 @@ export class ComposerFiles {
 				preview: IMAGE_PREVIEW.test(file.type) ? URL.createObjectURL(file) : null,
 				progress: 0,
 				uploaded: null,
-				error: null,
-				abort: null
+				error: null
 			};
 			this.files.push(entry);
 			// The proxy in the list, so changes below are seen.
@@ -131,25 +131,24 @@ export class ComposerFiles {
 		// Removed while its small copy was being made.
 		if (!this.files.some((candidate) => candidate.key === shown.key)) return;
 		const sending = upload(file, small, (fraction) => (shown.progress = fraction));
-		shown.abort = sending.abort;
 		await sending.done.then(
 			(attachment) => {
 				shown.uploaded = attachment;
-				shown.abort = null;
+				// Removed while it uploaded: it is taken back now that its id is known.
+				if (!this.files.some((candidate) => candidate.key === shown.key)) takeBack(attachment);
 			},
-			(error: Error) => {
-				shown.error = error.message;
-				shown.abort = null;
-			}
+			(error: Error) => (shown.error = error.message)
 		);
 	}
 
-	/** Remove: an upload in flight stops, a stored one is taken back. */
+	/**
+	 * Remove: a stored file is taken back; one still uploading is taken back when it is stored. (An
+	 * upload stopped midway could still be stored by the server, with no id here to take it back.)
+	 */
 	remove(key: number): void {
 		const file = this.files.find((candidate) => candidate.key === key);
 		if (!file) return;
-		file.abort?.();
-		if (file.uploaded) void fetch(`/api/attachments/${file.uploaded.objectId}`, { method: 'DELETE' }).catch(() => {});
+		if (file.uploaded) takeBack(file.uploaded);
 		if (file.preview) URL.revokeObjectURL(file.preview);
 		this.files = this.files.filter((candidate) => candidate.key !== key);
 	}
