@@ -9,7 +9,7 @@ if (!supabaseUrl || !supabaseKey) {
 	throw new Error('PUBLIC_SUPABASE_URL and a key are not set: run the end-to-end tests with `npm test`.');
 }
 
-export const ports = { vite: 4173, worker: 8788, fakeModel: 4010, faultProxy: 4011 };
+export const ports = { vite: 4173, worker: 8788, fakeModel: 4010, faultProxy: 4011, mcp: 4012 };
 const fakeModelUrl = `http://127.0.0.1:${ports.fakeModel}`;
 // The app reaches Supabase through a proxy that tests can tell to drop the database.
 const faultProxyUrl = `http://127.0.0.1:${ports.faultProxy}`;
@@ -50,6 +50,16 @@ export const appEnv: Record<string, string> = {
 		}
 	]),
 	ANTHROPIC_API_KEY: 'fake-anthropic-key',
+	// The test MCP server (tests/support/mcp-server.ts): its harmless tools run unasked.
+	MCP_SERVERS: JSON.stringify([
+		{
+			id: 'test',
+			label: 'Test tools',
+			url: `http://127.0.0.1:${ports.mcp}/mcp`,
+			safeTools: ['add', 'slow', 'fail', 'big'],
+			timeoutMs: 10_000
+		}
+	]),
 	// Well above the longest reply of the suite (about 8 s), with room for a loaded machine.
 	AI_TIMEOUT_MS: '60000'
 };
@@ -62,6 +72,12 @@ const servers: NonNullable<PlaywrightTestConfig['webServer']> = [
 		command: `node tests/support/fake-provider-main.ts`,
 		url: `${fakeModelUrl}/_control/calls`,
 		env: { FAKE_PROVIDER_PORT: String(ports.fakeModel) },
+		reuseExistingServer: false
+	},
+	{
+		command: `node tests/support/mcp-server-main.ts`,
+		url: `http://127.0.0.1:${ports.mcp}/_control/notes`,
+		env: { MCP_SERVER_PORT: String(ports.mcp) },
 		reuseExistingServer: false
 	},
 	{

@@ -90,6 +90,7 @@ export type Database = {
 					session_id: string;
 					status: Database['public']['Enums']['chat_message_status'];
 					stop_requested_at: string | null;
+					tools: Json | null;
 					user_id: string;
 					is_live: boolean | null;
 				};
@@ -110,6 +111,7 @@ export type Database = {
 					session_id: string;
 					status?: Database['public']['Enums']['chat_message_status'];
 					stop_requested_at?: string | null;
+					tools?: Json | null;
 					user_id?: string;
 				};
 				Update: {
@@ -128,6 +130,7 @@ export type Database = {
 					session_id?: string;
 					status?: Database['public']['Enums']['chat_message_status'];
 					stop_requested_at?: string | null;
+					tools?: Json | null;
 					user_id?: string;
 				};
 				Relationships: [
@@ -257,6 +260,7 @@ export type Database = {
 					p_reply_id: string;
 					p_status: Database['public']['Enums']['chat_message_status'];
 					p_title_pending?: boolean;
+					p_tools?: Json;
 					p_writer_token: string;
 				};
 				Returns: boolean;
@@ -282,6 +286,7 @@ export type Database = {
 					status: Database['public']['Enums']['chat_message_status'];
 					system_prompt: string;
 					title: string;
+					tools: Json;
 					version: number;
 					versions: number;
 				}[];
@@ -418,7 +423,7 @@ export type Database = {
 				}[];
 			};
 			write_reply_progress: {
-				Args: { p_content: string; p_reasoning?: string; p_reply_id: string; p_writer_token: string };
+				Args: { p_content: string; p_reasoning?: string; p_reply_id: string; p_tools?: Json; p_writer_token: string };
 				Returns: string;
 			};
 		};

@@ -5,17 +5,20 @@
 import type { Component } from 'svelte';
 import type { AttachmentInfo } from './chat/attachments';
 import type { EditDraft, MessageActions } from './chat/message-actions';
+import type { ReplyTools } from './chat/tool-calls';
 
 const importers = {
 	files: () => import('$lib/components/MessageFiles.svelte'),
 	edit: () => import('$lib/components/MessageEdit.svelte'),
-	chatRow: () => import('$lib/components/chat-row-views')
+	chatRow: () => import('$lib/components/chat-row-views'),
+	tools: () => import('$lib/components/ToolCalls.svelte')
 };
 
 export const lazyViews = $state<{
 	files?: Component<{ files: AttachmentInfo[] }>;
 	edit?: Component<{ messageId: string; draft: EditDraft; actions: MessageActions; below: string | null }>;
 	chatRow?: typeof import('$lib/components/chat-row-views');
+	tools?: Component<{ tools: ReplyTools }>;
 }>({});
 
 /** Loads a view once; a page that needs it before it renders awaits this in its load. */
@@ -23,6 +26,9 @@ export async function loadView(name: keyof typeof importers): Promise<void> {
 	const module = await importers[name]();
 	lazyViews[name] ??= ('default' in module ? module.default : module) as never;
 }
+
+/** Whether any of these replies has tool calls, whose view must then be loaded before they show. */
+export const showsTools = (messages: { tools?: ReplyTools | null }[]) => messages.some((message) => message.tools);
 
 /** Whether any of these messages has files, whose view must then be loaded before they show. */
 export const showsFiles = (messages: { attachments?: AttachmentInfo[] }[]) =>

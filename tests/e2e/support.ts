@@ -244,6 +244,8 @@ export interface FakeCall {
 	system: string | null;
 	messages: { role: string; content: string }[];
 	images: { wire: 'image_url' | 'image' | 'inlineData'; mediaType: string; bytes: number; sha256: string }[];
+	tools: string[];
+	toolResults: { id: string; content: string }[];
 	receivedAt: number;
 	firstTokenAt: number | null;
 }
@@ -269,6 +271,10 @@ export const fakeModel = {
 	 */
 	say(when: string, text: string, delayMs?: number, thinking?: string) {
 		return this.control('say', { when, text, delayMs, thinking });
+	},
+	/** The next call about `when` asks for these tools (after `text`); the call that brings their answers takes the next plan. */
+	callTools(when: string, toolCalls: { name: string; arguments: Record<string, unknown> }[], text = '') {
+		return this.control('say', { when, text, toolCalls });
 	},
 	/** The next title call for a chat whose first message contains `when` answers this (after delayMs), or fails. */
 	title(when: string, plan: { text?: string; fail?: boolean; delayMs?: number }) {

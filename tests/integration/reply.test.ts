@@ -74,8 +74,8 @@ describe('writing a reply', () => {
 		const run = writeReply(request);
 		let step = await run.next();
 		while (!step.done) {
-			pieces.push(step.value.text);
 			expect(step.value.kind).toBe('text');
+			if (step.value.kind === 'text') pieces.push(step.value.text);
 			step = await run.next();
 		}
 		expect(pieces.length).toBeGreaterThan(2);
@@ -107,7 +107,7 @@ describe('writing a reply', () => {
 			const run = writeReply(request);
 			let step = await run.next();
 			while (!step.done) {
-				seen.push(step.value);
+				if (step.value.kind !== 'tools') seen.push(step.value);
 				step = await run.next();
 			}
 			return { seen, outcome: step.value };

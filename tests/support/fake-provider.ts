@@ -19,7 +19,11 @@
 //   hang       sends the headers, then nothing
 // Control (for tests, over HTTP so a separate process can steer it):
 //   POST /_control/fail {"when": "...", "mode": "...", "times": 1}
-//   POST /_control/say {"when": "...", "text": "...", "delayMs": 200, "thinking"?: "..."}
+//   POST /_control/say {"when": "...", "text": "...", "delayMs": 200, "thinking"?: "...",
+//                       "toolCalls"?: [{"name": "notes__add", "arguments": {...}}]}
+// A plan with `toolCalls` ends its call asking for those tools, all at once (OpenAI's `tool_calls`
+// deltas with finish_reason tool_calls; Anthropic's `tool_use` blocks with stop_reason tool_use);
+// the model's next call, carrying the tools' answers, takes the next plan.
 //   GET /_control/calls?containing=...   POST /_control/reset
 // `say` makes a reply that exact text (split at spaces into chunks) instead of the echo, and
 // `delayMs` spaces its chunks out, for a reply that takes a while. Each plan is spent by the first
@@ -53,6 +57,10 @@ export interface FakeCall {
 	 * named, and the bytes hashed.
 	 */
 	images: { wire: ImageWire; mediaType: string; bytes: number; sha256: string }[];
+	/** The names of the tools the call offered the model. */
+	tools: string[];
+	/** The tools' answers the call carried back to the model, in order (OpenAI's `tool` messages, Anthropic's `tool_result` blocks). */
+	toolResults: { id: string; content: string }[];
 	receivedAt: number;
 	/** Epoch ms when the first content chunk was written. */
 	firstTokenAt: number | null;
@@ -65,6 +73,8 @@ export interface FakeProvider {
 	calls: FakeCall[];
 	failNext(mode: FailureMode, times?: number): void;
 	sayNext(text: string, delayMs?: number, thinking?: string): void;
+	/** The next call asks for these tools (after `text`, if any); the call after it answers. */
+	callToolsNext(toolCalls: PlannedToolCall[], text?: string): void;
 	close(): Promise<void>;
 }
 
@@ -72,8 +82,15 @@ interface Plan {
 	/** Spent by the first call whose person's message contains this; any call when absent. */
 	when?: string;
 }
+/** A call the model makes to one of the tools it was offered, by the name it was offered under. */
+export interface PlannedToolCall {
+	name: string;
+	arguments: Record<string, unknown>;
+}
 interface ReplyPlan extends Plan {
 	text: string;
+	/** Tools to call after the text (which may be empty); the call then ends asking for them. */
+	toolCalls?: PlannedToolCall[];
 	delayMs?: number;
 	/** Thoughts streamed before the text, word by word, delayMs apart like it. */
 	thinking?: string;
@@ -115,8 +132,11 @@ type WirePart = {
 	image_url?: { url: string };
 	source?: { type: string; media_type: string; data: string };
 	inlineData?: { mimeType: string; data: string };
+	/** Anthropic's tool_result block. */
+	tool_use_id?: string;
+	content?: string | WirePart[];
 };
-type WireContent = string | WirePart[];
+type WireContent = string | WirePart[] | null;
 
 function imagesOf(messages: { content: WireContent }[]): FakeCall['images'] {
 	const found: FakeCall['images'] = [];
@@ -125,7 +145,7 @@ function imagesOf(messages: { content: WireContent }[]): FakeCall['images'] {
 		found.push({ wire, mediaType, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
 	};
 	for (const message of messages) {
-		if (typeof message.content === 'string') continue;
+		if (!Array.isArray(message.content)) continue;
 		for (const part of message.content) {
 			const dataUrl = part.type === 'image_url' ? /^data:([^;]+);base64,(.*)$/.exec(part.image_url?.url ?? '') : null;
 			if (dataUrl) record('image_url', dataUrl[1], dataUrl[2]);
@@ -137,13 +157,16 @@ function imagesOf(messages: { content: WireContent }[]): FakeCall['images'] {
 	}
 	return found;
 }
-const plainText = (content: WireContent): string =>
-	typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
+// An assistant turn that only called tools has no content (OpenAI sends null).
+const plainText = (content: WireContent | null | undefined): string =>
+	typeof content === 'string' ? content : (content ?? []).map((part) => part.text ?? '').join('');
 
 /** A Chat Completions or Messages request, as far as the fake reads it. */
 interface ChatRequest {
 	model: string;
-	messages: { role: string; content: WireContent }[];
+	messages: { role: string; content: WireContent; tool_call_id?: string }[];
+	/** OpenAI's `{type: 'function', function: {name}}`, or Anthropic's `{name}`. */
+	tools?: { name?: string; function?: { name: string } }[];
 	system?: WireContent;
 	max_tokens?: number;
 	max_completion_tokens?: number;
@@ -174,7 +197,8 @@ interface Frames {
 	/** Before the answer's first word. */
 	textStart: string;
 	delta(text: string): string;
-	closing(outputTokens: number): string;
+	/** Ends the reply: after its text, or after the tool calls it asks for (then the text block, if any, is closed first). */
+	closing(outputTokens: number, end?: { toolCalls: PlannedToolCall[]; textOpened: boolean }): string;
 	/** Written instead of the next delta by a mid-stream failure; none means the socket drops. */
 	midStreamError?: string;
 }
@@ -198,7 +222,29 @@ function openAiFrames(model: string, callNumber: number): Frames {
 		thinkingEnd: '',
 		textStart: '',
 		delta: (text) => chunk({ content: text }),
-		closing: () => `${chunk({}, 'stop')}data: [DONE]\n\n`
+		closing: (_outputTokens, end) => {
+			if (!end?.toolCalls.length) return `${chunk({}, 'stop')}data: [DONE]\n\n`;
+			// Each call's name first, then its arguments in two pieces, as the API streams them.
+			const calls = end.toolCalls.flatMap((call, index) => {
+				const args = JSON.stringify(call.arguments);
+				const half = Math.ceil(args.length / 2);
+				return [
+					chunk({
+						tool_calls: [
+							{
+								index,
+								id: `call_${callNumber}_${index}`,
+								type: 'function',
+								function: { name: call.name, arguments: '' }
+							}
+						]
+					}),
+					chunk({ tool_calls: [{ index, function: { arguments: args.slice(0, half) } }] }),
+					chunk({ tool_calls: [{ index, function: { arguments: args.slice(half) } }] })
+				];
+			});
+			return `${calls.join('')}${chunk({}, 'tool_calls')}data: [DONE]\n\n`;
+		}
 	};
 }
 
@@ -228,13 +274,40 @@ function anthropicFrames(model: string, callNumber: number, thinks: boolean): Fr
 			event('content_block_stop', { index: 0 }),
 		textStart: event('content_block_start', { index, content_block: { type: 'text', text: '' } }),
 		delta: (text) => event('content_block_delta', { index, delta: { type: 'text_delta', text } }),
-		closing: (outputTokens) =>
-			event('content_block_stop', { index }) +
-			event('message_delta', {
-				delta: { stop_reason: 'end_turn', stop_sequence: null },
-				usage: { output_tokens: outputTokens }
-			}) +
-			event('message_stop', {}),
+		closing: (outputTokens, end) => {
+			const toolCalls = end?.toolCalls ?? [];
+			const textClosed = end && !end.textOpened ? '' : event('content_block_stop', { index });
+			const firstToolIndex = end && !end.textOpened ? index : index + 1;
+			const tools = toolCalls.map((call, offset) => {
+				const at = firstToolIndex + offset;
+				const args = JSON.stringify(call.arguments);
+				const half = Math.ceil(args.length / 2);
+				return (
+					event('content_block_start', {
+						index: at,
+						content_block: { type: 'tool_use', id: `toolu_${callNumber}_${offset}`, name: call.name, input: {} }
+					}) +
+					event('content_block_delta', {
+						index: at,
+						delta: { type: 'input_json_delta', partial_json: args.slice(0, half) }
+					}) +
+					event('content_block_delta', {
+						index: at,
+						delta: { type: 'input_json_delta', partial_json: args.slice(half) }
+					}) +
+					event('content_block_stop', { index: at })
+				);
+			});
+			return (
+				textClosed +
+				tools.join('') +
+				event('message_delta', {
+					delta: { stop_reason: toolCalls.length ? 'tool_use' : 'end_turn', stop_sequence: null },
+					usage: { output_tokens: outputTokens }
+				}) +
+				event('message_stop', {})
+			);
+		},
 		midStreamError: event('error', { error: { type: 'overloaded_error', message: 'Overloaded' } })
 	};
 }
@@ -306,7 +379,16 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 	async function completion(api: FakeCall['api'], request: IncomingMessage, response: ServerResponse, model?: string) {
 		const raw = await readJson(request);
 		const body = api === 'google' ? fromGemini(raw as GeminiRequest, model ?? '') : (raw as ChatRequest);
-		const turns = body.messages.map((message) => ({ role: message.role, content: plainText(message.content) }));
+		// A person's message of tool results alone (Anthropic's form) is the tools' turn, not theirs.
+		const isToolTurn = (message: ChatRequest['messages'][number]) =>
+			message.role === 'tool' ||
+			(Array.isArray(message.content) &&
+				message.content.length > 0 &&
+				message.content.every((part) => part.type === 'tool_result'));
+		const turns = body.messages.map((message) => ({
+			role: isToolTurn(message) ? 'tool' : message.role,
+			content: plainText(message.content)
+		}));
 		const systemTurns = turns.filter((message) => message.role === 'system');
 		const call: FakeCall = {
 			api,
@@ -316,6 +398,16 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
 			thinking: body.thinking ?? null,
 			images: imagesOf(body.messages),
+			tools: (body.tools ?? []).map((tool) => tool.function?.name ?? tool.name ?? ''),
+			toolResults: body.messages.flatMap((message) =>
+				message.role === 'tool'
+					? [{ id: message.tool_call_id ?? '', content: plainText(message.content) }]
+					: Array.isArray(message.content)
+						? message.content
+								.filter((part) => part.type === 'tool_result')
+								.map((part) => ({ id: part.tool_use_id ?? '', content: plainText(part.content ?? '') }))
+						: []
+			),
 			receivedAt: Date.now(),
 			firstTokenAt: null,
 			outcome: 'complete'
@@ -362,7 +454,8 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			if (!response.writableFinished && call.outcome === 'complete') call.outcome = 'client-gone';
 		});
 		response.write(wire.opening);
-		const words = (script ?? replyFor(lastUser)).split(/(?<= )/);
+		const text = script ?? replyFor(lastUser);
+		const words = text ? text.split(/(?<= )/) : [];
 		// The thoughts, then the answer: a mid-stream failure at the third piece breaks a reply
 		// with thinking in the middle of a thought.
 		const pieces = [
@@ -386,7 +479,12 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 			call.firstTokenAt ??= Date.now();
 			await sleep(plan?.delayMs ?? tokenDelayMs);
 		}
-		response.end(wire.closing(words.length));
+		response.end(
+			wire.closing(
+				words.length,
+				plan?.toolCalls?.length ? { toolCalls: plan.toolCalls, textOpened: words.length > 0 } : undefined
+			)
+		);
 	}
 
 	async function control(request: IncomingMessage, response: ServerResponse, url: URL) {
@@ -449,6 +547,9 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		},
 		sayNext(text, delayMs, thinking) {
 			scripted.push({ text, delayMs, thinking });
+		},
+		callToolsNext(toolCalls, text = '') {
+			scripted.push({ text, toolCalls });
 		},
 		async close() {
 			for (const response of hanging) response.destroy();

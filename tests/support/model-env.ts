@@ -14,6 +14,7 @@ export function modelEnv(vars: Record<string, string | undefined>): ServerEnv {
 		ATTACHMENT_MAX_FILES: 10,
 		ATTACHMENT_TEXT_CHARS: 100_000,
 		models,
-		defaultModelId: defaultId
+		defaultModelId: defaultId,
+		tools: { servers: [], maxSteps: 5 }
 	};
 }

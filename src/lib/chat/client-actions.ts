@@ -4,7 +4,8 @@
 // round trips; the next navigation loads the stored copy anyway.
 import { goto, invalidateAll } from '$app/navigation';
 import { resolve } from '$app/paths';
-import { followReply, live, replyTurn, stopReply, streamTurn, type LiveTurn, type StreamBody } from './live.svelte';
+import { live, replyTurn, UNREACHABLE, type LiveTurn, type StreamBody } from './live.svelte';
+import type { StreamHandlers } from './reply-stream';
 import { withSettled, withTouchedChats, type DisplayMessage } from './messages';
 import { titleFrom } from './text';
 import type { UploadedAttachment } from './attachments';
@@ -12,6 +13,27 @@ import type { UploadedAttachment } from './attachments';
 export interface SendResult {
 	stored: boolean;
 	error?: string | null;
+}
+
+const replyStream = () => import('./reply-stream');
+
+/** Loads the streaming code before it is needed: as a person types (focus alone comes with every chat opened on a wide screen). */
+export function preloadReplyStream(): void {
+	void replyStream().catch(() => {});
+}
+
+/**
+ * Shows the turn at once, then streams it once the streaming code is here; false when nothing was
+ * stored (the code or the request could not be had).
+ */
+async function streamed(body: StreamBody, turn: LiveTurn, handlers?: StreamHandlers): Promise<boolean> {
+	live.turn = turn;
+	const stream = await replyStream().catch(() => null);
+	if (!stream) {
+		Object.assign(live.turn ?? turn, { status: 'error', error: UNREACHABLE });
+		return false;
+	}
+	return stream.streamTurn(body, turn, handlers);
 }
 
 function settle(stored: boolean): SendResult {
@@ -36,7 +58,8 @@ function keep(turn: LiveTurn, sessionId: string, replyId: string): void {
 		status,
 		model: turn.model,
 		reasoning: turn.reasoning ?? '',
-		reasoning_ms: turn.thoughtMs ?? null
+		reasoning_ms: turn.thoughtMs ?? null,
+		tools: turn.tools
 	});
 	live.settled[sessionId] = withSettled(live.settled[sessionId] ?? [], messages);
 	touch(sessionId, turn.userMessage ? titleFrom(turn.userMessage.content) : '');
@@ -72,7 +95,7 @@ export async function sendMessage(
 	// A new chat moves to its page as soon as it exists. settle() waits for that move: a reply
 	// that ends at once would otherwise be laid over the page being left.
 	let moved: Promise<void> | undefined;
-	const stored = await streamTurn(body, turn, {
+	const stored = await streamed(body, turn, {
 		onStart(event) {
 			// The chat is listed (a new one with its first words) as soon as it exists, not when the reply ends.
 			touch(event.sessionId, sessionId ? '' : titleFrom(content));
@@ -85,17 +108,23 @@ export async function sendMessage(
 
 /** Shows a reply another request is writing, live, until it ends. */
 export async function followLiveReply(replyId: string, sessionId: string): Promise<SendResult> {
-	return settle(await followReply(replyId, sessionId));
+	const stream = await replyStream().catch(() => null);
+	return settle(stream ? await stream.followReply(replyId, sessionId) : false);
 }
 
 /** Stops the reply arriving in this tab; null when the stop was taken. */
 export function stopLiveReply(): Promise<string | null> {
 	const replyId = live.turn?.status === 'streaming' ? live.turn.replyId : null;
-	return replyId ? stopReply(replyId) : Promise.resolve(null);
+	return replyId
+		? replyStream().then(
+				(stream) => stream.stopReply(replyId),
+				() => UNREACHABLE
+			)
+		: Promise.resolve(null);
 }
 
 export async function retryReply(replyId: string, sessionId: string): Promise<SendResult> {
-	return settle(await streamTurn({ replyId }, replyTurn(replyId, sessionId)));
+	return settle(await streamed({ replyId }, replyTurn(replyId, sessionId)));
 }
 
 /**
@@ -111,7 +140,7 @@ export function forgetSettled(sessionId: string): void {
  * it (and carries its versions), before letting the turn go, so nothing flickers.
  */
 async function branchTurn(body: StreamBody, turn: LiveTurn, sessionId: string): Promise<SendResult> {
-	const stored = await streamTurn(body, turn);
+	const stored = await streamed(body, turn);
 	if (stored) {
 		forgetSettled(sessionId);
 		await invalidateAll();

@@ -1,6 +1,7 @@
 import type { Database } from '$lib/database.types';
 import type { AttachmentInfo } from './attachments';
 import type { LiveTurn } from './live.svelte';
+import type { ReplyTools } from './tool-calls';
 
 export type DisplayMessage = Pick<
 	Database['public']['Tables']['chat_messages']['Row'],
@@ -23,6 +24,8 @@ export type DisplayMessage = Pick<
 	next_version?: string | null;
 	/** A person's message's files; an id is empty until the message is stored and shown again. */
 	attachments?: AttachmentInfo[];
+	/** A reply's tool calls. */
+	tools?: ReplyTools | null;
 };
 export type ChatSummary = Pick<Database['public']['Tables']['chat_sessions']['Row'], 'id' | 'title' | 'updated_at'>;
 
@@ -71,7 +74,8 @@ export function withLiveTurn(
 					html: undefined,
 					is_live: turn.status === 'streaming',
 					reasoning: turn.reasoning ?? message.reasoning,
-					reasoning_ms: turn.thoughtMs ?? null
+					reasoning_ms: turn.thoughtMs ?? null,
+					tools: turn.tools ?? message.tools
 				}
 			: message
 	);
@@ -88,7 +92,8 @@ export function withLiveTurn(
 			status: turn.status,
 			model: null,
 			reasoning: turn.reasoning ?? '',
-			reasoning_ms: turn.thoughtMs ?? null
+			reasoning_ms: turn.thoughtMs ?? null,
+			tools: turn.tools
 		});
 	}
 	return messages;

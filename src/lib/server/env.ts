@@ -7,6 +7,7 @@ import { dev } from '$app/environment';
 import { z } from 'zod';
 import { localOllama } from './ai/discovery';
 import { parseModelsConfig, type ModelConfig } from './ai/models-config';
+import { parseToolsConfig, type ToolsConfig } from './tools/config';
 
 const optional = z
 	.string()
@@ -41,6 +42,8 @@ export type ServerEnv = Omit<z.infer<typeof schema>, 'OLLAMA_URL'> & {
 	/** Every configured model, keys resolved; empty when none is (then Workers AI or the demo). */
 	models: ModelConfig[];
 	defaultModelId?: string;
+	/** The operator's tool servers (MCP_SERVERS) and step limit. */
+	tools: ToolsConfig;
 };
 
 let parsed: ServerEnv | undefined;
@@ -55,12 +58,14 @@ export function serverEnv(): ServerEnv {
 		throw new Error('Invalid configuration: set PUBLIC_SUPABASE_PUBLISHABLE_KEY (or PUBLIC_SUPABASE_ANON_KEY)');
 	}
 	let models;
+	let tools;
 	try {
 		models = parseModelsConfig(vars);
+		tools = parseToolsConfig(vars);
 	} catch (error) {
 		throw new Error(`Invalid configuration: ${(error as Error).message}`, { cause: error });
 	}
 	const configured = models.models.length || !dev ? models.models : [localOllama(result.data.OLLAMA_URL)];
-	parsed = { ...result.data, supabaseKey, models: configured, defaultModelId: models.defaultId };
+	parsed = { ...result.data, supabaseKey, models: configured, defaultModelId: models.defaultId, tools };
 	return parsed;
 }

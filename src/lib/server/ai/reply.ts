@@ -1,11 +1,14 @@
 // Writes one assistant reply: streams it from the model and stores the outcome. Both the
 // no-JavaScript form action (which waits for the end) and the streaming endpoint (which relays
 // each delta) go through here, so a reply is saved the same way whichever path asked for it.
-import { streamText, type ModelMessage, type UserContent } from 'ai';
+import { stepCountIs, streamText, type ModelMessage, type UserContent } from 'ai';
+import { CARD_ARGS_CHARS, CARD_RESULT_CHARS, type ReplyTools, type ToolCallView } from '$lib/chat/tool-calls';
 import { finishReply, saveReplyProgress, type ProgressVerdict, type ReplyWriter } from '../chat/messages';
 import { claimReply } from '../chat/reply-control';
 import type { HistoryMessage, ModelAttachment } from '../chat/types';
 import { logFailure } from '../errors';
+import type { ToolsConfig } from '../tools/config';
+import { openToolbox, ToolFailure, type Toolbox } from '../tools/mcp';
 import { contextChars, fitToContext } from './context';
 import type { ChatModel } from './registry';
 import type { TitleJob } from './title';
@@ -23,6 +26,8 @@ export interface ReplyRequest {
 	signal?: AbortSignal;
 	/** Set for a chat's first reply: once it is complete, the model gives the chat a title. */
 	title?: TitleJob;
+	/** The operator's tool servers; a reply without them only talks. */
+	tools?: ToolsConfig;
 }
 
 export interface ReplyOutcome {
@@ -35,13 +40,15 @@ export interface ReplyOutcome {
 	reasoningMs: number | null;
 	/** Set when status is error; safe to show. */
 	message?: string;
+	/** The reply's tool calls, when it was offered tools. */
+	tools?: ReplyTools;
 }
 
-/** A piece of the reply as it arrives: words of the answer, or of the thinking before it. */
-export interface ReplyPiece {
-	kind: 'text' | 'reasoning';
-	text: string;
-}
+/**
+ * A piece of the reply as it arrives: words of the answer, or of the thinking before it, or its
+ * tool calls as they stand now (all of them, each time one starts or ends).
+ */
+export type ReplyPiece = { kind: 'text' | 'reasoning'; text: string } | { kind: 'tools'; tools: ReplyTools };
 
 export interface ModelInput {
 	acceptsImages: boolean;
@@ -142,6 +149,7 @@ const HEARTBEAT_MS = 10_000;
 function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerdict) => void) {
 	let text = '';
 	let thought = '';
+	let tools: ReplyTools | undefined;
 	let savedAt = 0;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let inFlight: Promise<void> | undefined;
@@ -149,7 +157,7 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 		timer = undefined;
 		if (inFlight) return schedule();
 		savedAt = Date.now();
-		inFlight = saveReplyProgress(request.writer, text, thought)
+		inFlight = saveReplyProgress(request.writer, text, thought, tools)
 			.then(onVerdict)
 			// A missed progress write costs a resuming tab a moment; the final write retries.
 			.catch(() => {})
@@ -160,9 +168,10 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 	};
 	const heartbeat = setInterval(schedule, HEARTBEAT_MS);
 	return {
-		update(content: string, reasoning: string) {
+		update(content: string, reasoning: string, calls?: ReplyTools) {
 			text = content;
 			thought = reasoning;
+			tools = calls;
 			schedule();
 		},
 		/** Stops writing progress; resolves once a write in flight has landed. */
@@ -172,6 +181,69 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 			await inFlight;
 		}
 	};
+}
+
+const cutTo = (text: string, max: number) => (text.length <= max ? text : text.slice(0, max));
+
+/** What a tool answered, as text. */
+function toolOutput(output: unknown): string {
+	return typeof output === 'string' ? output : JSON.stringify(output, null, 2);
+}
+
+function toolErrorText(error: unknown): string {
+	if (error instanceof ToolFailure) return error.message;
+	// Anything else (a server gone, a refused argument) is named without its details, which may
+	// hold the server's internals.
+	return 'The tool could not be reached, or refused the call.';
+}
+
+/** The reply's tool calls as cards, in the order the model made them. */
+class ToolCalls {
+	views: ToolCallView[] = [];
+	#started = new Map<string, number>();
+
+	started(
+		id: string,
+		input: unknown,
+		origin: { server: { id: string; label: string }; tool: string } | undefined,
+		name: string
+	) {
+		this.#started.set(id, Date.now());
+		const args = JSON.stringify(input ?? {}, null, 2);
+		this.views = [
+			...this.views,
+			{
+				id,
+				server: origin?.server.id ?? '',
+				serverLabel: origin?.server.label ?? 'Unknown server',
+				tool: origin?.tool ?? name,
+				args: cutTo(args, CARD_ARGS_CHARS),
+				status: 'running'
+			}
+		];
+	}
+
+	ended(id: string, status: 'complete' | 'error', result: string) {
+		const started = this.#started.get(id);
+		this.views = this.views.map((call) =>
+			call.id === id
+				? {
+						...call,
+						status,
+						result: cutTo(result, CARD_RESULT_CHARS),
+						...(result.length > CARD_RESULT_CHARS ? { resultCut: true } : {}),
+						...(started === undefined ? {} : { ms: Date.now() - started })
+					}
+				: call
+		);
+	}
+
+	/** Ends the calls still running; whether there were any. */
+	endUnanswered(): boolean {
+		const running = this.views.filter((call) => call.status === 'running');
+		for (const call of running) this.ended(call.id, 'error', 'Ended with the reply, before it answered.');
+		return running.length > 0;
+	}
 }
 
 /** Yields the reply's pieces as they arrive, then returns how it ended once it is stored. */
@@ -194,8 +266,15 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 	let thinkingFrom: number | null = null;
 	let thinkingUntil: number | null = null;
 	let failure: unknown;
+	let toolbox: Toolbox | null = null;
+	let tools: ReplyTools | undefined;
+	const calls = new ToolCalls();
 
 	try {
+		toolbox = request.tools ? await openToolbox(request.tools, AbortSignal.any(signals)) : null;
+		if (toolbox)
+			tools = { calls: calls.views, ...(toolbox.unavailable.length ? { unavailable: toolbox.unavailable } : {}) };
+		let steps = 0;
 		const system = request.systemPrompt;
 		// A long chat is trimmed to the model's budget, oldest turns first; the newest always go.
 		const budget = { contextTokens: chatModel.contextTokens, maxOutputTokens: chatModel.maxOutputTokens, system };
@@ -207,6 +286,9 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 			messages: await withImageBytes(fitted, AbortSignal.any(signals)),
 			maxOutputTokens: chatModel.maxOutputTokens,
 			...chatModel.reasoning,
+			...(toolbox && Object.keys(toolbox.tools).length
+				? { tools: toolbox.tools, stopWhen: stepCountIs(request.tools!.maxSteps) }
+				: {}),
 			abortSignal: AbortSignal.any(signals),
 			// The person has a Retry button; silent retries would only hide a dead provider.
 			maxRetries: 0,
@@ -227,6 +309,20 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 				reasoning += part.text;
 				progress.update(content, reasoning);
 				yield { kind: 'reasoning', text: part.text };
+			} else if (
+				toolbox &&
+				tools &&
+				(part.type === 'tool-call' || part.type === 'tool-result' || part.type === 'tool-error')
+			) {
+				if (part.type === 'tool-call')
+					calls.started(part.toolCallId, part.input, toolbox.origin(part.toolName), part.toolName);
+				else if (part.type === 'tool-result') calls.ended(part.toolCallId, 'complete', toolOutput(part.output));
+				else calls.ended(part.toolCallId, 'error', toolErrorText(part.error));
+				tools = { ...tools, calls: calls.views };
+				progress.update(content, reasoning, tools);
+				yield { kind: 'tools', tools };
+			} else if (part.type === 'finish-step') {
+				steps++;
 			} else if (part.type === 'error') {
 				failure = part.error;
 				break;
@@ -235,13 +331,19 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 				break;
 			} else if (part.type === 'finish' && (part.finishReason === 'error' || part.finishReason === 'interrupted')) {
 				failure = new Error(`model stream ended with finish reason ${part.finishReason}`);
+			} else if (part.type === 'finish' && part.finishReason === 'tool-calls' && tools) {
+				// The model wanted another step, and the operator's limit said no.
+				if (steps >= request.tools!.maxSteps) tools = { ...tools, stepLimit: request.tools!.maxSteps };
 			}
 		}
-		if (!failure && !content) failure = new Error('the model returned an empty reply');
+		if (!failure && !content && !calls.views.length) failure = new Error('the model returned an empty reply');
 	} catch (error) {
 		failure = error;
 	}
 
+	await toolbox?.close();
+	// A call that never answered (a stop, a timeout, a broken stream) ends with the reply.
+	if (tools && calls.endUnanswered()) tools = { ...tools, calls: calls.views };
 	await progress.close();
 	claim.release();
 	const thought = {
@@ -252,6 +354,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 		status: 'error',
 		content,
 		...thought,
+		...(tools ? { tools } : {}),
 		message: 'This reply was taken over by another request.'
 	};
 	// Closed as dead and reopened elsewhere: that writer owns the row now.
@@ -259,19 +362,22 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 	const stopped = stopSignals.some((signal) => signal.aborted);
 	const errorId =
 		failure && !stopped ? logFailure(`reply ${replyId} from ${chatModel.provider}/${chatModel.id}`, failure) : null;
+	const withTools = tools ? { tools } : {};
 	const outcome: ReplyOutcome = stopped
-		? { status: 'stopped', content, ...thought }
+		? { status: 'stopped', content, ...thought, ...withTools }
 		: errorId
 			? {
 					status: 'error',
 					content,
 					...thought,
+					...withTools,
 					message: `The model stopped before finishing this reply (error ${errorId}).`
 				}
-			: { status: 'complete', content, ...thought };
+			: { status: 'complete', content, ...thought, ...withTools };
 	const ended = await finishReply(request.writer, {
 		content,
 		...thought,
+		...withTools,
 		status: outcome.status,
 		model: chatModel.id,
 		titlePending: Boolean(request.title)

@@ -6,6 +6,7 @@
 // reads it every 250 ms, until the reply ends, its writer is gone, or ten minutes have passed (the
 // page can follow again).
 import type { StreamEvent } from '$lib/chat/stream-protocol';
+import type { ReplyTools } from '$lib/chat/tool-calls';
 import { AppError, describeFailure, failureText, fromPostgrest } from '../errors';
 import type { ChatClient } from './types';
 
@@ -21,12 +22,13 @@ interface ReplyState {
 	reasoning: string;
 	model: string | null;
 	is_live: boolean;
+	tools: ReplyTools | null;
 }
 
 async function readReply(client: ChatClient, replyId: string): Promise<ReplyState> {
 	const { data, error } = await client
 		.from('chat_messages')
-		.select('session_id, status, content, reasoning, model, is_live')
+		.select('session_id, status, content, reasoning, model, is_live, tools')
 		.eq('id', replyId)
 		.eq('role', 'assistant')
 		.maybeSingle();
@@ -78,6 +80,7 @@ function pollReply(client: ChatClient, replyId: string, first: ReplyState): Read
 			let sent = 0;
 			let thought = 0;
 			let failedReads = 0;
+			let toolsSent = 'null';
 			send({ type: 'start', sessionId: state.session_id, replyId, model: state.model ?? '' });
 			try {
 				for (;;) {
@@ -85,6 +88,11 @@ function pollReply(client: ChatClient, replyId: string, first: ReplyState): Read
 					if (state.reasoning.length > thought) {
 						send({ type: 'reasoning', text: state.reasoning.slice(thought) });
 						thought = state.reasoning.length;
+					}
+					const tools = JSON.stringify(state.tools);
+					if (state.tools && tools !== toolsSent) {
+						send({ type: 'tools', tools: state.tools });
+						toolsSent = tools;
 					}
 					if (state.content.length > sent) {
 						send({ type: 'delta', text: state.content.slice(sent) });

@@ -1,5 +1,6 @@
 // Writing chats: each function is one database round trip.
 import { storableText, titleFrom } from '$lib/chat/text';
+import type { ReplyTools } from '$lib/chat/tool-calls';
 import { AppError, fromPostgrest, type ErrorCode } from '../errors';
 import type { Database, Json } from '$lib/database.types';
 import type { AttachmentRow } from '../attachments/prepare';
@@ -205,13 +206,15 @@ export type ProgressVerdict = 'go' | 'stop' | 'gone';
 export async function saveReplyProgress(
 	writer: ReplyWriter,
 	content: string,
-	reasoning = ''
+	reasoning = '',
+	tools?: ReplyTools
 ): Promise<ProgressVerdict> {
 	const { data, error } = await writer.client.rpc('write_reply_progress', {
 		p_reply_id: writer.replyId,
 		p_writer_token: writer.token,
 		p_content: storableText(content),
-		p_reasoning: storableText(reasoning)
+		p_reasoning: storableText(reasoning),
+		...(tools ? { p_tools: storableTools(tools) } : {})
 	});
 	if (error) throw fromPostgrest(error, 'not_found:reply');
 	return data === 'stop' || data === 'gone' ? data : 'go';
@@ -260,7 +263,15 @@ type ReplyUpdate = {
 	/** The model's thinking, and how long it took. */
 	reasoning?: string;
 	reasoningMs?: number | null;
+	tools?: ReplyTools;
 };
+
+/** Tool calls as JSON the database takes: text in them is stored as any other text is. */
+function storableTools(tools: ReplyTools): Json {
+	return JSON.parse(
+		JSON.stringify(tools, (_key, value: unknown) => (typeof value === 'string' ? storableText(value) : value))
+	) as Json;
+}
 
 // A reply is the model's work and cannot be typed again, so its final write outlasts a short
 // database outage: about 15 s of retries, well inside the 30 s Workers give waitUntil.
@@ -283,7 +294,8 @@ export async function finishReply(
 		p_model: update.model ?? '',
 		p_title_pending: update.titlePending ?? false,
 		p_reasoning: storableText(update.reasoning ?? ''),
-		...(update.reasoningMs == null ? {} : { p_reasoning_ms: Math.round(update.reasoningMs) })
+		...(update.reasoningMs == null ? {} : { p_reasoning_ms: Math.round(update.reasoningMs) }),
+		...(update.tools ? { p_tools: storableTools(update.tools) } : {})
 	};
 	for (let attempt = 0; ; attempt++) {
 		const { data, error } = await writer.client.rpc('finish_reply', args);

@@ -1,6 +1,7 @@
 // Reading chats. Every function takes the request's client, so RLS decides what exists.
 import { CHAT_PAGE_SIZE, cursorAfter, type ChatCursor } from '$lib/chat/chat-list';
 import type { AttachmentInfo } from '$lib/chat/attachments';
+import type { ReplyTools } from '$lib/chat/tool-calls';
 import type { Json } from '$lib/database.types';
 import { AppError, fromPostgrest } from '../errors';
 import type { ChatClient, ChatSessionSummary, StoredMessage } from './types';
@@ -121,7 +122,8 @@ export async function getSessionWithMessages(
 				next_version: row.next_version,
 				reasoning: row.reasoning,
 				reasoning_ms: row.reasoning_ms,
-				...(row.attachments ? { attachments: attachmentInfos(row.attachments) } : {})
+				...(row.attachments ? { attachments: attachmentInfos(row.attachments) } : {}),
+				...(row.tools ? { tools: row.tools as unknown as ReplyTools } : {})
 			}))
 	};
 }

@@ -45,7 +45,8 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 						return;
 					}
 					const piece = step.value;
-					send({ type: piece.kind === 'reasoning' ? 'reasoning' : 'delta', text: piece.text });
+					if (piece.kind === 'tools') send({ type: 'tools', tools: piece.tools });
+					else send({ type: piece.kind === 'reasoning' ? 'reasoning' : 'delta', text: piece.text });
 				}
 			};
 			const finished = relay()

@@ -80,6 +80,7 @@ export function replyRequest(
 		history: turn.history,
 		systemPrompt: systemPromptFor(env.AI_SYSTEM_PROMPT, turn.settings.systemPrompt),
 		timeoutMs: env.AI_TIMEOUT_MS,
+		tools: env.tools,
 		signal
 	};
 }

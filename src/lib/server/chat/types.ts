@@ -1,5 +1,6 @@
 // Row shapes of the chat tables, as the data-access functions return them.
 import type { SupabaseClient } from '@supabase/supabase-js';
+import type { ReplyTools } from '$lib/chat/tool-calls';
 import type { AttachmentInfo } from '$lib/chat/attachments';
 import type { Database } from '$lib/database.types';
 
@@ -21,6 +22,8 @@ export type StoredMessage = Pick<
 	next_version: string | null;
 	/** A person's message's files, in order; none for a reply. */
 	attachments?: AttachmentInfo[];
+	/** A reply's tool calls. */
+	tools?: ReplyTools;
 };
 export type ChatSessionSummary = Pick<
 	Database['public']['Tables']['chat_sessions']['Row'],

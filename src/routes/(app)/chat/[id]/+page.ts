@@ -1,10 +1,11 @@
 import { browser } from '$app/environment';
-import { loadView, showsFiles } from '$lib/lazy-views.svelte';
+import { loadView, showsFiles, showsTools } from '$lib/lazy-views.svelte';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ data }) => {
 	await Promise.all([
 		!browser || showsFiles(data.chat.messages) ? loadView('files') : null,
+		!browser || showsTools(data.chat.messages) ? loadView('tools') : null,
 		// Edit without JavaScript is a link (?edit=) to the page with the edit open.
 		!browser || data.editing ? loadView('edit') : null
 	]);

@@ -1,0 +1,35 @@
+// A reply's tool calls as the page shows them and the database keeps them (chat_messages.tools):
+// one card per call, in the order the model made them. Shared by the server, which writes them as
+// the reply streams, and the browser, which draws them.
+
+export type ToolCallStatus = 'running' | 'complete' | 'error';
+
+export interface ToolCallView {
+	/** The provider's id for the call. */
+	id: string;
+	/** The server's id and label, as the operator configured them. */
+	server: string;
+	serverLabel: string;
+	tool: string;
+	/** The arguments, as pretty JSON, cut to what a card shows. */
+	args: string;
+	status: ToolCallStatus;
+	/** What the tool answered (or its error), cut to what a card shows. */
+	result?: string;
+	/** Whether the result was longer than what the card keeps. */
+	resultCut?: boolean;
+	/** How long the call took, once it has ended. */
+	ms?: number;
+}
+
+export interface ReplyTools {
+	calls: ToolCallView[];
+	/** Set when the reply stopped at the operator's limit of model steps with tools. */
+	stepLimit?: number;
+	/** Servers that did not answer when the reply began: their tools were not offered. */
+	unavailable?: string[];
+}
+
+/** What a card keeps of a tool's arguments and of its result; the model gets more of a result. */
+export const CARD_ARGS_CHARS = 4_000;
+export const CARD_RESULT_CHARS = 8_000;

@@ -1,0 +1,277 @@
+// Tools through MCP: the reply's writer against a real database, a test MCP server built with the
+// official SDK, and the fake provider asking for tools in OpenAI's and Anthropic's formats.
+import { randomUUID } from 'node:crypto';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReplyTools } from '../../src/lib/chat/tool-calls.ts';
+import type { Database } from '../../src/lib/database.types.ts';
+import { modelRegistry } from '../../src/lib/server/ai/registry.ts';
+import { writeReply, type ReplyPiece } from '../../src/lib/server/ai/reply.ts';
+import { postMessage } from '../../src/lib/server/chat/messages.ts';
+import { abortLocally } from '../../src/lib/server/chat/reply-control.ts';
+import type { ToolsConfig } from '../../src/lib/server/tools/config.ts';
+import { MODEL_RESULT_CHARS } from '../../src/lib/server/tools/mcp.ts';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
+import { startTestMcpServer, type TestMcpServer } from '../support/mcp-server.ts';
+import { modelEnv } from '../support/model-env.ts';
+import { adminClient, anonClient, signedUpUser } from './supabase.ts';
+
+type Client = SupabaseClient<Database>;
+
+describe('a reply with tools', () => {
+	let fake: FakeProvider;
+	let mcp: TestMcpServer;
+	let client: Client;
+	const admin = adminClient() as Client;
+
+	beforeAll(async () => {
+		[fake, mcp] = await Promise.all([startFakeProvider({ tokenDelayMs: 2 }), startTestMcpServer()]);
+		client = (await signedUpUser('tools')).client as Client;
+	});
+	afterAll(() => Promise.all([fake.close(), mcp.close()]));
+
+	const tools = (changes: Partial<ToolsConfig> = {}, timeoutMs = 5_000): ToolsConfig => ({
+		servers: [
+			{
+				id: 'test',
+				label: 'Test tools',
+				url: mcp.url,
+				headers: {},
+				safeTools: ['add', 'slow', 'fail', 'big'],
+				timeoutMs
+			}
+		],
+		maxSteps: 5,
+		...changes
+	});
+	const openai = () => ({ AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' });
+	const anthropic = () => ({
+		AI_MODELS: JSON.stringify([{ id: 'fake-claude', provider: 'anthropic', baseURL: fake.url }]),
+		ANTHROPIC_API_KEY: 'fake-anthropic-key'
+	});
+
+	async function turn(content: string, config: ToolsConfig, vars: Record<string, string> = openai()) {
+		const posted = await postMessage(client, { messageId: randomUUID(), content });
+		return {
+			posted,
+			request: {
+				writer: { client: anonClient() as Client, replyId: posted.replyId, token: posted.writerToken! },
+				chatModel: modelRegistry(modelEnv(vars)).chatModel(null),
+				replyId: posted.replyId,
+				history: posted.history,
+				timeoutMs: 15_000,
+				tools: config
+			}
+		};
+	}
+
+	async function run(request: Parameters<typeof writeReply>[0]) {
+		const pieces: ReplyPiece[] = [];
+		const writer = writeReply(request);
+		let step = await writer.next();
+		while (!step.done) {
+			pieces.push(step.value);
+			step = await writer.next();
+		}
+		return { pieces, outcome: step.value };
+	}
+
+	const storedTools = async (id: string) =>
+		(await admin.from('chat_messages').select('content, status, tools').eq('id', id).single()).data as {
+			content: string;
+			status: string;
+			tools: ReplyTools | null;
+		};
+
+	it('calls a safe tool, hands its answer back to the model, and stores the card with the reply (OpenAI)', async () => {
+		const question = `What is 2 + 3? ${randomUUID()}`;
+		const { posted, request } = await turn(question, tools());
+		fake.callToolsNext([{ name: 'test__add', arguments: { a: 2, b: 3 } }], 'Let me add. ');
+		fake.sayNext('It is 5.');
+		const { pieces, outcome } = await run(request);
+
+		expect(outcome).toMatchObject({ status: 'complete', content: 'Let me add. It is 5.' });
+		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
+		expect(asked).toHaveLength(2);
+		// Only the tools the operator marked safe are offered; send_note must ask first.
+		expect(asked[0].tools.sort()).toEqual(['test__add', 'test__big', 'test__fail', 'test__slow']);
+		expect(asked[1].toolResults).toEqual([{ id: expect.any(String), content: '5' }]);
+		expect(mcp.calls.at(-1)).toEqual({ tool: 'add', arguments: { a: 2, b: 3 } });
+
+		// The page saw the card start, then end.
+		const states = pieces.flatMap((piece) => (piece.kind === 'tools' ? [piece.tools.calls[0].status] : []));
+		expect(states).toEqual(['running', 'complete']);
+		const row = await storedTools(posted.replyId);
+		expect(row.status).toBe('complete');
+		expect(row.tools?.calls).toEqual([
+			{
+				id: expect.any(String),
+				server: 'test',
+				serverLabel: 'Test tools',
+				tool: 'add',
+				args: JSON.stringify({ a: 2, b: 3 }, null, 2),
+				status: 'complete',
+				result: '5',
+				ms: expect.any(Number)
+			}
+		]);
+	});
+
+	it('runs parallel calls and a second step that uses the first results (Anthropic)', async () => {
+		const question = `Add twice ${randomUUID()}`;
+		const { posted, request } = await turn(question, tools(), anthropic());
+		fake.callToolsNext([
+			{ name: 'test__add', arguments: { a: 1, b: 2 } },
+			{ name: 'test__add', arguments: { a: 3, b: 4 } }
+		]);
+		fake.callToolsNext([{ name: 'test__add', arguments: { a: 3, b: 7 } }]);
+		fake.sayNext('The total is 10.');
+		const { outcome } = await run(request);
+
+		expect(outcome).toMatchObject({ status: 'complete', content: 'The total is 10.' });
+		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
+		expect(asked.map((call) => call.api)).toEqual(['anthropic', 'anthropic', 'anthropic']);
+		expect(asked[1].toolResults.map((result) => result.content)).toEqual(['3', '7']);
+		expect(asked[2].toolResults.map((result) => result.content)).toEqual(['3', '7', '10']);
+		const row = await storedTools(posted.replyId);
+		expect(row.tools?.calls.map((call) => [call.args.replace(/\s+/g, ''), call.result])).toEqual([
+			['{"a":1,"b":2}', '3'],
+			['{"a":3,"b":4}', '7'],
+			['{"a":3,"b":7}', '10']
+		]);
+	});
+
+	it('gives the model a failing tool’s own words, and shows the card failed', async () => {
+		const question = `Try the broken tool ${randomUUID()}`;
+		const { posted, request } = await turn(question, tools());
+		fake.callToolsNext([{ name: 'test__fail', arguments: {} }]);
+		fake.sayNext('The tool failed; here is what I know.');
+		const { outcome } = await run(request);
+
+		expect(outcome.status).toBe('complete');
+		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
+		expect(asked[1].toolResults[0].content).toContain('The tool broke: disk full.');
+		const [card] = (await storedTools(posted.replyId)).tools!.calls;
+		expect(card).toMatchObject({ tool: 'fail', status: 'error', result: 'The tool broke: disk full.' });
+	});
+
+	it('cuts a 1 MB answer for the model and for the card, and says so', async () => {
+		const question = `Fetch the big one ${randomUUID()}`;
+		const { posted, request } = await turn(question, tools());
+		fake.callToolsNext([{ name: 'test__big', arguments: {} }]);
+		fake.sayNext('That was long.');
+		const { outcome } = await run(request);
+
+		expect(outcome.status).toBe('complete');
+		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
+		const sent = asked[1].toolResults[0].content;
+		expect(sent.length).toBeLessThan(MODEL_RESULT_CHARS + 200);
+		expect(sent).toContain('The tool answered 1048576 characters');
+		const [card] = (await storedTools(posted.replyId)).tools!.calls;
+		expect(card).toMatchObject({ tool: 'big', status: 'complete', resultCut: true });
+		expect(card.result!.length).toBeLessThanOrEqual(8_000);
+	});
+
+	it('ends a call that outlasts its server’s timeout, and the reply goes on', async () => {
+		const question = `Be slow ${randomUUID()}`;
+		const { posted, request } = await turn(question, tools({}, 1_000));
+		fake.callToolsNext([{ name: 'test__slow', arguments: { seconds: 5 } }]);
+		fake.sayNext('It took too long.');
+		const started = Date.now();
+		const { outcome } = await run(request);
+
+		expect(Date.now() - started).toBeLessThan(4_000);
+		expect(outcome).toMatchObject({ status: 'complete', content: 'It took too long.' });
+		const [card] = (await storedTools(posted.replyId)).tools!.calls;
+		expect(card).toMatchObject({ tool: 'slow', status: 'error', result: 'The tool did not answer in time.' });
+	});
+
+	it('stops during a tool call when the person stops the reply, keeping the card', async () => {
+		const question = `Slow, then stop ${randomUUID()}`;
+		const { posted, request } = await turn(question, tools());
+		fake.callToolsNext([{ name: 'test__slow', arguments: { seconds: 5 } }], 'Waiting. ');
+		const writer = writeReply(request);
+		let step = await writer.next();
+		// Until the card says the call is running.
+		while (!step.done && !(step.value.kind === 'tools' && step.value.tools.calls[0]?.status === 'running')) {
+			step = await writer.next();
+		}
+		const started = Date.now();
+		expect(abortLocally(posted.replyId)).toBe(true);
+		while (!step.done) step = await writer.next();
+
+		expect(Date.now() - started).toBeLessThan(3_000);
+		expect(step.value).toMatchObject({ status: 'stopped', content: 'Waiting. ' });
+		const row = await storedTools(posted.replyId);
+		expect(row.status).toBe('stopped');
+		expect(row.tools?.calls[0]).toMatchObject({ tool: 'slow', status: 'error' });
+	});
+
+	it('names a server that does not answer, and answers with the others’ tools', async () => {
+		const config = tools();
+		config.servers.push({
+			id: 'gone',
+			label: 'Gone server',
+			url: 'http://127.0.0.1:9/mcp',
+			headers: {},
+			safeTools: ['anything'],
+			timeoutMs: 2_000
+		});
+		const question = `With one server down ${randomUUID()}`;
+		const { posted, request } = await turn(question, config);
+		fake.callToolsNext([{ name: 'test__add', arguments: { a: 1, b: 1 } }]);
+		fake.sayNext('Two.');
+		const { outcome } = await run(request);
+
+		expect(outcome).toMatchObject({ status: 'complete', content: 'Two.' });
+		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
+		expect(asked[0].tools.every((name) => name.startsWith('test__'))).toBe(true);
+		expect((await storedTools(posted.replyId)).tools).toMatchObject({ unavailable: ['Gone server'] });
+	});
+
+	it('stops at the operator’s step limit, and says so', async () => {
+		const question = `Loop forever ${randomUUID()}`;
+		const { posted, request } = await turn(question, tools({ maxSteps: 2 }));
+		fake.callToolsNext([{ name: 'test__add', arguments: { a: 1, b: 1 } }]);
+		fake.callToolsNext([{ name: 'test__add', arguments: { a: 2, b: 2 } }]);
+		const { outcome } = await run(request);
+
+		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
+		expect(asked).toHaveLength(2);
+		expect(outcome.status).toBe('complete');
+		const row = await storedTools(posted.replyId);
+		expect(row.tools).toMatchObject({ stepLimit: 2 });
+		expect(row.tools!.calls).toHaveLength(2);
+	});
+
+	it('lets no one write a reply’s tool calls but its writer, through PostgREST with their own token or none', async () => {
+		const { posted } = await turn(`Forge a card ${randomUUID()}`, tools());
+		const forged = {
+			calls: [{ id: 'x', server: 'test', serverLabel: 'T', tool: 'add', args: '{}', status: 'complete' }]
+		};
+		// Straight through PostgREST, with the owner's own token: the column is not theirs to write.
+		const direct = await client
+			.from('chat_messages')
+			.update({ tools: forged } as never)
+			.eq('id', posted.replyId);
+		expect(direct.error?.code).toBe('42501');
+		// With a wrong writer token, the progress write is refused.
+		const progress = await client.rpc('write_reply_progress', {
+			p_reply_id: posted.replyId,
+			p_writer_token: 'not-the-token',
+			p_content: 'forged',
+			p_tools: forged
+		});
+		expect(progress.data).toBe('gone');
+		const finish = await anonClient().rpc('finish_reply', {
+			p_reply_id: posted.replyId,
+			p_writer_token: 'not-the-token',
+			p_content: 'forged',
+			p_status: 'complete',
+			p_model: 'forged',
+			p_tools: forged
+		});
+		expect(finish.data).toBe(false);
+		expect(await storedTools(posted.replyId)).toEqual({ content: '', status: 'streaming', tools: null });
+	});
+});
