@@ -7,7 +7,7 @@ const card = (app: ChatApp, tool: string) =>
 	app.conversation.getByRole('list', { name: 'Tool calls' }).getByRole('listitem').filter({ hasText: tool });
 
 test(
-	'a tool call shows as a card while it runs and after, and a reload keeps it',
+	'a tool call shows as a card while it runs and after, in a second tab, and after a reload',
 	{ tag: '@vite' },
 	async ({ app, page }) => {
 		await app.signUp();
@@ -19,6 +19,14 @@ test(
 		const slow = card(app, 'slow');
 		await expect(slow).toContainText('Test tools');
 		await expect(slow).toContainText('Running…');
+
+		// A second tab follows the reply, cards and all.
+		const second = new ChatApp(await page.context().newPage());
+		await second.page.goto(page.url());
+		await expect(card(second, 'slow')).toContainText('Test tools');
+		await expect(second.said('Let me check. It took two seconds.')).toBeVisible();
+		await expect(card(second, 'slow')).not.toContainText('Running…');
+		await second.page.close();
 		// The text of both steps is the reply's.
 		await expect(app.said('Let me check. It took two seconds.')).toBeVisible();
 		await expect(slow).not.toContainText('Running…');
