@@ -152,6 +152,7 @@ export type Database = {
 			};
 			chat_sessions: {
 				Row: {
+					allowed_tools: string[];
 					created_at: string;
 					id: string;
 					model: string | null;
@@ -163,6 +164,7 @@ export type Database = {
 				};
 				ComputedFields: never;
 				Insert: {
+					allowed_tools?: string[];
 					created_at?: string;
 					id?: string;
 					model?: string | null;
@@ -173,6 +175,7 @@ export type Database = {
 					user_id?: string;
 				};
 				Update: {
+					allowed_tools?: string[];
 					created_at?: string;
 					id?: string;
 					model?: string | null;
@@ -232,6 +235,7 @@ export type Database = {
 					token: string;
 				}[];
 			};
+			decide_tool_call: { Args: { p_call_id: string; p_decision: string; p_reply_id: string }; Returns: boolean };
 			delete_my_account: { Args: Record<PropertyKey, never>; Returns: undefined };
 			edit_message: {
 				Args: { p_budget?: Json; p_content: string; p_message_id: string; p_model?: string; p_source_id: string };
@@ -421,6 +425,10 @@ export type Database = {
 					limit_bytes: number;
 					used_bytes: number;
 				}[];
+			};
+			tool_call_permission: {
+				Args: { p_call_id: string; p_reply_id: string; p_tool: string; p_writer_token: string };
+				Returns: string;
 			};
 			write_reply_progress: {
 				Args: { p_content: string; p_reasoning?: string; p_reply_id: string; p_tools?: Json; p_writer_token: string };

@@ -178,3 +178,25 @@ test('replies land in a polite log, and old failures raise no alert', async ({ a
 	await expect(page.getByRole('alert')).toHaveCount(1);
 	await expect(log).not.toHaveAttribute('aria-busy', 'true');
 });
+
+test('axe finds no violations on tool cards, waiting for an answer and done, in light and dark', async ({
+	app,
+	page
+}) => {
+	await app.signUp();
+	const question = unique('Add, then send a note');
+	await fakeModel.callTools(question, [
+		{ name: 'test__add', arguments: { a: 1, b: 2 } },
+		{ name: 'test__send_note', arguments: { text: unique('A note') } }
+	]);
+	await fakeModel.say(question, 'Done with the tools.');
+	await app.send(question);
+	const cards = app.conversation.getByRole('list', { name: 'Tool calls' });
+	await expect(cards).toContainText('Waiting for your answer');
+	await expectNoViolations(page, 'a tool call waiting for an answer', 'main');
+	await cards.getByRole('button', { name: 'Allow', exact: true }).click();
+	await expect(app.said('Done with the tools.')).toBeVisible();
+	await cards.getByText('add', { exact: true }).click();
+	await expect(cards.getByText('3', { exact: true })).toBeVisible();
+	await expectNoViolations(page, 'tool calls done, one open', 'main');
+});

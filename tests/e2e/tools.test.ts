@@ -43,7 +43,7 @@ test(
 		const calls = await fakeModel.calls(question);
 		expect(calls.map((call) => call.toolResults.map((result) => result.content))).toEqual([[], ['Done after 2 s.']]);
 		expect(calls[0].tools).toContain('test__slow');
-		expect(calls[0].tools).not.toContain('test__send_note');
+		expect(calls[0].tools).toContain('test__send_note');
 
 		await app.settled();
 		await page.reload();
@@ -66,6 +66,28 @@ test('a failing tool’s card says so, and the reply goes on', async ({ app }) =
 	await expect(failed.getByText('The tool broke: disk full.')).toBeVisible();
 });
 
+const notes = async (): Promise<string[]> => (await fetch('http://127.0.0.1:4012/_control/notes')).json();
+
+test('a tool that is not marked safe waits for Allow, and runs once allowed', { tag: '@vite' }, async ({ app }) => {
+	await app.signUp();
+	const question = unique('Tell the team lunch is at one');
+	const note = unique('Lunch at one');
+	await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
+	await fakeModel.say(question, 'The note is sent.');
+	await app.send(question);
+
+	const sendNote = card(app, 'send_note');
+	await expect(sendNote).toContainText('Waiting for your answer');
+	await expect(sendNote).toContainText(note);
+	expect(await notes()).not.toContain(note);
+	await sendNote.getByRole('button', { name: 'Allow', exact: true }).click();
+
+	await expect(app.said('The note is sent.')).toBeVisible();
+	expect(await notes()).toContain(note);
+	await expect(sendNote).not.toContainText('Waiting for your answer');
+	await expect(sendNote.getByRole('button', { name: 'Allow', exact: true })).toHaveCount(0);
+});
+
 test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
@@ -82,5 +104,26 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 		await expect(add).toContainText('Test tools');
 		await add.getByText('add', { exact: true }).click();
 		await expect(add.getByText('5', { exact: true })).toBeVisible();
+	});
+
+	test('Deny through the form: the tool never runs, and the model answers without it', async ({ page }) => {
+		const app = new ChatApp(page, 'tools-deny', { javaScript: false });
+		await app.signUp();
+		const question = unique('Send the secret note');
+		const note = unique('The secret');
+		await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
+		await fakeModel.say(question, 'Understood, nothing was sent.');
+		await app.send(question);
+
+		// The post comes back as soon as the reply waits for an answer.
+		const sendNote = card(app, 'send_note');
+		await expect(sendNote).toContainText('Waiting for your answer');
+		await sendNote.getByRole('button', { name: 'Deny' }).click();
+
+		await expect(app.said('Understood, nothing was sent.')).toBeVisible();
+		await expect(card(app, 'send_note')).toContainText('Not allowed');
+		expect(await notes()).not.toContain(note);
+		const [, second] = await fakeModel.calls(question);
+		expect(second.toolResults[0].content).toContain('did not allow');
 	});
 });

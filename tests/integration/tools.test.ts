@@ -50,8 +50,13 @@ describe('a reply with tools', () => {
 		ANTHROPIC_API_KEY: 'fake-anthropic-key'
 	});
 
-	async function turn(content: string, config: ToolsConfig, vars: Record<string, string> = openai()) {
-		const posted = await postMessage(client, { messageId: randomUUID(), content });
+	async function turn(
+		content: string,
+		config: ToolsConfig,
+		vars: Record<string, string> = openai(),
+		after?: { sessionId: string; parentId: string }
+	) {
+		const posted = await postMessage(client, { messageId: randomUUID(), content, ...after });
 		return {
 			posted,
 			request: {
@@ -93,8 +98,8 @@ describe('a reply with tools', () => {
 		expect(outcome).toMatchObject({ status: 'complete', content: 'Let me add. It is 5.' });
 		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
 		expect(asked).toHaveLength(2);
-		// Only the tools the operator marked safe are offered; send_note must ask first.
-		expect(asked[0].tools.sort()).toEqual(['test__add', 'test__big', 'test__fail', 'test__slow']);
+		// Every tool is offered; send_note, not marked safe, asks first (below).
+		expect(asked[0].tools.sort()).toEqual(['test__add', 'test__big', 'test__fail', 'test__send_note', 'test__slow']);
 		expect(asked[1].toolResults).toEqual([{ id: expect.any(String), content: '5' }]);
 		expect(mcp.calls.at(-1)).toEqual({ tool: 'add', arguments: { a: 2, b: 3 } });
 
@@ -242,6 +247,139 @@ describe('a reply with tools', () => {
 		const row = await storedTools(posted.replyId);
 		expect(row.tools).toMatchObject({ stepLimit: 2 });
 		expect(row.tools!.calls).toHaveLength(2);
+	});
+
+	describe('a tool that is not marked safe', () => {
+		/** Runs the writer until a call waits for the person; then the rest, as `finish`. */
+		async function untilAsked(request: Parameters<typeof writeReply>[0]) {
+			const writer = writeReply(request);
+			let step = await writer.next();
+			while (
+				!step.done &&
+				!(step.value.kind === 'tools' && step.value.tools.calls.some((c) => c.status === 'awaiting'))
+			) {
+				step = await writer.next();
+			}
+			expect(step.done).toBe(false);
+			const callId = step.done || step.value.kind !== 'tools' ? '' : step.value.tools.calls[0].id;
+			return {
+				callId,
+				async finish() {
+					let last = await writer.next();
+					while (!last.done) last = await writer.next();
+					return last.value;
+				}
+			};
+		}
+		const decide = (as: Client, replyId: string, callId: string, decision: string) =>
+			as.rpc('decide_tool_call', { p_reply_id: replyId, p_call_id: callId, p_decision: decision });
+
+		it('waits for the person, and runs once they allow it through PostgREST with their own token', async () => {
+			const note = `Lunch at one ${randomUUID()}`;
+			const question = `Send a note ${randomUUID()}`;
+			const { posted, request } = await turn(question, tools());
+			fake.callToolsNext([{ name: 'test__send_note', arguments: { text: note } }]);
+			fake.sayNext('Sent.');
+			const asked = await untilAsked(request);
+			// Waiting: nothing was sent, and the card says so in the database too.
+			expect(mcp.notes).not.toContain(note);
+			await expect.poll(async () => (await storedTools(posted.replyId)).tools?.calls[0].status).toBe('awaiting');
+
+			expect((await decide(client, posted.replyId, asked.callId, 'allow')).data).toBe(true);
+			// Once only.
+			expect((await decide(client, posted.replyId, asked.callId, 'deny')).data).toBe(false);
+			const outcome = await asked.finish();
+			expect(outcome).toMatchObject({ status: 'complete', content: 'Sent.' });
+			expect(mcp.notes).toContain(note);
+			const [card] = (await storedTools(posted.replyId)).tools!.calls;
+			expect(card).toMatchObject({ tool: 'send_note', status: 'complete', result: `Note sent: ${note}` });
+		});
+
+		it('goes back to the model as a refusal when denied, and the tool never runs', async () => {
+			const note = `Never send ${randomUUID()}`;
+			const question = `Send nothing ${randomUUID()}`;
+			const { posted, request } = await turn(question, tools(), anthropic());
+			fake.callToolsNext([{ name: 'test__send_note', arguments: { text: note } }]);
+			fake.sayNext('I did not send it.');
+			const asked = await untilAsked(request);
+			expect((await decide(client, posted.replyId, asked.callId, 'deny')).data).toBe(true);
+			const outcome = await asked.finish();
+
+			expect(outcome).toMatchObject({ status: 'complete', content: 'I did not send it.' });
+			expect(mcp.notes).not.toContain(note);
+			const calls = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
+			expect(calls[1].toolResults[0].content).toContain('did not allow');
+			expect((await storedTools(posted.replyId)).tools!.calls[0]).toMatchObject({ status: 'denied' });
+		});
+
+		it('asks no more in this chat once always allowed', async () => {
+			const question = `Always ${randomUUID()}`;
+			const first = await turn(question, tools());
+			fake.callToolsNext([{ name: 'test__send_note', arguments: { text: `first ${question}` } }]);
+			fake.sayNext('Sent once.');
+			const asked = await untilAsked(first.request);
+			expect((await decide(client, first.posted.replyId, asked.callId, 'always')).data).toBe(true);
+			await asked.finish();
+			const chat = await admin.from('chat_sessions').select('allowed_tools').eq('id', first.posted.sessionId).single();
+			expect(chat.data?.allowed_tools).toEqual(['test__send_note']);
+
+			const again = `Again ${randomUUID()}`;
+			const second = await turn(again, tools(), openai(), {
+				sessionId: first.posted.sessionId,
+				parentId: first.posted.replyId
+			});
+			fake.callToolsNext([{ name: 'test__send_note', arguments: { text: `second ${again}` } }]);
+			fake.sayNext('Sent twice.');
+			const { pieces, outcome } = await run(second.request);
+			expect(outcome).toMatchObject({ status: 'complete', content: 'Sent twice.' });
+			const statuses = pieces.flatMap((piece) =>
+				piece.kind === 'tools' ? piece.tools.calls.map((c) => c.status) : []
+			);
+			expect(statuses).not.toContain('awaiting');
+			expect(mcp.notes).toContain(`second ${again}`);
+		});
+
+		it('takes no answer from another person or from no one, and changes nothing', async () => {
+			const other = (await signedUpUser('tools-other')).client as Client;
+			const question = `Not yours ${randomUUID()}`;
+			const { posted, request } = await turn(question, tools());
+			fake.callToolsNext([{ name: 'test__send_note', arguments: { text: `not sent ${question}` } }]);
+			fake.sayNext('Declined.');
+			const asked = await untilAsked(request);
+
+			expect((await decide(other, posted.replyId, asked.callId, 'always')).data).toBe(false);
+			const anon = await decide(anonClient() as Client, posted.replyId, asked.callId, 'allow');
+			expect(anon.data).toBeNull();
+			expect(anon.error).not.toBeNull();
+			// The writer token's own question is the writer's alone.
+			const permission = await other.rpc('tool_call_permission', {
+				p_reply_id: posted.replyId,
+				p_writer_token: 'guess',
+				p_call_id: asked.callId,
+				p_tool: 'test__send_note'
+			});
+			expect(permission.data).toBe('deny');
+			expect((await storedTools(posted.replyId)).tools!.calls[0].status).toBe('awaiting');
+			const chat = await admin.from('chat_sessions').select('allowed_tools').eq('id', posted.sessionId).single();
+			expect(chat.data?.allowed_tools).toEqual([]);
+
+			expect((await decide(client, posted.replyId, asked.callId, 'deny')).data).toBe(true);
+			await asked.finish();
+			expect(mcp.notes).not.toContain(`not sent ${question}`);
+		});
+
+		it('stops the reply when nobody answers in time, and the tool never runs', async () => {
+			const question = `Nobody answers ${randomUUID()}`;
+			const { posted, request } = await turn(question, tools({ approvalTimeoutMs: 1_500 }));
+			fake.callToolsNext([{ name: 'test__send_note', arguments: { text: `unanswered ${question}` } }], 'Asking. ');
+			const outcome = await run(request).then((result) => result.outcome);
+
+			expect(outcome).toMatchObject({ status: 'stopped', content: 'Asking. ' });
+			expect(mcp.notes).not.toContain(`unanswered ${question}`);
+			const row = await storedTools(posted.replyId);
+			expect(row.status).toBe('stopped');
+			expect(row.tools!.calls[0]).toMatchObject({ status: 'denied', result: expect.stringContaining('Not answered') });
+		});
 	});
 
 	it('lets no one write a reply’s tool calls but its writer, through PostgREST with their own token or none', async () => {

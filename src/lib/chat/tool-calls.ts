@@ -2,7 +2,8 @@
 // one card per call, in the order the model made them. Shared by the server, which writes them as
 // the reply streams, and the browser, which draws them.
 
-export type ToolCallStatus = 'running' | 'complete' | 'error';
+/** awaiting: the tool is not marked safe, and the person has not answered yet. */
+export type ToolCallStatus = 'awaiting' | 'running' | 'complete' | 'error' | 'denied';
 
 export interface ToolCallView {
 	/** The provider's id for the call. */

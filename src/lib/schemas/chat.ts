@@ -54,6 +54,15 @@ export const versionSchema = z.object({
 	messageId: z.uuid({ error: 'That message id is not valid.' })
 });
 
+/** The person's answer to a tool call their reply waits on. */
+export const toolDecisionSchema = z.object({
+	replyId: z.uuid({ error: 'That reply id is not valid.' }),
+	callId: z.string().min(1).max(200, { error: 'That call id is not valid.' }),
+	decision: z.enum(['allow', 'always', 'deny'], {
+		error: 'Choose Allow, Always allow in this chat or Deny.'
+	})
+});
+
 /** A chat's settings form. An empty prompt removes the chat's own prompt. */
 export const chatSettingsSchema = z.object({
 	systemPrompt: z

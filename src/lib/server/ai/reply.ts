@@ -3,12 +3,18 @@
 // each delta) go through here, so a reply is saved the same way whichever path asked for it.
 import { stepCountIs, streamText, type ModelMessage, type UserContent } from 'ai';
 import { CARD_ARGS_CHARS, CARD_RESULT_CHARS, type ReplyTools, type ToolCallView } from '$lib/chat/tool-calls';
-import { finishReply, saveReplyProgress, type ProgressVerdict, type ReplyWriter } from '../chat/messages';
+import {
+	finishReply,
+	saveReplyProgress,
+	toolCallPermission,
+	type ProgressVerdict,
+	type ReplyWriter
+} from '../chat/messages';
 import { claimReply } from '../chat/reply-control';
 import type { HistoryMessage, ModelAttachment } from '../chat/types';
 import { logFailure } from '../errors';
-import type { ToolsConfig } from '../tools/config';
-import { openToolbox, ToolFailure, type Toolbox } from '../tools/mcp';
+import { APPROVAL_TIMEOUT_MS, type ToolsConfig } from '../tools/config';
+import { DENIED, openToolbox, ToolFailure, type AskApproval, type Toolbox } from '../tools/mcp';
 import { contextChars, fitToContext } from './context';
 import type { ChatModel } from './registry';
 import type { TitleJob } from './title';
@@ -185,6 +191,33 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 
 const cutTo = (text: string, max: number) => (text.length <= max ? text : text.slice(0, max));
 
+/** How often a writer waiting on the person's answer looks for it. */
+const APPROVAL_POLL_MS = 1000;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal.aborted) return reject(signal.reason);
+		const timer = setTimeout(resolve, ms);
+		signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+	});
+}
+
+/** Pieces to hand on between the model's own; `arrival` resolves (to null) when one is pushed. */
+class PieceQueue {
+	#pieces: ReplyPiece[] = [];
+	#wake: (() => void) | null = null;
+	push(piece: ReplyPiece) {
+		this.#pieces.push(piece);
+		this.#wake?.();
+	}
+	take(): ReplyPiece | undefined {
+		return this.#pieces.shift();
+	}
+	arrival(): Promise<null> {
+		return new Promise((resolve) => (this.#wake = () => resolve(null)));
+	}
+}
+
 /** What a tool answered, as text. */
 function toolOutput(output: unknown): string {
 	return typeof output === 'string' ? output : JSON.stringify(output, null, 2);
@@ -201,6 +234,14 @@ function toolErrorText(error: unknown): string {
 class ToolCalls {
 	views: ToolCallView[] = [];
 	#started = new Map<string, number>();
+	/** A status set before the model's part for the call arrived (the tool can start first). */
+	#early = new Map<string, ToolCallView['status']>();
+
+	mark(id: string, status: ToolCallView['status']) {
+		if (status === 'running') this.#started.set(id, Date.now());
+		if (!this.views.some((call) => call.id === id)) this.#early.set(id, status);
+		this.views = this.views.map((call) => (call.id === id ? { ...call, status } : call));
+	}
 
 	started(
 		id: string,
@@ -218,12 +259,12 @@ class ToolCalls {
 				serverLabel: origin?.server.label ?? 'Unknown server',
 				tool: origin?.tool ?? name,
 				args: cutTo(args, CARD_ARGS_CHARS),
-				status: 'running'
+				status: this.#early.get(id) ?? 'running'
 			}
 		];
 	}
 
-	ended(id: string, status: 'complete' | 'error', result: string) {
+	ended(id: string, status: 'complete' | 'error' | 'denied', result: string) {
 		const started = this.#started.get(id);
 		this.views = this.views.map((call) =>
 			call.id === id
@@ -240,7 +281,7 @@ class ToolCalls {
 
 	/** Ends the calls still running; whether there were any. */
 	endUnanswered(): boolean {
-		const running = this.views.filter((call) => call.status === 'running');
+		const running = this.views.filter((call) => call.status === 'running' || call.status === 'awaiting');
 		for (const call of running) this.ended(call.id, 'error', 'Ended with the reply, before it answered.');
 		return running.length > 0;
 	}
@@ -258,7 +299,9 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 		gone = verdict === 'gone';
 		fromDatabase.abort(new Error(verdict));
 	});
-	const stopSignals = [claim.signal, fromDatabase.signal];
+	// An approval nobody gave in time ends the reply as stopped.
+	const unanswered = new AbortController();
+	const stopSignals = [claim.signal, fromDatabase.signal, unanswered.signal];
 	const signals = [AbortSignal.timeout(timeoutMs), ...stopSignals, ...(request.signal ? [request.signal] : [])];
 	let content = '';
 	let reasoning = '';
@@ -269,9 +312,40 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 	let toolbox: Toolbox | null = null;
 	let tools: ReplyTools | undefined;
 	const calls = new ToolCalls();
+	// Pieces that arrive between the model's parts: a call that waits for the person, or that
+	// they answered, while the stream itself waits on the tool.
+	const aside = new PieceQueue();
+	const showCalls = () => {
+		if (!tools) return;
+		tools = { ...tools, calls: calls.views };
+		progress.update(content, reasoning, tools);
+		aside.push({ kind: 'tools', tools });
+	};
+	const ask: AskApproval = async (callId, toolName, signal) => {
+		const answered = await toolCallPermission(request.writer, callId, toolName);
+		if (answered) return answered;
+		calls.mark(callId, 'awaiting');
+		// Stored before it is shown: an answer given at once must find the call waiting.
+		if (tools) await saveReplyProgress(request.writer, content, reasoning, { ...tools, calls: calls.views });
+		showCalls();
+		const until = Date.now() + (request.tools?.approvalTimeoutMs ?? APPROVAL_TIMEOUT_MS);
+		while (Date.now() < until) {
+			await sleep(APPROVAL_POLL_MS, signal);
+			const answer = await toolCallPermission(request.writer, callId, toolName).catch(() => null);
+			if (answer) {
+				calls.mark(callId, answer === 'allow' ? 'running' : 'denied');
+				showCalls();
+				return answer;
+			}
+		}
+		calls.ended(callId, 'denied', 'Not answered within the time allowed, so the reply stopped.');
+		showCalls();
+		unanswered.abort(new Error('an approval was not given in time'));
+		throw new Error('an approval was not given in time');
+	};
 
 	try {
-		toolbox = request.tools ? await openToolbox(request.tools, AbortSignal.any(signals)) : null;
+		toolbox = request.tools ? await openToolbox(request.tools, AbortSignal.any(signals), ask) : null;
 		if (toolbox)
 			tools = { calls: calls.views, ...(toolbox.unavailable.length ? { unavailable: toolbox.unavailable } : {}) };
 		let steps = 0;
@@ -296,7 +370,19 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 			// would print the whole request, the person's messages included.
 			onError: () => {}
 		});
-		for await (const part of result.fullStream) {
+		const parts = result.fullStream[Symbol.asyncIterator]();
+		let nextPart = parts.next();
+		for (;;) {
+			const waiting = aside.take();
+			if (waiting) {
+				yield waiting;
+				continue;
+			}
+			const arrived = await Promise.race([nextPart, aside.arrival()]);
+			if (!arrived) continue;
+			if (arrived.done) break;
+			nextPart = parts.next();
+			const part = arrived.value;
 			if (part.type === 'text-delta') {
 				if (!part.text) continue;
 				if (thinkingFrom !== null) thinkingUntil ??= Date.now();
@@ -316,6 +402,8 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 			) {
 				if (part.type === 'tool-call')
 					calls.started(part.toolCallId, part.input, toolbox.origin(part.toolName), part.toolName);
+				else if (part.type === 'tool-result' && part.output === DENIED)
+					calls.ended(part.toolCallId, 'denied', 'You did not allow this call.');
 				else if (part.type === 'tool-result') calls.ended(part.toolCallId, 'complete', toolOutput(part.output));
 				else calls.ended(part.toolCallId, 'error', toolErrorText(part.error));
 				tools = { ...tools, calls: calls.views };
@@ -336,6 +424,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 				if (steps >= request.tools!.maxSteps) tools = { ...tools, stepLimit: request.tools!.maxSteps };
 			}
 		}
+		void parts.return?.().catch(() => {});
 		if (!failure && !content && !calls.views.length) failure = new Error('the model returned an empty reply');
 	} catch (error) {
 		failure = error;

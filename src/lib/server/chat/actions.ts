@@ -7,6 +7,7 @@ import {
 	retryReplySchema,
 	sendMessageSchema,
 	shareSchema,
+	toolDecisionSchema,
 	versionSchema
 } from '$lib/schemas/chat';
 import type { UploadedAttachment } from '$lib/chat/attachments';
@@ -20,13 +21,15 @@ import {
 	regenerateReply,
 	restartReply,
 	saveChatSettings,
+	decideToolCall,
 	selectVersion,
 	stopReply,
 	type PostedMessage
 } from './messages';
+import { followReply } from './follow';
 import { abortLocally } from './reply-control';
 import { createShare } from './shares';
-import { replyEnded, startReply } from './reply-writer';
+import { followFromWriter, replyEnded, startReply } from './reply-writer';
 import { checkImages, checkModel, historyBudget } from './turn';
 
 function firstIssue(error: { issues: { message: string }[] }): string {
@@ -179,6 +182,30 @@ export const stopReplyAction = (event: RequestEvent, sessionId: string) =>
 		abortLocally(replyId);
 		return sessionId;
 	});
+
+/**
+ * The person's answer to a tool call their reply waits on. Without JavaScript the answer waits, as
+ * a send does, until the reply ends or asks again, then shows the chat.
+ */
+export async function decideToolAction(event: RequestEvent, sessionId: string) {
+	const form = await readForm(event);
+	const parsed = toolDecisionSchema.safeParse(Object.fromEntries(form));
+	if (!parsed.success) return fail(400, { error: firstIssue(parsed.error) });
+	const { replyId, callId, decision } = parsed.data;
+	// With JavaScript the page follows the reply itself; the answer is all this request does.
+	const enhanced = event.request.headers.get('x-sveltekit-action') === 'true';
+	try {
+		const taken = await decideToolCall(event.locals.supabase, replyId, callId, decision);
+		if (!taken) return fail(409, { error: 'This tool call is no longer waiting for an answer.' });
+		if (enhanced) return { decided: decision };
+		const { events } = await followReply(event.locals.supabase, replyId, () => followFromWriter(event, replyId));
+		await replyEnded(events);
+	} catch (cause) {
+		const failure = actionFailure(event, cause, {});
+		return fail(failure.status, { error: failure.data.error });
+	}
+	redirect(303, `/chat/${sessionId}`);
+}
 
 /** Saves the chat's own system prompt, then shows the chat again. */
 export async function saveSettingsAction(event: RequestEvent, sessionId: string) {

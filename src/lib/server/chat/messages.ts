@@ -220,6 +220,38 @@ export async function saveReplyProgress(
 	return data === 'stop' || data === 'gone' ? data : 'go';
 }
 
+/** Whether the person allowed a tool call the writer waits on: null while they have not answered. */
+export async function toolCallPermission(
+	writer: ReplyWriter,
+	callId: string,
+	tool: string
+): Promise<'allow' | 'deny' | null> {
+	const { data, error } = await writer.client.rpc('tool_call_permission', {
+		p_reply_id: writer.replyId,
+		p_writer_token: writer.token,
+		p_call_id: callId,
+		p_tool: tool
+	});
+	if (error) throw fromPostgrest(error, 'not_found:reply');
+	return data === 'allow' || data === 'deny' ? data : null;
+}
+
+/** The person's answer to a call their reply waits on; false when no such call waits any more. */
+export async function decideToolCall(
+	client: ChatClient,
+	replyId: string,
+	callId: string,
+	decision: 'allow' | 'always' | 'deny'
+): Promise<boolean> {
+	const { data, error } = await client.rpc('decide_tool_call', {
+		p_reply_id: replyId,
+		p_call_id: callId,
+		p_decision: decision
+	});
+	if (error) throw fromPostgrest(error, 'not_found:reply');
+	return data;
+}
+
 /** Gives the writer's chat its generated title, unless it was renamed; the stored title or null. */
 export async function setReplyTitle(writer: ReplyWriter, title: string, standIn: string): Promise<string | null> {
 	const { data, error } = await writer.client.rpc('set_reply_title', {

@@ -48,8 +48,9 @@ export async function startReply(
 }
 
 /**
- * Waits until a reply has ended (not for its title): what a form post without JavaScript does
- * before it redirects. The writer goes on if this request is cut off meanwhile.
+ * Waits until a reply has ended (not for its title), or waits on the person's answer to a tool
+ * call: what a form post without JavaScript does before it redirects, so the page it lands on
+ * shows the reply, or the call to answer. The writer goes on if this request is cut off meanwhile.
  */
 export async function replyEnded(events: ReadableStream<Uint8Array>): Promise<void> {
 	const reader = events.getReader();
@@ -63,8 +64,10 @@ export async function replyEnded(events: ReadableStream<Uint8Array>): Promise<vo
 			const lines = buffered.split('\n');
 			buffered = lines.pop() ?? '';
 			const ended = lines.some((line) => {
-				const type = line.trim() && (JSON.parse(line) as StreamEvent).type;
-				return type === 'done' || type === 'stopped' || type === 'error';
+				if (!line.trim()) return false;
+				const event = JSON.parse(line) as StreamEvent;
+				if (event.type === 'tools') return event.tools.calls.some((call) => call.status === 'awaiting');
+				return event.type === 'done' || event.type === 'stopped' || event.type === 'error';
 			});
 			if (ended) return;
 		}

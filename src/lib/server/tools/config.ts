@@ -25,7 +25,11 @@ export interface ToolServerConfig {
 export interface ToolsConfig {
 	servers: ToolServerConfig[];
 	maxSteps: number;
+	/** How long a call that needs the person's approval waits for it; then the reply stops. */
+	approvalTimeoutMs?: number;
 }
+
+export const APPROVAL_TIMEOUT_MS = 10 * 60_000;
 
 export const DEFAULT_MAX_STEPS = 5;
 const DEFAULT_TIMEOUT_MS = 20_000;

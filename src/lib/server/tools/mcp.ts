@@ -12,6 +12,12 @@ export const MODEL_RESULT_CHARS = 20_000;
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const SEPARATOR = '__';
 
+/** Asks the person before a tool that is not marked safe runs; resolves to their answer. */
+export type AskApproval = (callId: string, toolName: string, signal: AbortSignal) => Promise<'allow' | 'deny'>;
+
+/** What a tool the person did not allow answers the model. */
+export const DENIED = 'The person did not allow this call. Answer without it.';
+
 export interface ToolOrigin {
 	server: ToolServerConfig;
 	tool: string;
@@ -73,12 +79,16 @@ async function connect(server: ToolServerConfig, signal: AbortSignal) {
 function toolFor(
 	client: MCPClient,
 	server: ToolServerConfig,
-	definition: { name: string; description?: string; inputSchema: unknown }
+	definition: { name: string; description?: string; inputSchema: unknown },
+	ask: AskApproval | null
 ) {
+	const name = `${server.id}${SEPARATOR}${definition.name}`;
 	return dynamicTool({
 		description: definition.description ?? definition.name,
 		inputSchema: jsonSchema(definition.inputSchema as JSONSchema7),
-		async execute(input, { abortSignal }) {
+		async execute(input, { abortSignal, toolCallId }) {
+			const asked = ask ? await ask(toolCallId, name, abortSignal ?? new AbortController().signal) : 'allow';
+			if (asked === 'deny') return DENIED;
 			const timeout = AbortSignal.timeout(server.timeoutMs);
 			const signal = AbortSignal.any([timeout, ...(abortSignal ? [abortSignal] : [])]);
 			const result = await client
@@ -98,10 +108,10 @@ function toolFor(
 }
 
 /**
- * Connects to every configured server at once and offers their tools. Until approvals exist, only
- * the tools an operator marked safe are offered: a tool with effects never runs unasked.
+ * Connects to every configured server at once and offers their tools: the ones the operator marked
+ * safe run at once; every other one runs only once `ask` says the person allowed it.
  */
-export async function openToolbox(config: ToolsConfig, signal: AbortSignal): Promise<Toolbox | null> {
+export async function openToolbox(config: ToolsConfig, signal: AbortSignal, ask: AskApproval): Promise<Toolbox | null> {
 	if (!config.servers.length) return null;
 	const connected = await Promise.all(
 		config.servers.map((server) =>
@@ -117,8 +127,8 @@ export async function openToolbox(config: ToolsConfig, signal: AbortSignal): Pro
 		if (!client) continue;
 		for (const definition of definitions) {
 			const name = `${server.id}${SEPARATOR}${definition.name}`;
-			if (!server.safeTools.includes(definition.name) || !TOOL_NAME.test(name)) continue;
-			tools[name] = toolFor(client, server, definition);
+			if (!TOOL_NAME.test(name)) continue;
+			tools[name] = toolFor(client, server, definition, server.safeTools.includes(definition.name) ? null : ask);
 			origins.set(name, { server, tool: definition.name });
 		}
 	}

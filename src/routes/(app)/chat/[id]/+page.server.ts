@@ -9,7 +9,8 @@ import {
 	selectVersionAction,
 	sendMessageAction,
 	shareAction,
-	stopReplyAction
+	stopReplyAction,
+	decideToolAction
 } from '$lib/server/chat/actions';
 import { withRenderedReplies } from '$lib/server/chat/render';
 import { getSessionWithMessages, type ChatWindow } from '$lib/server/chat/sessions';
@@ -84,5 +85,6 @@ export const actions: Actions = {
 	version: (event) => selectVersionAction(event),
 	stop: (event) => stopReplyAction(event, parseChatId(event.params.id)),
 	settings: (event) => saveSettingsAction(event, parseChatId(event.params.id)),
-	share: (event) => shareAction(event, parseChatId(event.params.id))
+	share: (event) => shareAction(event, parseChatId(event.params.id)),
+	tool: (event) => decideToolAction(event, parseChatId(event.params.id))
 };
