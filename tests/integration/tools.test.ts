@@ -122,6 +122,16 @@ describe('a reply with tools', () => {
 		]);
 	});
 
+	it('asks a server for its tools once a minute: a reply that calls none costs it no request', async () => {
+		// A first reply lists the tools (or finds them listed in the last minute).
+		await run((await turn(`First ${randomUUID()}`, tools())).request);
+		const before = mcp.requests;
+		const { request } = await turn(`Just talk ${randomUUID()}`, tools());
+		const { outcome } = await run(request);
+		expect(outcome.status).toBe('complete');
+		expect(mcp.requests).toBe(before);
+	});
+
 	it('runs parallel calls and a second step that uses the first results (Anthropic)', async () => {
 		const question = `Add twice ${randomUUID()}`;
 		const { posted, request } = await turn(question, tools(), anthropic());

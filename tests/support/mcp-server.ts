@@ -18,6 +18,8 @@ export interface TestMcpServer {
 	notes: string[];
 	/** Every tool call it answered, in order. */
 	calls: { tool: string; arguments: Record<string, unknown> }[];
+	/** How many requests reached the MCP endpoint. */
+	readonly requests: number;
 	close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 export async function startTestMcpServer(options: { port?: number } = {}): Promise<TestMcpServer> {
 	const notes: string[] = [];
 	const calls: TestMcpServer['calls'] = [];
+	let requests = 0;
 
 	async function handle(request: IncomingMessage, response: ServerResponse) {
 		const path = new URL(request.url ?? '/', 'http://mcp').pathname;
@@ -93,6 +96,7 @@ export async function startTestMcpServer(options: { port?: number } = {}): Promi
 			response.writeHead(404).end();
 			return;
 		}
+		requests++;
 		// Stateless: a server and a transport per request, as the SDK's own stateless example does.
 		const server = toolServer(notes, calls);
 		const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
@@ -116,6 +120,9 @@ export async function startTestMcpServer(options: { port?: number } = {}): Promi
 		url: `http://127.0.0.1:${port}/mcp`,
 		notes,
 		calls,
+		get requests() {
+			return requests;
+		},
 		async close() {
 			http.closeAllConnections();
 			await new Promise<void>((resolve) => http.close(() => resolve()));

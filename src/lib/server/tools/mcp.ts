@@ -62,26 +62,58 @@ const fetchWithoutRedirects: typeof fetch = async (input, init) => {
 	return response;
 };
 
-async function connect(server: ToolServerConfig, signal: AbortSignal) {
-	const client = await createMCPClient({
+type ToolDefinition = { name: string; description?: string; inputSchema: unknown };
+
+// A server's tools, as it listed them, kept a minute per isolate: a reply that calls no tool then
+// costs the servers nothing, and one that does opens its connection only then.
+const LIST_TTL_MS = 60_000;
+const listed = new Map<string, { at: number; tools: ToolDefinition[] }>();
+const listKey = (server: ToolServerConfig) => `${server.id} ${server.url}`;
+
+const openClient = (server: ToolServerConfig, signal: AbortSignal) =>
+	createMCPClient({
 		transport: { type: 'http', url: server.url, headers: server.headers, fetch: fetchWithoutRedirects },
 		initializationOptions: { signal: AbortSignal.any([signal, AbortSignal.timeout(server.timeoutMs)]) }
 	});
+
+/** One server within one reply: its tools, and a client opened on first use. */
+class ServerConnection {
+	readonly server: ToolServerConfig;
+	readonly tools: ToolDefinition[];
+	#client: Promise<MCPClient> | null;
+
+	constructor(server: ToolServerConfig, tools: ToolDefinition[], client: MCPClient | null) {
+		this.server = server;
+		this.tools = tools;
+		this.#client = client ? Promise.resolve(client) : null;
+	}
+
+	client(signal: AbortSignal): Promise<MCPClient> {
+		this.#client ??= openClient(this.server, signal);
+		return this.#client;
+	}
+
+	async close() {
+		await this.#client?.then((client) => client.close()).catch(() => {});
+	}
+}
+
+async function connect(server: ToolServerConfig, signal: AbortSignal): Promise<ServerConnection> {
+	const known = listed.get(listKey(server));
+	if (known && Date.now() - known.at < LIST_TTL_MS) return new ServerConnection(server, known.tools, null);
+	const client = await openClient(server, signal);
 	try {
 		const { tools } = await client.listTools({ options: { signal, timeout: server.timeoutMs } });
-		return { client, tools };
+		listed.set(listKey(server), { at: Date.now(), tools });
+		return new ServerConnection(server, tools, client);
 	} catch (error) {
 		await client.close().catch(() => {});
 		throw error;
 	}
 }
 
-function toolFor(
-	client: MCPClient,
-	server: ToolServerConfig,
-	definition: { name: string; description?: string; inputSchema: unknown },
-	ask: AskApproval | null
-) {
+function toolFor(connection: ServerConnection, definition: ToolDefinition, ask: AskApproval | null) {
+	const { server } = connection;
 	const name = `${server.id}${SEPARATOR}${definition.name}`;
 	return dynamicTool({
 		description: definition.description ?? definition.name,
@@ -91,12 +123,15 @@ function toolFor(
 			if (asked === 'deny') return DENIED;
 			const timeout = AbortSignal.timeout(server.timeoutMs);
 			const signal = AbortSignal.any([timeout, ...(abortSignal ? [abortSignal] : [])]);
-			const result = await client
-				.callTool({
-					name: definition.name,
-					arguments: (input ?? {}) as Record<string, unknown>,
-					options: { signal, timeout: server.timeoutMs }
-				})
+			const result = await connection
+				.client(signal)
+				.then((client) =>
+					client.callTool({
+						name: definition.name,
+						arguments: (input ?? {}) as Record<string, unknown>,
+						options: { signal, timeout: server.timeoutMs }
+					})
+				)
 				.catch((error: unknown) => {
 					throw timeout.aborted ? new ToolFailure(TOO_SLOW) : error;
 				});
@@ -108,36 +143,37 @@ function toolFor(
 }
 
 /**
- * Connects to every configured server at once and offers their tools: the ones the operator marked
- * safe run at once; every other one runs only once `ask` says the person allowed it.
+ * Offers every configured server's tools (listed at once, or known from the last minute): the ones
+ * the operator marked safe run at once; every other one runs only once `ask` says the person
+ * allowed it.
  */
 export async function openToolbox(config: ToolsConfig, signal: AbortSignal, ask: AskApproval): Promise<Toolbox | null> {
 	if (!config.servers.length) return null;
 	const connected = await Promise.all(
 		config.servers.map((server) =>
 			connect(server, signal).then(
-				(value) => ({ server, ...value }),
-				() => ({ server, client: null, tools: [] })
+				(connection) => ({ server, connection }),
+				() => ({ server, connection: null })
 			)
 		)
 	);
 	const tools: ToolSet = {};
 	const origins = new Map<string, ToolOrigin>();
-	for (const { server, client, tools: definitions } of connected) {
-		if (!client) continue;
-		for (const definition of definitions) {
+	for (const { server, connection } of connected) {
+		if (!connection) continue;
+		for (const definition of connection.tools) {
 			const name = `${server.id}${SEPARATOR}${definition.name}`;
 			if (!TOOL_NAME.test(name)) continue;
-			tools[name] = toolFor(client, server, definition, server.safeTools.includes(definition.name) ? null : ask);
+			tools[name] = toolFor(connection, definition, server.safeTools.includes(definition.name) ? null : ask);
 			origins.set(name, { server, tool: definition.name });
 		}
 	}
 	return {
 		tools,
 		origin: (name) => origins.get(name),
-		unavailable: connected.filter((entry) => !entry.client).map((entry) => entry.server.label),
+		unavailable: connected.filter((entry) => !entry.connection).map((entry) => entry.server.label),
 		async close() {
-			await Promise.all(connected.map((entry) => entry.client?.close().catch(() => {})));
+			await Promise.all(connected.map((entry) => entry.connection?.close()));
 		}
 	};
 }
