@@ -180,6 +180,24 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 			tools = calls;
 			schedule();
 		},
+		/**
+		 * Writes now, after any write in flight (which holds older state), so that what the page is
+		 * about to show is stored first: a call waiting for an answer must be found waiting.
+		 */
+		async flush(content: string, reasoning: string, calls: ReplyTools) {
+			text = content;
+			thought = reasoning;
+			tools = calls;
+			while (inFlight) await inFlight;
+			if (timer) clearTimeout(timer);
+			timer = undefined;
+			savedAt = Date.now();
+			inFlight = saveReplyProgress(request.writer, text, thought, tools)
+				.then(onVerdict)
+				.catch(() => {})
+				.finally(() => (inFlight = undefined));
+			await inFlight;
+		},
 		/** Stops writing progress; resolves once a write in flight has landed. */
 		async close() {
 			clearInterval(heartbeat);
@@ -326,7 +344,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 		if (answered) return answered;
 		calls.mark(callId, 'awaiting');
 		// Stored before it is shown: an answer given at once must find the call waiting.
-		if (tools) await saveReplyProgress(request.writer, content, reasoning, { ...tools, calls: calls.views });
+		if (tools) await progress.flush(content, reasoning, { ...tools, calls: calls.views });
 		showCalls();
 		const until = Date.now() + (request.tools?.approvalTimeoutMs ?? APPROVAL_TIMEOUT_MS);
 		while (Date.now() < until) {
