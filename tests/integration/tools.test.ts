@@ -244,6 +244,20 @@ describe('a reply with tools', () => {
 		expect((await storedTools(posted.replyId)).tools).toMatchObject({ unavailable: ['Gone server'] });
 	});
 
+	it('follows no redirect from a server: one that points elsewhere is named as not reachable', async () => {
+		const config = tools();
+		config.servers = [
+			{ ...config.servers[0], id: 'moved', label: 'Moved server', url: mcp.url.replace('/mcp', '/moved') }
+		];
+		const { posted, request } = await turn(`Through a redirect ${randomUUID()}`, config);
+		const { outcome } = await run(request);
+
+		expect(outcome.status).toBe('complete');
+		const asked = fake.calls.at(-1)!;
+		expect(asked.tools).toEqual([]);
+		expect((await storedTools(posted.replyId)).tools).toMatchObject({ unavailable: ['Moved server'] });
+	});
+
 	it('stops at the operator’s step limit, and says so', async () => {
 		const question = `Loop forever ${randomUUID()}`;
 		const { posted, request } = await turn(question, tools({ maxSteps: 2 }));

@@ -5,7 +5,7 @@
 //   slow       answers after `seconds` (default 5), or when the call is cancelled
 //   fail       always fails, as a tool reports a failure (isError)
 //   big        returns about 1 MB of text
-// GET /_control/notes lists the notes sent; POST /_control/reset forgets them.
+// /moved redirects to /mcp. GET /_control/notes lists the notes sent; POST /_control/reset forgets them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -90,6 +90,11 @@ export async function startTestMcpServer(options: { port?: number } = {}): Promi
 			notes.length = 0;
 			calls.length = 0;
 			response.writeHead(204).end();
+			return;
+		}
+		// A server that points elsewhere: Parley must not follow it.
+		if (path === '/moved') {
+			response.writeHead(307, { location: '/mcp' }).end();
 			return;
 		}
 		if (path !== '/mcp') {

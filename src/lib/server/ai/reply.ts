@@ -2,7 +2,7 @@
 // no-JavaScript form action (which waits for the end) and the streaming endpoint (which relays
 // each delta) go through here, so a reply is saved the same way whichever path asked for it.
 import { stepCountIs, streamText, type ModelMessage, type UserContent } from 'ai';
-import { CARD_ARGS_CHARS, CARD_RESULT_CHARS, type ReplyTools, type ToolCallView } from '$lib/chat/tool-calls';
+import type { ReplyTools } from '$lib/chat/tool-calls';
 import {
 	finishReply,
 	saveReplyProgress,
@@ -14,7 +14,8 @@ import { claimReply } from '../chat/reply-control';
 import type { HistoryMessage, ModelAttachment } from '../chat/types';
 import { logFailure } from '../errors';
 import { APPROVAL_TIMEOUT_MS, type ToolsConfig } from '../tools/config';
-import { DENIED, openToolbox, ToolFailure, type AskApproval, type Toolbox } from '../tools/mcp';
+import { ToolCalls, toolErrorText, toolOutput } from '../tools/cards';
+import { DENIED, openToolbox, type AskApproval, type Toolbox } from '../tools/mcp';
 import { contextChars, fitToContext } from './context';
 import type { ChatModel } from './registry';
 import type { TitleJob } from './title';
@@ -207,8 +208,6 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 	};
 }
 
-const cutTo = (text: string, max: number) => (text.length <= max ? text : text.slice(0, max));
-
 /** How often a writer waiting on the person's answer looks for it. */
 const APPROVAL_POLL_MS = 1000;
 
@@ -233,75 +232,6 @@ class PieceQueue {
 	}
 	arrival(): Promise<null> {
 		return new Promise((resolve) => (this.#wake = () => resolve(null)));
-	}
-}
-
-/** What a tool answered, as text. */
-function toolOutput(output: unknown): string {
-	return typeof output === 'string' ? output : JSON.stringify(output, null, 2);
-}
-
-function toolErrorText(error: unknown): string {
-	if (error instanceof ToolFailure) return error.message;
-	// Anything else (a server gone, a refused argument) is named without its details, which may
-	// hold the server's internals.
-	return 'The tool could not be reached, or refused the call.';
-}
-
-/** The reply's tool calls as cards, in the order the model made them. */
-class ToolCalls {
-	views: ToolCallView[] = [];
-	#started = new Map<string, number>();
-	/** A status set before the model's part for the call arrived (the tool can start first). */
-	#early = new Map<string, ToolCallView['status']>();
-
-	mark(id: string, status: ToolCallView['status']) {
-		if (status === 'running') this.#started.set(id, Date.now());
-		if (!this.views.some((call) => call.id === id)) this.#early.set(id, status);
-		this.views = this.views.map((call) => (call.id === id ? { ...call, status } : call));
-	}
-
-	started(
-		id: string,
-		input: unknown,
-		origin: { server: { id: string; label: string }; tool: string } | undefined,
-		name: string
-	) {
-		this.#started.set(id, Date.now());
-		const args = JSON.stringify(input ?? {}, null, 2);
-		this.views = [
-			...this.views,
-			{
-				id,
-				server: origin?.server.id ?? '',
-				serverLabel: origin?.server.label ?? 'Unknown server',
-				tool: origin?.tool ?? name,
-				args: cutTo(args, CARD_ARGS_CHARS),
-				status: this.#early.get(id) ?? 'running'
-			}
-		];
-	}
-
-	ended(id: string, status: 'complete' | 'error' | 'denied', result: string) {
-		const started = this.#started.get(id);
-		this.views = this.views.map((call) =>
-			call.id === id
-				? {
-						...call,
-						status,
-						result: cutTo(result, CARD_RESULT_CHARS),
-						...(result.length > CARD_RESULT_CHARS ? { resultCut: true } : {}),
-						...(started === undefined ? {} : { ms: Date.now() - started })
-					}
-				: call
-		);
-	}
-
-	/** Ends the calls still running; whether there were any. */
-	endUnanswered(): boolean {
-		const running = this.views.filter((call) => call.status === 'running' || call.status === 'awaiting');
-		for (const call of running) this.ended(call.id, 'error', 'Ended with the reply, before it answered.');
-		return running.length > 0;
 	}
 }
 
