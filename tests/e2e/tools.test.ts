@@ -112,7 +112,8 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 		const question = unique('Send the secret note');
 		const note = unique('The secret');
 		await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
-		await fakeModel.say(question, 'Understood, nothing was sent.');
+		// Slow enough that a page shown before the reply ended would show it unfinished.
+		await fakeModel.say(question, 'Understood, nothing was sent.', 300);
 		await app.send(question);
 
 		// The post comes back as soon as the reply waits for an answer.
@@ -120,7 +121,8 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 		await expect(sendNote).toContainText('Waiting for your answer');
 		await sendNote.getByRole('button', { name: 'Deny' }).click();
 
-		await expect(app.said('Understood, nothing was sent.')).toBeVisible();
+		// The answer's post came back once the reply ended: the page holds all of it, unrefreshed.
+		await expect(app.said('Understood, nothing was sent.')).toBeVisible({ timeout: 1_000 });
 		await expect(card(app, 'send_note')).toContainText('Not allowed');
 		expect(await notes()).not.toContain(note);
 		const [, second] = await fakeModel.calls(question);

@@ -199,7 +199,7 @@ export async function decideToolAction(event: RequestEvent, sessionId: string) {
 		if (!taken) return fail(409, { error: 'This tool call is no longer waiting for an answer.' });
 		if (enhanced) return { decided: decision };
 		const { events } = await followReply(event.locals.supabase, replyId, () => followFromWriter(event, replyId));
-		await replyEnded(events);
+		await replyEnded(events, callId);
 	} catch (cause) {
 		const failure = actionFailure(event, cause, {});
 		return fail(failure.status, { error: failure.data.error });

@@ -52,7 +52,11 @@ export async function startReply(
  * call: what a form post without JavaScript does before it redirects, so the page it lands on
  * shows the reply, or the call to answer. The writer goes on if this request is cut off meanwhile.
  */
-export async function replyEnded(events: ReadableStream<Uint8Array>): Promise<void> {
+export async function replyEnded(
+	events: ReadableStream<Uint8Array>,
+	/** A call just answered: the events replayed from before the answer still show it waiting. */
+	answered?: string
+): Promise<void> {
 	const reader = events.getReader();
 	const decoder = new TextDecoder();
 	let buffered = '';
@@ -66,7 +70,9 @@ export async function replyEnded(events: ReadableStream<Uint8Array>): Promise<vo
 			const ended = lines.some((line) => {
 				if (!line.trim()) return false;
 				const event = JSON.parse(line) as StreamEvent;
-				if (event.type === 'tools') return event.tools.calls.some((call) => call.status === 'awaiting');
+				if (event.type === 'tools') {
+					return event.tools.calls.some((call) => call.status === 'awaiting' && call.id !== answered);
+				}
 				return event.type === 'done' || event.type === 'stopped' || event.type === 'error';
 			});
 			if (ended) return;
