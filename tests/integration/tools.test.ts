@@ -406,6 +406,44 @@ describe('a reply with tools', () => {
 		});
 	});
 
+	it('lets a person with their own reply’s writer token (post_message hands it to them) write only that reply’s cards, in the table’s shape', async () => {
+		const other = (await signedUpUser('tools-forger')).client as Client;
+		const { posted } = await turn(`My own cards ${randomUUID()}`, tools());
+		const theirs = await postMessage(other, { messageId: randomUUID(), content: `Their chat ${randomUUID()}` });
+		const forged = {
+			calls: [{ id: 'forged', server: 'x', serverLabel: 'X', tool: 'y', args: '{}', status: 'awaiting' }]
+		};
+		const write = (replyId: string, toolsJson: unknown) =>
+			client.rpc('write_reply_progress', {
+				p_reply_id: replyId,
+				p_writer_token: posted.writerToken!,
+				p_content: '',
+				p_tools: toolsJson as never
+			});
+
+		// Their own reply, like its text: allowed, in the shape the table checks.
+		expect((await write(posted.replyId, forged)).data).toBe('go');
+		expect((await write(posted.replyId, [forged])).error?.code).toBe('23514');
+		expect((await write(posted.replyId, { calls: ['x'.repeat(300_000)] })).error?.code).toBe('23514');
+		// Another person's reply, with this token: refused, and unchanged.
+		expect((await write(theirs.replyId, forged)).data).toBe('gone');
+		expect((await storedTools(theirs.replyId)).tools).toBeNull();
+
+		// An "always" for a card they forged reaches their own chat and no other.
+		expect(
+			(await client.rpc('decide_tool_call', { p_reply_id: posted.replyId, p_call_id: 'forged', p_decision: 'always' }))
+				.data
+		).toBe(true);
+		const chats = await admin
+			.from('chat_sessions')
+			.select('id, allowed_tools')
+			.in('id', [posted.sessionId, theirs.sessionId]);
+		expect(Object.fromEntries(chats.data!.map((chat) => [chat.id, chat.allowed_tools]))).toEqual({
+			[posted.sessionId]: ['x__y'],
+			[theirs.sessionId]: []
+		});
+	});
+
 	it('lets no one write a reply’s tool calls but its writer, through PostgREST with their own token or none', async () => {
 		const { posted } = await turn(`Forge a card ${randomUUID()}`, tools());
 		const forged = {
