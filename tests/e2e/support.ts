@@ -289,6 +289,15 @@ export const fakeModel = {
 	}
 };
 
+/** The test MCP server beside the app (tests/support/mcp-server.ts; its port is playwright.config.ts's). */
+export const testTools = {
+	url: 'http://127.0.0.1:4012',
+	/** The notes its send_note tool was asked to send. */
+	async notes(): Promise<string[]> {
+		return (await fetch(`${this.url}/_control/notes`)).json();
+	}
+};
+
 const outbox = process.env.MAILPIT_URL ?? 'http://127.0.0.1:54324';
 
 /** The /auth/confirm link of the newest mail to `email` in the local outbox (Mailpit's API), as a path. */

@@ -1,7 +1,7 @@
 // Tools through MCP, as a person sees them: a card per call, Running… while it runs, its
 // arguments and result folded away, kept after a reload and without JavaScript. The app is given
 // the test MCP server (playwright.config.ts); the fake model asks for its tools.
-import { ChatApp, expect, fakeModel, test, unique } from './support.ts';
+import { ChatApp, expect, fakeModel, test, testTools, unique } from './support.ts';
 
 const card = (app: ChatApp, tool: string) =>
 	app.conversation.getByRole('list', { name: 'Tool calls' }).getByRole('listitem').filter({ hasText: tool });
@@ -66,8 +66,6 @@ test('a failing tool’s card says so, and the reply goes on', async ({ app }) =
 	await expect(failed.getByText('The tool broke: disk full.')).toBeVisible();
 });
 
-const notes = async (): Promise<string[]> => (await fetch('http://127.0.0.1:4012/_control/notes')).json();
-
 test('a tool that is not marked safe waits for Allow, and runs once allowed', { tag: '@vite' }, async ({ app }) => {
 	await app.signUp();
 	const question = unique('Tell the team lunch is at one');
@@ -79,11 +77,11 @@ test('a tool that is not marked safe waits for Allow, and runs once allowed', { 
 	const sendNote = card(app, 'send_note');
 	await expect(sendNote).toContainText('Waiting for your answer');
 	await expect(sendNote).toContainText(note);
-	expect(await notes()).not.toContain(note);
+	expect(await testTools.notes()).not.toContain(note);
 	await sendNote.getByRole('button', { name: 'Allow', exact: true }).click();
 
 	await expect(app.said('The note is sent.')).toBeVisible();
-	expect(await notes()).toContain(note);
+	expect(await testTools.notes()).toContain(note);
 	await expect(sendNote).not.toContainText('Waiting for your answer');
 	await expect(sendNote.getByRole('button', { name: 'Allow', exact: true })).toHaveCount(0);
 });
@@ -124,7 +122,7 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 		// The answer's post came back once the reply ended: the page holds all of it, unrefreshed.
 		await expect(app.said('Understood, nothing was sent.')).toBeVisible({ timeout: 1_000 });
 		await expect(card(app, 'send_note')).toContainText('Not allowed');
-		expect(await notes()).not.toContain(note);
+		expect(await testTools.notes()).not.toContain(note);
 		const [, second] = await fakeModel.calls(question);
 		expect(second.toolResults[0].content).toContain('did not allow');
 	});

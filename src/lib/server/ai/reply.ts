@@ -354,9 +354,8 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 					calls.ended(part.toolCallId, 'denied', 'You did not allow this call.');
 				else if (part.type === 'tool-result') calls.ended(part.toolCallId, 'complete', toolOutput(part.output));
 				else calls.ended(part.toolCallId, 'error', toolErrorText(part.error));
-				tools = { ...tools, calls: calls.views };
-				progress.update(content, reasoning, tools);
-				yield { kind: 'tools', tools };
+				// Handed on at the top of the loop, before the next part is awaited.
+				showCalls();
 			} else if (part.type === 'finish-step') {
 				steps++;
 			} else if (part.type === 'error') {
