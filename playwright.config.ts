@@ -50,15 +50,17 @@ export const appEnv: Record<string, string> = {
 		}
 	]),
 	ANTHROPIC_API_KEY: 'fake-anthropic-key',
-	// The test MCP server (tests/support/mcp-server.ts): its harmless tools run unasked.
+	// The test MCP server (tests/support/mcp-server.ts): its harmless tools run unasked. And a server
+	// that is down (nothing listens on port 9), which every reply names and goes on without.
 	MCP_SERVERS: JSON.stringify([
 		{
 			id: 'test',
 			label: 'Test tools',
 			url: `http://127.0.0.1:${ports.mcp}/mcp`,
-			safeTools: ['add', 'slow', 'fail', 'big'],
+			safeTools: ['add', 'slow', 'fail', 'big', 'echo'],
 			timeoutMs: 10_000
-		}
+		},
+		{ id: 'gone', label: 'Gone tools', url: 'http://127.0.0.1:9/mcp', timeoutMs: 2_000 }
 	]),
 	// Well above the longest reply of the suite (about 8 s), with room for a loaded machine.
 	AI_TIMEOUT_MS: '60000'

@@ -154,6 +154,7 @@ export type Database = {
 				Row: {
 					allowed_tools: string[];
 					created_at: string;
+					disabled_tools: string[];
 					id: string;
 					model: string | null;
 					search: unknown;
@@ -166,6 +167,7 @@ export type Database = {
 				Insert: {
 					allowed_tools?: string[];
 					created_at?: string;
+					disabled_tools?: string[];
 					id?: string;
 					model?: string | null;
 					search?: never;
@@ -177,6 +179,7 @@ export type Database = {
 				Update: {
 					allowed_tools?: string[];
 					created_at?: string;
+					disabled_tools?: string[];
 					id?: string;
 					model?: string | null;
 					search?: never;
@@ -386,6 +389,7 @@ export type Database = {
 					writer_token: string;
 				}[];
 			};
+			reply_disabled_tools: { Args: { p_reply_id: string; p_writer_token: string }; Returns: string[] };
 			restart_reply: {
 				Args: { p_budget?: Json; p_reply_id: string };
 				Returns: {

@@ -1,6 +1,16 @@
 // Attacks found by trying Parley as an attacker would: each is refused, and nothing changed.
 import { replyFor } from '../support/fake-provider.ts';
-import { ChatApp, expect, fakeModel, readSession, storedFor, test, unique, writeSession } from './support.ts';
+import {
+	ChatApp,
+	expect,
+	fakeModel,
+	readSession,
+	storedFor,
+	test,
+	unique,
+	writeSession,
+	XSS_CORPUS
+} from './support.ts';
 
 const REDIRECTS = [
 	'/.//evil.example',
@@ -121,21 +131,6 @@ test(
 		await expect(app.said(replyFor('Does the CSP let the chat work?'))).toBeVisible();
 	}
 );
-
-const XSS_CORPUS = [
-	'<script>alert("script")</script>',
-	'<img src=x onerror=alert("img")>',
-	'<svg onload=alert("svg")></svg>',
-	'[link](javascript:alert("link"))',
-	'<a href="jav&#x09;ascript:alert(\'entity\')">entity</a>',
-	'<iframe srcdoc="<script>parent.alert(\'iframe\')</script>"></iframe>',
-	'<details open ontoggle=alert("details")>',
-	'<input type=text name=password placeholder="Your password">',
-	'<input name=pw autofocus onfocus=alert("focus")>',
-	'<form action="https://evil.example"><button>Go</button></form>',
-	'<textarea>type your password</textarea>',
-	'<a title="t" href="https://example.com">ordered</a>'
-].join('\n\n');
 
 test('a reply full of XSS runs nothing and draws no form, streamed and server-rendered', async ({ app, page }) => {
 	await app.signUp();

@@ -377,3 +377,19 @@ export const test = base.extend<{ app: ChatApp; pageFaults: string[] }>({
 		await use(new ChatApp(page));
 	}
 });
+
+/** Markup that would run, draw a form or leave the site if a page let it through as HTML. */
+export const XSS_CORPUS = [
+	'<script>alert("script")</script>',
+	'<img src=x onerror=alert("img")>',
+	'<svg onload=alert("svg")></svg>',
+	'[link](javascript:alert("link"))',
+	'<a href="jav&#x09;ascript:alert(\'entity\')">entity</a>',
+	'<iframe srcdoc="<script>parent.alert(\'iframe\')</script>"></iframe>',
+	'<details open ontoggle=alert("details")>',
+	'<input type=text name=password placeholder="Your password">',
+	'<input name=pw autofocus onfocus=alert("focus")>',
+	'<form action="https://evil.example"><button>Go</button></form>',
+	'<textarea>type your password</textarea>',
+	'<a title="t" href="https://example.com">ordered</a>'
+].join('\n\n');

@@ -1,7 +1,7 @@
 // Tools through MCP, as a person sees them: a card per call, Running… while it runs, its
 // arguments and result folded away, kept after a reload and without JavaScript. The app is given
 // the test MCP server (playwright.config.ts); the fake model asks for its tools.
-import { ChatApp, expect, fakeModel, test, testTools, unique } from './support.ts';
+import { ChatApp, expect, fakeModel, test, testTools, unique, XSS_CORPUS } from './support.ts';
 
 const card = (app: ChatApp, tool: string) =>
 	app.conversation.getByRole('list', { name: 'Tool calls' }).getByRole('listitem').filter({ hasText: tool });
@@ -86,6 +86,149 @@ test('a tool that is not marked safe waits for Allow, and runs once allowed', { 
 	await expect(sendNote.getByRole('button', { name: 'Allow', exact: true })).toHaveCount(0);
 });
 
+const switchFor = (app: ChatApp, server: string, tool: string) =>
+	app.page
+		.getByRole('dialog', { name: 'Chat settings' })
+		.getByRole('group', { name: server })
+		.getByRole('switch', { name: tool });
+
+async function openSettings(app: ChatApp) {
+	await app.openChatOptions();
+	await app.page.getByRole('link', { name: 'Chat settings' }).click();
+}
+
+test(
+	'Chat settings lists each server’s tools with a switch; one switched off is not offered in that chat',
+	{ tag: '@vite' },
+	async ({ app, page }) => {
+		await app.signUp();
+		const first = unique('Just talk');
+		await fakeModel.say(first, 'Talking.');
+		await app.send(first);
+		await expect(app.said('Talking.')).toBeVisible();
+		// The server that is down is named under the reply, which went on without it.
+		await expect(app.conversation.getByText(/were not offered: Gone tools\./)).toBeVisible();
+		await app.settled();
+
+		await openSettings(app);
+		const dialog = page.getByRole('dialog', { name: 'Chat settings' });
+		for (const tool of ['add', 'send_note', 'slow', 'fail', 'big', 'echo'])
+			await expect(switchFor(app, 'Test tools', tool)).toBeChecked();
+		await expect(switchFor(app, 'Test tools', 'send_note')).toHaveAccessibleDescription(/asks first/);
+		await expect(dialog.getByRole('group', { name: 'Gone tools' })).toContainText('is not answering now');
+		await switchFor(app, 'Test tools', 'add').click();
+		await expect(switchFor(app, 'Test tools', 'add')).not.toBeChecked();
+		await dialog.getByRole('button', { name: 'Save settings' }).click();
+		await expect(dialog).toHaveCount(0);
+
+		// Kept with the chat: shown off again, and not offered to the model.
+		await openSettings(app);
+		await expect(switchFor(app, 'Test tools', 'add')).not.toBeChecked();
+		await expect(switchFor(app, 'Test tools', 'slow')).toBeChecked();
+		await page.keyboard.press('Escape');
+		const second = unique('What can you use now?');
+		await fakeModel.say(second, 'Fewer tools.');
+		await app.send(second);
+		await expect(app.said('Fewer tools.')).toBeVisible();
+		const [call] = await fakeModel.calls(second);
+		expect(call.tools).not.toContain('test__add');
+		expect(call.tools).toContain('test__slow');
+	}
+);
+
+test(
+	'an approval waits through a reload and is answered from a second tab',
+	{ tag: '@vite' },
+	async ({ app, page }) => {
+		await app.signUp();
+		const question = unique('Tell the team the build is green');
+		const note = unique('Build green');
+		await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
+		await fakeModel.say(question, 'Told them.');
+		await app.send(question);
+		await expect(card(app, 'send_note')).toContainText('Waiting for your answer');
+
+		await page.reload();
+		await expect(card(app, 'send_note')).toContainText('Waiting for your answer');
+		await expect(card(app, 'send_note').getByRole('button', { name: 'Allow', exact: true })).toBeVisible();
+
+		const second = new ChatApp(await page.context().newPage());
+		await second.page.goto(page.url());
+		await card(second, 'send_note').getByRole('button', { name: 'Allow', exact: true }).click();
+		await expect(second.said('Told them.')).toBeVisible();
+		await second.page.close();
+		// The first tab follows the reply to its end.
+		await expect(app.said('Told them.')).toBeVisible();
+		await expect(card(app, 'send_note')).not.toContainText('Waiting for your answer');
+		expect(await testTools.notes()).toContain(note);
+	}
+);
+
+test(
+	'Stop during a slow tool ends the reply, and the card says the call ended with it',
+	{ tag: '@vite' },
+	async ({ app, page }) => {
+		await app.signUp();
+		const question = unique('Take your time');
+		await fakeModel.callTools(question, [{ name: 'test__slow', arguments: { seconds: 20 } }], 'Starting. ');
+		await fakeModel.say(question, 'Never said.');
+		await app.send(question);
+		await expect(card(app, 'slow')).toContainText('Running…');
+		await page.getByRole('button', { name: 'Stop' }).click();
+		await expect(app.conversation.getByText('You stopped this reply.')).toBeVisible({ timeout: 5_000 });
+		await expect(card(app, 'slow')).toContainText('Failed');
+		await app.settled();
+		await page.reload();
+		await card(app, 'slow').getByText('slow', { exact: true }).click();
+		await expect(card(app, 'slow')).toContainText('Ended with the reply');
+		await expect(app.conversation).not.toContainText('Never said.');
+	}
+);
+
+test(
+	'the step limit ends a reply that keeps calling tools, and the page says so',
+	{ tag: '@vite' },
+	async ({ app }) => {
+		await app.signUp();
+		const question = unique('Keep adding');
+		for (let step = 0; step < 5; step++)
+			await fakeModel.callTools(question, [{ name: 'test__add', arguments: { a: step, b: 1 } }]);
+		await fakeModel.say(question, 'Never said.');
+		await app.send(question);
+		await expect(
+			app.conversation.getByText('Stopped after 5 steps with tools, the most a reply may take here.')
+		).toBeVisible();
+		await expect(card(app, 'add')).toHaveCount(5);
+		expect(await fakeModel.calls(question)).toHaveLength(5);
+	}
+);
+
+test(
+	'a tool’s arguments and answer full of markup show as text and run nothing',
+	{ tag: '@vite' },
+	async ({ app, page }) => {
+		await app.signUp();
+		const question = unique('Echo some HTML');
+		await fakeModel.callTools(question, [{ name: 'test__echo', arguments: { text: XSS_CORPUS } }]);
+		await fakeModel.say(question, 'Echoed.');
+		await app.send(question);
+		await expect(app.said('Echoed.')).toBeVisible();
+		await app.settled();
+		for (const pass of ['live', 'after reload']) {
+			if (pass === 'after reload') await page.reload();
+			const echo = card(app, 'echo');
+			await echo.getByText('echo', { exact: true }).click();
+			// The answer, exactly as the tool sent it, as text.
+			await expect(echo.locator('pre').last(), pass).toHaveText(XSS_CORPUS);
+			await expect(
+				echo.locator('script, img, svg:not([aria-hidden="true"]), iframe, input, textarea, a'),
+				pass
+			).toHaveCount(0);
+		}
+		// The fixture fails the test if any alert() ran or the CSP blocked anything.
+	}
+);
+
 test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
@@ -125,5 +268,37 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 		expect(await testTools.notes()).not.toContain(note);
 		const [, second] = await fakeModel.calls(question);
 		expect(second.toolResults[0].content).toContain('did not allow');
+	});
+
+	test('Allow through the form runs the tool; switched off in Chat settings, it is offered no more', async ({
+		page
+	}) => {
+		const app = new ChatApp(page, 'tools-allow', { javaScript: false });
+		await app.signUp();
+		const question = unique('Note that the office is closed');
+		const note = unique('Office closed');
+		await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
+		await fakeModel.say(question, 'Noted.');
+		await app.send(question);
+		await card(app, 'send_note').getByRole('button', { name: 'Allow', exact: true }).click();
+		await expect(app.said('Noted.')).toBeVisible();
+		expect(await testTools.notes()).toContain(note);
+
+		// Chat settings is a page of its own without JavaScript (?settings), with the same switches.
+		await openSettings(app);
+		await expect(switchFor(app, 'Gone tools', 'add')).toHaveCount(0);
+		await switchFor(app, 'Test tools', 'send_note').uncheck();
+		await page.getByRole('button', { name: 'Save settings' }).click();
+		await openSettings(app);
+		await expect(switchFor(app, 'Test tools', 'send_note')).not.toBeChecked();
+		await expect(switchFor(app, 'Test tools', 'add')).toBeChecked();
+
+		const next = unique('Anything else?');
+		await fakeModel.say(next, 'Nothing.');
+		await app.send(next);
+		await expect(app.said('Nothing.')).toBeVisible();
+		const [call] = await fakeModel.calls(next);
+		expect(call.tools).not.toContain('test__send_note');
+		expect(call.tools).toContain('test__add');
 	});
 });

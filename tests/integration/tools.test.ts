@@ -37,7 +37,7 @@ describe('a reply with tools', () => {
 				label: 'Test tools',
 				url: mcp.url,
 				headers: {},
-				safeTools: ['add', 'slow', 'fail', 'big'],
+				safeTools: ['add', 'slow', 'fail', 'big', 'echo'],
 				timeoutMs
 			}
 		],
@@ -99,7 +99,14 @@ describe('a reply with tools', () => {
 		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
 		expect(asked).toHaveLength(2);
 		// Every tool is offered; send_note, not marked safe, asks first (below).
-		expect(asked[0].tools.sort()).toEqual(['test__add', 'test__big', 'test__fail', 'test__send_note', 'test__slow']);
+		expect(asked[0].tools.sort()).toEqual([
+			'test__add',
+			'test__big',
+			'test__echo',
+			'test__fail',
+			'test__send_note',
+			'test__slow'
+		]);
 		expect(asked[1].toolResults).toEqual([{ id: expect.any(String), content: '5' }]);
 		expect(mcp.calls.at(-1)).toEqual({ tool: 'add', arguments: { a: 2, b: 3 } });
 
@@ -473,5 +480,85 @@ describe('a reply with tools', () => {
 		});
 		expect(finish.data).toBe(false);
 		expect(await storedTools(posted.replyId)).toEqual({ content: '', status: 'streaming', tools: null });
+	});
+
+	describe('switched off in a chat', () => {
+		const offered = (question: string) =>
+			fake.calls.find((call) => call.messages.some((message) => message.content === question))?.tools.sort();
+
+		it('is not offered to the model there, and a name no server offers switches nothing on', async () => {
+			const question = `Which tools? ${randomUUID()}`;
+			const first = await turn(`Start ${randomUUID()}`, tools());
+			await run(first.request);
+			// The person's own preference, written straight through PostgREST with their own token.
+			const saved = await client
+				.from('chat_sessions')
+				.update({ disabled_tools: ['test__add', 'test__send_note', 'elsewhere__anything'] })
+				.eq('id', first.posted.sessionId)
+				.select('disabled_tools');
+			expect(saved.error).toBeNull();
+			const { request } = await turn(question, tools(), openai(), {
+				sessionId: first.posted.sessionId,
+				parentId: first.posted.replyId
+			});
+			fake.sayNext('Fine.');
+			await run(request);
+			expect(offered(question)).toEqual(['test__big', 'test__echo', 'test__fail', 'test__slow']);
+
+			// Another chat of theirs is untouched.
+			const other = `Another chat ${randomUUID()}`;
+			const elsewhere = await turn(other, tools());
+			fake.sayNext('Fine.');
+			await run(elsewhere.request);
+			expect(offered(other)).toEqual([
+				'test__add',
+				'test__big',
+				'test__echo',
+				'test__fail',
+				'test__send_note',
+				'test__slow'
+			]);
+		});
+
+		it('is read by the writer with its token alone: another token reads nothing, and no one else writes the list', async () => {
+			const { posted } = await turn(`Mine ${randomUUID()}`, tools());
+			await client
+				.from('chat_sessions')
+				.update({ disabled_tools: ['test__add'] })
+				.eq('id', posted.sessionId);
+			// A person holding their own reply's writer token (post_message hands it to them) reads
+			// their own chat's list, which they can read anyway; a wrong token reads nothing.
+			const own = await client.rpc('reply_disabled_tools', {
+				p_reply_id: posted.replyId,
+				p_writer_token: posted.writerToken!
+			});
+			expect(own.data).toEqual(['test__add']);
+			const wrong = await anonClient().rpc('reply_disabled_tools', {
+				p_reply_id: posted.replyId,
+				p_writer_token: 'not-the-token'
+			});
+			expect(wrong.data).toEqual([]);
+
+			// Another person, through PostgREST with their own token, neither reads nor writes it.
+			const intruder = (await signedUpUser('tools-intruder')).client as Client;
+			const read = await intruder.rpc('reply_disabled_tools', { p_reply_id: posted.replyId, p_writer_token: '' });
+			expect(read.data).toEqual([]);
+			const written = await intruder
+				.from('chat_sessions')
+				.update({ disabled_tools: [] })
+				.eq('id', posted.sessionId)
+				.select('id');
+			expect(written.data).toEqual([]);
+			const anon = await anonClient().from('chat_sessions').update({ disabled_tools: [] }).eq('id', posted.sessionId);
+			expect(anon.error?.code).toBe('42501');
+			// And the list is bounded: too many names are refused by the table.
+			const tooMany = await client
+				.from('chat_sessions')
+				.update({ disabled_tools: Array.from({ length: 201 }, (_, index) => `test__t${index}`) })
+				.eq('id', posted.sessionId);
+			expect(tooMany.error?.code).toBe('23514');
+			const row = await admin.from('chat_sessions').select('disabled_tools').eq('id', posted.sessionId).single();
+			expect(row.data?.disabled_tools).toEqual(['test__add']);
+		});
 	});
 });

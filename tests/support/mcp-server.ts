@@ -5,6 +5,7 @@
 //   slow       answers after `seconds` (default 5), or when the call is cancelled
 //   fail       always fails, as a tool reports a failure (isError)
 //   big        returns about 1 MB of text
+//   echo       answers the text it is sent, as it is (for markup in an answer)
 // /moved redirects to /mcp. GET /_control/notes lists the notes sent; POST /_control/reset forgets them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +66,14 @@ function toolServer(notes: string[], calls: TestMcpServer['calls']): McpServer {
 		called('big', {});
 		return text('0123456789abcdef'.repeat(65_536));
 	});
+	server.registerTool(
+		'echo',
+		{ description: 'Answers the text it is sent.', inputSchema: { text: z.string() } },
+		async ({ text: said }) => {
+			called('echo', { text: said });
+			return text(said);
+		}
+	);
 	return server;
 }
 

@@ -34,3 +34,18 @@ export interface ReplyTools {
 /** What a card keeps of a tool's arguments and of its result; the model gets more of a result. */
 export const CARD_ARGS_CHARS = 4_000;
 export const CARD_RESULT_CHARS = 8_000;
+
+/** A server's tools as Chat settings lists them, each with a switch. */
+export interface ToolServerOffer {
+	id: string;
+	label: string;
+	/** False when the server did not answer: its tools are not offered now. */
+	reachable: boolean;
+	tools: { name: string; tool: string; description: string; asksFirst: boolean }[];
+}
+
+/** What Chat settings shows of the tools: what the servers offer, and what this chat switched off. */
+export interface ChatToolChoices {
+	servers: ToolServerOffer[];
+	off: string[];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shareSchema } from './chat';
+import { shareSchema, toolSwitchesSchema } from './chat';
 
 describe('shareSchema', () => {
 	it('shares the thinking only when the box is ticked', () => {
@@ -13,5 +13,28 @@ describe('shareSchema', () => {
 			expect(parsed.success).toBe(false);
 			expect(parsed.error?.issues[0]?.message).toBe('That sharing choice is not valid.');
 		}
+	});
+});
+
+describe('toolSwitchesSchema', () => {
+	it('keeps switched off the listed tools left off, and those switched off before that were not listed', () => {
+		const off = toolSwitchesSchema.parse({
+			listed: ['notes__search', 'notes__send', 'test__add'],
+			on: ['notes__search', 'test__add'],
+			kept: ['gone__lookup', 'test__add']
+		});
+		// test__add was listed and switched on again: no longer kept off.
+		expect(off.sort()).toEqual(['gone__lookup', 'notes__send']);
+	});
+
+	it('switches nothing on for a name that is not a tool, and refuses malformed ones with a message', () => {
+		expect(toolSwitchesSchema.parse({ listed: [], on: ['anything__else'], kept: [] })).toEqual([]);
+		const refused = toolSwitchesSchema.safeParse({ listed: ['<script>'], on: [], kept: [] });
+		expect(refused.success).toBe(false);
+		expect(refused.error?.issues[0].message).toBe('That tool is not one Parley offers.');
+		expect(
+			toolSwitchesSchema.safeParse({ listed: Array.from({ length: 201 }, (_, i) => `a__t${i}`), on: [], kept: [] })
+				.success
+		).toBe(false);
 	});
 });

@@ -63,8 +63,28 @@ export const toolDecisionSchema = z.object({
 	})
 });
 
+// A tool as the model names it: the server's id, two underscores, the tool's name.
+const toolName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,23}__[a-zA-Z0-9_-]{1,64}$/, {
+	error: 'That tool is not one Parley offers.'
+});
+const toolNames = z.array(toolName).max(200, { error: 'That is more tools than Parley offers.' });
+
+/**
+ * The tool switches of Chat settings, when it showed them: the tools it listed, the ones left on,
+ * and the ones switched off before that it did not list (a server that did not answer). What is
+ * kept is the list switched off.
+ */
+export const toolSwitchesSchema = z
+	.object({ listed: toolNames, on: toolNames, kept: toolNames })
+	.transform(({ listed, on, kept }) => [
+		...new Set([...kept.filter((name) => !listed.includes(name)), ...listed.filter((name) => !on.includes(name))])
+	])
+	.pipe(toolNames);
+
 /** A chat's settings form. An empty prompt removes the chat's own prompt. */
 export const chatSettingsSchema = z.object({
+	/** Absent when the form did not show the tools (none configured, or they could not be read). */
+	toolsOff: toolSwitchesSchema.optional(),
 	systemPrompt: z
 		.string()
 		.transform(storableText)

@@ -6,6 +6,7 @@ import type { ReplyTools } from '$lib/chat/tool-calls';
 import {
 	finishReply,
 	saveReplyProgress,
+	replyDisabledTools,
 	toolCallPermission,
 	type ProgressVerdict,
 	type ReplyWriter
@@ -293,7 +294,9 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 	};
 
 	try {
-		toolbox = request.tools ? await openToolbox(request.tools, AbortSignal.any(signals), ask) : null;
+		toolbox = request.tools
+			? await openToolbox(request.tools, AbortSignal.any(signals), ask, replyDisabledTools(request.writer))
+			: null;
 		if (toolbox)
 			tools = { calls: calls.views, ...(toolbox.unavailable.length ? { unavailable: toolbox.unavailable } : {}) };
 		let steps = 0;

@@ -207,20 +207,29 @@ export async function decideToolAction(event: RequestEvent, sessionId: string) {
 	redirect(303, `/chat/${sessionId}`);
 }
 
-/** Saves the chat's own system prompt, then shows the chat again. */
+const texts = (form: FormData, name: string) =>
+	form.getAll(name).filter((value): value is string => typeof value === 'string');
+
+/** Saves the chat's own system prompt and its tool switches, then shows the chat again. */
 export async function saveSettingsAction(event: RequestEvent, sessionId: string) {
 	const form = await readForm(event);
 	const systemPrompt = String(form.get('systemPrompt') ?? '');
-	const parsed = chatSettingsSchema.safeParse({ systemPrompt });
-	if (!parsed.success) {
-		return fail(400, { settings: { systemPrompt, error: firstIssue(parsed.error) } });
-	}
+	// The form lists the tools only when it could read them; without them, the switches stay.
+	const toolsShown = form.get('tools') === 'listed';
+	const toolsOn = texts(form, 'tool');
+	const parsed = chatSettingsSchema.safeParse({
+		systemPrompt,
+		toolsOff: toolsShown ? { listed: texts(form, 'listed'), on: toolsOn, kept: texts(form, 'kept') } : undefined
+	});
+	// Refused, the dialog comes back as it was sent: the prompt, and each switch where it was left.
+	const refused = (error: string) => ({ settings: { systemPrompt, ...(toolsShown ? { toolsOn } : {}), error } });
+	if (!parsed.success) return fail(400, refused(firstIssue(parsed.error)));
 	try {
 		await saveChatSettings(event.locals.supabase, sessionId, parsed.data);
 	} catch (cause) {
 		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);
 		const failure = actionFailure(event, cause, {});
-		return fail(failure.status, { settings: { systemPrompt, error: failure.data.error } });
+		return fail(failure.status, refused(failure.data.error));
 	}
 	redirect(303, `/chat/${sessionId}`);
 }

@@ -220,6 +220,16 @@ export async function saveReplyProgress(
 	return data === 'stop' || data === 'gone' ? data : 'go';
 }
 
+/** The tools the reply's chat switched off (server__tool), for its writer. */
+export async function replyDisabledTools(writer: ReplyWriter): Promise<string[]> {
+	const { data, error } = await writer.client.rpc('reply_disabled_tools', {
+		p_reply_id: writer.replyId,
+		p_writer_token: writer.token
+	});
+	if (error) throw fromPostgrest(error, 'not_found:reply');
+	return data ?? [];
+}
+
 /** Whether the person allowed a tool call the writer waits on: null while they have not answered. */
 export async function toolCallPermission(
 	writer: ReplyWriter,
@@ -271,15 +281,18 @@ export async function stopReply(client: ChatClient, replyId: string): Promise<st
 	return data;
 }
 
-/** Saves a chat's system prompt; an empty one removes it. */
+/** Saves a chat's system prompt (an empty one removes it) and, when given, its tools switched off. */
 export async function saveChatSettings(
 	client: ChatClient,
 	sessionId: string,
-	settings: Pick<ChatSettings, 'systemPrompt'>
+	settings: Pick<ChatSettings, 'systemPrompt'> & { toolsOff?: string[] }
 ): Promise<void> {
 	const { data, error } = await client
 		.from('chat_sessions')
-		.update({ system_prompt: settings.systemPrompt || null })
+		.update({
+			system_prompt: settings.systemPrompt || null,
+			...(settings.toolsOff ? { disabled_tools: settings.toolsOff } : {})
+		})
 		.eq('id', sessionId)
 		.select('id');
 	if (error) throw fromPostgrest(error);

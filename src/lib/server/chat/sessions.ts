@@ -127,3 +127,11 @@ export async function getSessionWithMessages(
 			}))
 	};
 }
+
+/** The tools a chat has switched off (server__tool). */
+export async function chatDisabledTools(client: ChatClient, sessionId: string): Promise<string[]> {
+	const { data, error } = await client.from('chat_sessions').select('disabled_tools').eq('id', sessionId).maybeSingle();
+	if (error) throw fromPostgrest(error);
+	if (!data) throw new AppError('not_found:chat');
+	return data.disabled_tools;
+}

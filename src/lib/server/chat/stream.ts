@@ -32,6 +32,8 @@ export async function replyStream(event: RequestEvent, turn: PostedMessage): Pro
 					const step = await run.next();
 					if (step.done) {
 						const outcome = step.value;
+						// The cards as stored: calls a stop ended, the step limit, a server that was down.
+						if (outcome.tools) send({ type: 'tools', tools: outcome.tools });
 						send(
 							outcome.status === 'complete'
 								? { type: 'done' }

@@ -3,6 +3,7 @@
 // out, and named, and the reply goes on without its tools.
 import { createMCPClient, type MCPClient } from '@ai-sdk/mcp';
 import { dynamicTool, jsonSchema, type JSONSchema7, type ToolSet } from 'ai';
+import type { ToolServerOffer } from '$lib/chat/tool-calls';
 import type { ToolServerConfig, ToolsConfig } from './config';
 
 /** The most of a tool's answer the model reads; a longer one is cut, and the model told so. */
@@ -98,8 +99,8 @@ class ServerConnection {
 	}
 }
 
-async function connect(server: ToolServerConfig, signal: AbortSignal): Promise<ServerConnection> {
-	const known = listed.get(listKey(server));
+async function connect(server: ToolServerConfig, signal: AbortSignal, fresh = false): Promise<ServerConnection> {
+	const known = fresh ? undefined : listed.get(listKey(server));
 	if (known && Date.now() - known.at < LIST_TTL_MS) return new ServerConnection(server, known.tools, null);
 	const client = await openClient(server, signal);
 	try {
@@ -142,28 +143,42 @@ function toolFor(connection: ServerConnection, definition: ToolDefinition, ask: 
 	});
 }
 
-/**
- * Offers every configured server's tools (listed at once, or known from the last minute): the ones
- * the operator marked safe run at once; every other one runs only once `ask` says the person
- * allowed it.
- */
-export async function openToolbox(config: ToolsConfig, signal: AbortSignal, ask: AskApproval): Promise<Toolbox | null> {
-	if (!config.servers.length) return null;
-	const connected = await Promise.all(
+const connectAll = (config: ToolsConfig, signal: AbortSignal, fresh = false) =>
+	Promise.all(
 		config.servers.map((server) =>
-			connect(server, signal).then(
+			connect(server, signal, fresh).then(
 				(connection) => ({ server, connection }),
 				() => ({ server, connection: null })
 			)
 		)
 	);
+
+/** The model's name for a server's tool, if it is one a model accepts. */
+function modelName(server: ToolServerConfig, tool: string): string | null {
+	const name = `${server.id}${SEPARATOR}${tool}`;
+	return TOOL_NAME.test(name) ? name : null;
+}
+
+/**
+ * Offers the configured servers' tools (listed at once, or known from the last minute), less the
+ * ones the chat switched off: the ones the operator marked safe run at once; every other one runs
+ * only once `ask` says the person allowed it.
+ */
+export async function openToolbox(
+	config: ToolsConfig,
+	signal: AbortSignal,
+	ask: AskApproval,
+	switchedOff: Promise<readonly string[]>
+): Promise<Toolbox | null> {
+	if (!config.servers.length) return null;
+	const [connected, off] = await Promise.all([connectAll(config, signal), switchedOff]);
 	const tools: ToolSet = {};
 	const origins = new Map<string, ToolOrigin>();
 	for (const { server, connection } of connected) {
 		if (!connection) continue;
 		for (const definition of connection.tools) {
-			const name = `${server.id}${SEPARATOR}${definition.name}`;
-			if (!TOOL_NAME.test(name)) continue;
+			const name = modelName(server, definition.name);
+			if (!name || off.includes(name)) continue;
 			tools[name] = toolFor(connection, definition, server.safeTools.includes(definition.name) ? null : ask);
 			origins.set(name, { server, tool: definition.name });
 		}
@@ -176,4 +191,31 @@ export async function openToolbox(config: ToolsConfig, signal: AbortSignal, ask:
 			await Promise.all(connected.map((entry) => entry.connection?.close()));
 		}
 	};
+}
+
+/**
+ * What Chat settings lists: each server's tools, or that it did not answer. Asked afresh, not
+ * from the minute's memory, so a server that went down is named as down.
+ */
+export async function toolCatalog(config: ToolsConfig, signal: AbortSignal): Promise<ToolServerOffer[]> {
+	const connected = await connectAll(config, signal, true);
+	await Promise.all(connected.map((entry) => entry.connection?.close()));
+	return connected.map(({ server, connection }) => ({
+		id: server.id,
+		label: server.label,
+		reachable: connection !== null,
+		tools: (connection?.tools ?? []).flatMap((definition) => {
+			const name = modelName(server, definition.name);
+			return name
+				? [
+						{
+							name,
+							tool: definition.name,
+							description: definition.description ?? '',
+							asksFirst: !server.safeTools.includes(definition.name)
+						}
+					]
+				: [];
+		})
+	}));
 }

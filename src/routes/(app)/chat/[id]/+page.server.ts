@@ -15,6 +15,8 @@ import {
 import { withRenderedReplies } from '$lib/server/chat/render';
 import { getSessionWithMessages, type ChatWindow } from '$lib/server/chat/sessions';
 import { modelPicker } from '$lib/server/chat/turn';
+import { serverEnv } from '$lib/server/env';
+import { chatToolChoices } from '$lib/server/tools/choices';
 import { AppError, describeFailure, errorMessage, failureText } from '$lib/server/errors';
 import { loadFailure } from '$lib/server/respond';
 import type { Actions, PageServerLoad } from './$types';
@@ -46,14 +48,26 @@ function chatWindow(url: URL): ChatWindow {
 export const load: PageServerLoad = async (event) => {
 	const id = parseChatId(event.params.id);
 	const messageId = crypto.randomUUID();
+	const opened = openedDialog(event.url);
+	// Chat settings lists the tools when the page renders it open: from ?settings, or after a
+	// refused save without JavaScript. In the browser, the dialog asks for them itself (./tools).
+	const settingsShown =
+		opened === 'settings' || (event.request.method === 'POST' && event.url.searchParams.has('/settings'));
 	try {
-		const chat = await getSessionWithMessages(event.locals.supabase, id, chatWindow(event.url));
+		const [chat, toolChoices] = await Promise.all([
+			getSessionWithMessages(event.locals.supabase, id, chatWindow(event.url)),
+			settingsShown
+				? chatToolChoices(event.locals.supabase, serverEnv().tools, id, event.request.signal)
+				: Promise.resolve(null)
+		]);
 		return {
 			messageId,
 			// Edit without JavaScript is a link (?edit=<message id>) that opens the edit form.
 			editing: messageParam(event.url, 'edit') ?? null,
 			// Without JavaScript, Chat options' Share and Chat settings are links that open these.
-			opened: openedDialog(event.url),
+			opened,
+			toolsOffered: serverEnv().tools.servers.length > 0,
+			toolChoices,
 			picker: modelPicker(event, chat.model),
 			attach: attachOptions(),
 			chat: { ...chat, messages: withRenderedReplies(chat.messages) },
@@ -69,6 +83,8 @@ export const load: PageServerLoad = async (event) => {
 			messageId,
 			editing: null,
 			opened: null,
+			toolsOffered: false,
+			toolChoices: null,
 			picker: modelPicker(event),
 			attach: attachOptions(),
 			chat: { id, title: 'Chat', model: null, systemPrompt: null, messages: [], hasEarlier: false, hasLater: false },
