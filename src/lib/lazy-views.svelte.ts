@@ -2,23 +2,32 @@
 // to: a file chosen in the composer, Edit, Rename or Delete clicked), which keeps them out of the
 // chat page's first JavaScript. The server loads them for every page it renders that shows one, so
 // a page shows them without JavaScript and hydrates as drawn.
-import type { Component } from 'svelte';
+import type { Component, Snippet } from 'svelte';
 import type { AttachmentInfo } from './chat/attachments';
 import type { EditDraft, MessageActions } from './chat/message-actions';
+import type { StreamingView } from './chat/streaming-markdown';
 import type { ReplyTools } from './chat/tool-calls';
 
 const importers = {
 	files: () => import('$lib/components/MessageFiles.svelte'),
 	edit: () => import('$lib/components/MessageEdit.svelte'),
 	chatRow: () => import('$lib/components/chat-row-views'),
-	tools: () => import('$lib/components/ToolCalls.svelte')
+	tools: () => import('$lib/components/ToolReply.svelte')
 };
 
 export const lazyViews = $state<{
 	files?: Component<{ files: AttachmentInfo[] }>;
 	edit?: Component<{ messageId: string; draft: EditDraft; actions: MessageActions; below: string | null }>;
 	chatRow?: typeof import('$lib/components/chat-row-views');
-	tools?: Component<{ tools: ReplyTools; replyId: string }>;
+	tools?: Component<{
+		tools: ReplyTools;
+		replyId: string;
+		content: string;
+		segmentsHtml?: string[];
+		stream: ((text: string) => StreamingView | null) | null;
+		markdown: Snippet<[string | null, string]>;
+		streaming: Snippet<[StreamingView]>;
+	}>;
 }>({});
 
 /** Loads a view once; a page that needs it before it renders awaits this in its load. */

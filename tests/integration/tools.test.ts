@@ -124,7 +124,9 @@ describe('a reply with tools', () => {
 				args: JSON.stringify({ a: 2, b: 3 }, null, 2),
 				status: 'complete',
 				result: '5',
-				ms: expect.any(Number)
+				ms: expect.any(Number),
+				// After "Let me add. ": the card sits between the two parts of the reply's text.
+				at: 12
 			}
 		]);
 	});

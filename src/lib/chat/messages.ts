@@ -11,6 +11,8 @@ export type DisplayMessage = Pick<
 	parent_id?: string | null;
 	/** A stored reply as sanitized HTML, rendered by the server. */
 	html?: string;
+	/** Instead, for a reply that called tools: each part of its text (see replySegments). */
+	segmentsHtml?: string[];
 	/** A reply's thinking (plain text, never rendered as HTML), and how long it took. */
 	reasoning?: string;
 	reasoning_ms?: number | null;
@@ -72,6 +74,7 @@ export function withLiveTurn(
 					content: turn.text,
 					status: turn.status,
 					html: undefined,
+					segmentsHtml: undefined,
 					is_live: turn.status === 'streaming',
 					reasoning: turn.reasoning ?? message.reasoning,
 					reasoning_ms: turn.thoughtMs ?? null,

@@ -21,6 +21,8 @@ export interface ToolCallView {
 	resultCut?: boolean;
 	/** How long the call took, once it has ended. */
 	ms?: number;
+	/** How much of the reply's text came before the call: the card sits there, between its parts. */
+	at?: number;
 }
 
 export interface ReplyTools {
@@ -48,4 +50,27 @@ export interface ToolServerOffer {
 export interface ChatToolChoices {
 	servers: ToolServerOffer[];
 	off: string[];
+}
+
+/** A part of a reply's text, and the cards of the calls made right after it. */
+export interface ReplySegment {
+	text: string;
+	calls: ToolCallView[];
+}
+
+/**
+ * A reply's text cut where its tools were called, each part followed by the cards of the calls
+ * made there, in order. A call with no place (stored before calls had one) comes first.
+ */
+export function replySegments(content: string, calls: ToolCallView[]): ReplySegment[] {
+	const place = (call: ToolCallView) => Math.min(Math.max(call.at ?? 0, 0), content.length);
+	const cuts = [...new Set(calls.map(place))].sort((a, b) => a - b);
+	const segments: ReplySegment[] = [];
+	let from = 0;
+	for (const cut of cuts) {
+		segments.push({ text: content.slice(from, cut), calls: calls.filter((call) => place(call) === cut) });
+		from = cut;
+	}
+	segments.push({ text: content.slice(from), calls: [] });
+	return segments;
 }

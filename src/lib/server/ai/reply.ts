@@ -352,7 +352,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 				(part.type === 'tool-call' || part.type === 'tool-result' || part.type === 'tool-error')
 			) {
 				if (part.type === 'tool-call')
-					calls.started(part.toolCallId, part.input, toolbox.origin(part.toolName), part.toolName);
+					calls.started(part.toolCallId, part.input, toolbox.origin(part.toolName), part.toolName, content.length);
 				else if (part.type === 'tool-result' && part.output === DENIED)
 					calls.ended(part.toolCallId, 'denied', 'You did not allow this call.');
 				else if (part.type === 'tool-result') calls.ended(part.toolCallId, 'complete', toolOutput(part.output));

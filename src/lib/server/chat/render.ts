@@ -3,6 +3,7 @@
 // replies streamed later), and a page without JavaScript shows the same.
 import { renderMarkdown } from '$lib/markdown';
 import { renderTex } from '$lib/math/katex';
+import { replySegments } from '$lib/chat/tool-calls';
 import type { StoredMessage } from './types';
 
 /** A reply's markdown as the page shows it. */
@@ -25,8 +26,19 @@ function renderedReply(id: string, content: string): string {
 	return html;
 }
 
-export function withRenderedReplies<T extends StoredMessage>(messages: T[]): (T & { html?: string })[] {
-	return messages.map((message) =>
-		message.role === 'assistant' ? { ...message, html: renderedReply(message.id, message.content) } : message
-	);
+export function withRenderedReplies<T extends StoredMessage>(
+	messages: T[]
+): (T & { html?: string; segmentsHtml?: string[] })[] {
+	return messages.map((message) => {
+		if (message.role !== 'assistant') return message;
+		// A reply that called tools is drawn in parts, the cards between them.
+		if (message.tools?.calls.length)
+			return {
+				...message,
+				segmentsHtml: replySegments(message.content, message.tools.calls).map((segment, index) =>
+					segment.text ? renderedReply(`${message.id}#${index}`, segment.text) : ''
+				)
+			};
+		return { ...message, html: renderedReply(message.id, message.content) };
+	});
 }

@@ -34,7 +34,8 @@ export class ToolCalls {
 		id: string,
 		input: unknown,
 		origin: { server: { id: string; label: string }; tool: string } | undefined,
-		name: string
+		name: string,
+		at: number
 	) {
 		this.#started.set(id, Date.now());
 		const args = JSON.stringify(input ?? {}, null, 2);
@@ -46,7 +47,8 @@ export class ToolCalls {
 				serverLabel: origin?.server.label ?? 'Unknown server',
 				tool: origin?.tool ?? name,
 				args: cutTo(args, CARD_ARGS_CHARS),
-				status: this.#early.get(id) ?? 'running'
+				status: this.#early.get(id) ?? 'running',
+				at
 			}
 		];
 	}
