@@ -8,6 +8,8 @@ import type { Database } from '../../src/lib/database.types.ts';
 import { modelRegistry } from '../../src/lib/server/ai/registry.ts';
 import { writeReply, type ReplyPiece } from '../../src/lib/server/ai/reply.ts';
 import { postMessage } from '../../src/lib/server/chat/messages.ts';
+import { exportedChats, importChats, jsonExport, markdownExport } from '../../src/lib/server/chat/transfer.ts';
+import { exportFileSchema } from '../../src/lib/schemas/library.ts';
 import { abortLocally } from '../../src/lib/server/chat/reply-control.ts';
 import type { ToolsConfig } from '../../src/lib/server/tools/config.ts';
 import { MODEL_RESULT_CHARS } from '../../src/lib/server/tools/mcp.ts';
@@ -129,6 +131,54 @@ describe('a reply with tools', () => {
 				at: 12
 			}
 		]);
+	});
+
+	it('exports the cards with the reply, in JSON and in Markdown where the calls were made; an import reads past them', async () => {
+		const question = `Add for the export ${randomUUID()}`;
+		const { posted, request } = await turn(question, tools());
+		fake.callToolsNext([{ name: 'test__add', arguments: { a: 20, b: 22 } }], 'Adding them up. ');
+		fake.sayNext('The total is 42.');
+		await run(request);
+
+		const text = async (chunks: AsyncGenerator<string>) => {
+			let whole = '';
+			for await (const chunk of chunks) whole += chunk;
+			return whole;
+		};
+		const file = JSON.parse(await text(jsonExport(exportedChats(client, posted.sessionId))));
+		const reply = file.chats[0].messages[1];
+		expect(reply.content).toBe('Adding them up. The total is 42.');
+		expect(reply.tools).toEqual({
+			calls: [
+				{
+					tool: 'add',
+					server: 'test',
+					server_label: 'Test tools',
+					status: 'complete',
+					arguments: JSON.stringify({ a: 20, b: 22 }, null, 2),
+					result: '42',
+					duration_ms: expect.any(Number),
+					at: 'Adding them up. '.length
+				}
+			]
+		});
+
+		const markdown = await text(markdownExport(exportedChats(client, posted.sessionId)));
+		const [before, after] = markdown.split('**Tool call:** `add` on Test tools (complete)');
+		expect(before).toContain('Adding them up.');
+		expect(after).toContain('```\n42\n```');
+		expect(after).toContain('The total is 42.');
+		expect(before).not.toContain('The total is 42.');
+
+		// The file imports back as a new chat, its text without the cards (the writer's alone).
+		const parsed = exportFileSchema.parse(file);
+		const [id] = await importChats(client, parsed.chats);
+		const imported = await admin
+			.from('chat_messages')
+			.select('content, tools')
+			.eq('session_id', id)
+			.eq('role', 'assistant');
+		expect(imported.data).toEqual([{ content: 'Adding them up. The total is 42.', tools: null }]);
 	});
 
 	it('asks a server for its tools once a minute: a reply that calls none costs it no request', async () => {

@@ -64,6 +64,26 @@ const exportedMessage = z
 				})
 			)
 			.max(100)
+			.optional(),
+		/** A reply's tool calls, as its cards showed them: exported, and left out on import. */
+		tools: z
+			.object({
+				calls: z.array(
+					z.object({
+						tool: z.string(),
+						server: z.string(),
+						server_label: z.string(),
+						status: z.string(),
+						arguments: z.string(),
+						result: z.string().optional(),
+						result_cut: z.boolean().optional(),
+						duration_ms: z.number().optional(),
+						at: z.number().optional()
+					})
+				),
+				step_limit: z.number().optional(),
+				unavailable: z.array(z.string()).optional()
+			})
 			.optional()
 	})
 	.refine(

@@ -1,5 +1,6 @@
 // Export and import in Parley's own format (docs/export-format.md). An export streams page by
 // page, so a large account is never held in memory; an import is one call, one transaction.
+import { replySegments, type ReplyTools } from '$lib/chat/tool-calls';
 import type { ExportedChat, ImportedChat } from '$lib/schemas/library';
 import { EXPORT_FORMAT, EXPORT_VERSION } from '$lib/schemas/library';
 import { AppError, fromPostgrest } from '../errors';
@@ -7,7 +8,7 @@ import type { ChatClient } from './types';
 
 const EXPORT_PAGE_SIZE = 20;
 const COLUMNS =
-	'id, title, created_at, updated_at, model, system_prompt, chat_messages(id, parent_id, selected_at, role, content, model, created_at, status, reasoning, chat_attachments(name, media_type, size_bytes, sha256, position))';
+	'id, title, created_at, updated_at, model, system_prompt, chat_messages(id, parent_id, selected_at, role, content, model, created_at, status, reasoning, tools, chat_attachments(name, media_type, size_bytes, sha256, position))';
 
 type Row = {
 	id: string;
@@ -26,6 +27,7 @@ type Row = {
 		created_at: string;
 		status: string;
 		reasoning: string;
+		tools: ReplyTools | null;
 		chat_attachments: { name: string; media_type: string; size_bytes: number; sha256: string; position: number }[];
 	}[];
 };
@@ -68,7 +70,7 @@ function exported(row: Row): ExportedChat {
 		system_prompt: row.system_prompt,
 		messages: activePath(row.chat_messages)
 			.filter((message) => message.status === 'complete')
-			.map(({ role, content, model, created_at, reasoning, chat_attachments: files }) => ({
+			.map(({ role, content, model, created_at, reasoning, tools, chat_attachments: files }) => ({
 				role,
 				content,
 				model,
@@ -82,9 +84,71 @@ function exported(row: Row): ExportedChat {
 								.toSorted((a, b) => a.position - b.position)
 								.map(({ name, media_type, size_bytes, sha256 }) => ({ name, media_type, size_bytes, sha256 }))
 						}
+					: {}),
+				...(tools?.calls.length || tools?.unavailable?.length || tools?.stepLimit
+					? { tools: exportedTools(tools) }
 					: {})
 			}))
 	};
+}
+
+/** A reply's tool calls in the export's own words (docs/export-format.md). */
+function exportedTools(tools: ReplyTools): NonNullable<ExportedChat['messages'][number]['tools']> {
+	return {
+		calls: tools.calls.map((call) => ({
+			tool: call.tool,
+			server: call.server,
+			server_label: call.serverLabel,
+			status: call.status,
+			arguments: call.args,
+			...(call.result === undefined ? {} : { result: call.result }),
+			...(call.resultCut ? { result_cut: true } : {}),
+			...(call.ms === undefined ? {} : { duration_ms: call.ms }),
+			...(call.at === undefined ? {} : { at: call.at })
+		})),
+		...(tools.stepLimit ? { step_limit: tools.stepLimit } : {}),
+		...(tools.unavailable?.length ? { unavailable: tools.unavailable } : {})
+	};
+}
+
+/** A fence longer than any run of backticks in the text, so the text cannot close it. */
+const fenced = (text: string, language = '') => {
+	const fence = '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((run) => run[0].length + 1)));
+	return `${fence}${language}\n${text}\n${fence}`;
+};
+
+/** A reply's text for the Markdown export, each tool call where the model made it. */
+function markdownReply(content: string, tools: ExportedChat['messages'][number]['tools']): string {
+	if (!tools?.calls.length) return content;
+	return replySegments(
+		content,
+		tools.calls.map((call, index) => ({
+			id: String(index),
+			server: call.server,
+			serverLabel: call.server_label,
+			tool: call.tool,
+			args: call.arguments,
+			status: call.status as ReplyTools['calls'][number]['status'],
+			result: call.result,
+			at: call.at
+		}))
+	)
+		.map(({ text, calls }) =>
+			[
+				text.trim(),
+				...calls.map((call) =>
+					[
+						`**Tool call:** \`${call.tool}\` on ${call.serverLabel} (${call.status})`,
+						fenced(call.args, 'json'),
+						...(call.result === undefined ? [] : [fenced(call.result)])
+					].join('\n\n')
+				)
+			]
+				.filter(Boolean)
+				.join('\n\n')
+		)
+		.filter(Boolean)
+		.join('\n\n');
 }
 
 /** The chats to export, newest first: one chat, or every chat page by page. */
@@ -131,7 +195,7 @@ export async function* markdownExport(chats: AsyncIterable<ExportedChat>, now = 
 		if (chat.system_prompt) lines.push(`> **System prompt:** ${chat.system_prompt.replace(/\n/g, '\n> ')}\n`);
 		for (const message of chat.messages) {
 			const who = message.role === 'user' ? 'You' : `Assistant${message.model ? ` (${message.model})` : ''}`;
-			lines.push(`## ${who}\n`, `${message.content}\n`);
+			lines.push(`## ${who}\n`, `${markdownReply(message.content, message.tools)}\n`);
 			for (const file of message.attachments ?? [])
 				lines.push(`- Attached: ${file.name} (${file.media_type}, ${file.size_bytes} bytes)`);
 		}
