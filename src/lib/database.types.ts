@@ -232,7 +232,7 @@ export type Database = {
 		};
 		Functions: {
 			create_share: {
-				Args: { p_session_id: string; p_with_thinking?: boolean };
+				Args: { p_session_id: string; p_with_thinking?: boolean; p_with_tools?: boolean };
 				Returns: {
 					created_at: string;
 					token: string;

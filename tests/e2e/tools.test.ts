@@ -1,16 +1,18 @@
 // Tools through MCP, as a person sees them: a card per call, Running… while it runs, its
 // arguments and result folded away, kept after a reload and without JavaScript. The app is given
 // the test MCP server (playwright.config.ts); the fake model asks for its tools.
+import type { Locator } from '@playwright/test';
 import { ChatApp, expect, fakeModel, test, testTools, unique, XSS_CORPUS } from './support.ts';
 
 const card = (app: ChatApp, tool: string) =>
 	app.conversation.getByRole('list', { name: 'Tool calls' }).getByRole('listitem').filter({ hasText: tool });
 
 /** The reply shows these texts, in this order (the text around a card, and the card's own). */
-async function expectInOrder(app: ChatApp, texts: string[]) {
-	const reply = app.conversation
+async function expectInOrder(where: ChatApp | Locator, texts: string[]) {
+	const conversation = where instanceof ChatApp ? where.conversation : where;
+	const reply = conversation
 		.getByRole('listitem')
-		.filter({ has: app.page.getByRole('list', { name: 'Tool calls' }) });
+		.filter({ has: conversation.page().getByRole('list', { name: 'Tool calls' }) });
 	await expect(reply.last()).toContainText(texts[texts.length - 1]);
 	const text = await reply.last().innerText();
 	const places = texts.map((part) => text.indexOf(part));
@@ -242,6 +244,31 @@ test(
 		// The fixture fails the test if any alert() ran or the CSP blocked anything.
 	}
 );
+
+test('a share carries the tool calls between the text when asked, and not otherwise', async ({ app, page }) => {
+	await app.signUp();
+	const question = unique('Add for the share');
+	await fakeModel.callTools(question, [{ name: 'test__add', arguments: { a: 4, b: 4 } }], 'Adding. ');
+	await fakeModel.say(question, 'Eight.');
+	await app.send(question);
+	await expect(card(app, 'add')).toContainText('Test tools');
+	await app.settled();
+
+	const plain = await app.share();
+	await page.reload();
+	await app.openChatOptions();
+	await page.getByRole('link', { name: 'Share', exact: true }).click();
+	await page.getByRole('checkbox', { name: 'Include the tool calls, with what they were sent and answered' }).check();
+	const withTools = await app.share();
+
+	const reader = await page.context().browser()!.newPage();
+	await reader.goto(plain);
+	await expect(reader.getByText('Eight.')).toBeVisible();
+	await expect(reader.getByRole('list', { name: 'Tool calls' })).toHaveCount(0);
+	await reader.goto(withTools);
+	await expectInOrder(reader.getByRole('list', { name: 'Conversation' }), ['Adding.', 'Test tools', 'Eight.']);
+	await reader.close();
+});
 
 test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });

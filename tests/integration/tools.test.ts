@@ -181,6 +181,27 @@ describe('a reply with tools', () => {
 		expect(imported.data).toEqual([{ content: 'Adding them up. The total is 42.', tools: null }]);
 	});
 
+	it('shares the cards only when the owner asks, through PostgREST with their own token, and never another person’s chat', async () => {
+		const { posted, request } = await turn(`Share a sum ${randomUUID()}`, tools());
+		fake.callToolsNext([{ name: 'test__add', arguments: { a: 1, b: 2 } }], 'Adding. ');
+		fake.sayNext('Three.');
+		await run(request);
+		const shared = async (withTools: boolean) => {
+			const created = await client.rpc('create_share', { p_session_id: posted.sessionId, p_with_tools: withTools });
+			expect(created.error).toBeNull();
+			const read = await anonClient().rpc('get_shared_chat', { p_token: created.data![0].token });
+			return (read.data![0].messages as { role: string; tools?: ReplyTools }[]).find((m) => m.role === 'assistant');
+		};
+		expect((await shared(false))?.tools).toBeUndefined();
+		expect((await shared(true))?.tools?.calls).toMatchObject([{ tool: 'add', status: 'complete', result: '3' }]);
+
+		const intruder = (await signedUpUser('tools-sharer')).client as Client;
+		const refused = await intruder.rpc('create_share', { p_session_id: posted.sessionId, p_with_tools: true });
+		expect(refused.error?.code).toBe('P0002');
+		const shares = await admin.from('chat_shares').select('token').eq('session_id', posted.sessionId);
+		expect(shares.data).toHaveLength(2);
+	});
+
 	it('asks a server for its tools once a minute: a reply that calls none costs it no request', async () => {
 		// A first reply lists the tools (or finds them listed in the last minute).
 		await run((await turn(`First ${randomUUID()}`, tools())).request);

@@ -98,13 +98,13 @@ export const chatSettingsSchema = z.object({
 		)
 });
 
-/** Create public link; the model's thinking goes into the copy only when the box is ticked. */
-export const shareSchema = z.object({
-	withThinking: z
-		.enum(['on'], { error: 'That sharing choice is not valid.' })
-		.nullable()
-		.transform((value) => value === 'on')
-});
+const ticked = z
+	.enum(['on'], { error: 'That sharing choice is not valid.' })
+	.nullable()
+	.transform((value) => value === 'on');
+
+/** Create public link; the model's thinking and the tool calls go into the copy only when ticked. */
+export const shareSchema = z.object({ withThinking: ticked, withTools: ticked });
 
 export const retryReplySchema = z.object({
 	replyId: z.uuid({ error: 'That reply id is not valid.' })

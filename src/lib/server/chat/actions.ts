@@ -236,10 +236,11 @@ export async function saveSettingsAction(event: RequestEvent, sessionId: string)
 
 /** Shares the chat as it is now; the page shows the link to copy. */
 export async function shareAction(event: RequestEvent, sessionId: string) {
-	const parsed = shareSchema.safeParse({ withThinking: (await readForm(event)).get('withThinking') });
+	const form = await readForm(event);
+	const parsed = shareSchema.safeParse({ withThinking: form.get('withThinking'), withTools: form.get('withTools') });
 	if (!parsed.success) return fail(400, { share: { url: null, error: firstIssue(parsed.error) } });
 	try {
-		const token = await createShare(event.locals.supabase, sessionId, parsed.data.withThinking);
+		const token = await createShare(event.locals.supabase, sessionId, parsed.data);
 		return { share: { url: new URL(`/share/${token}`, event.url).href, error: null } };
 	} catch (cause) {
 		if (cause instanceof AppError && cause.code === 'not_found:chat') httpError(404, cause.message);

@@ -1,6 +1,7 @@
 // Share links: read-only snapshots behind an unguessable token. Owners create, list and revoke
 // theirs under RLS; anyone with the token reads one snapshot through get_shared_chat.
 import { z } from 'zod';
+import type { ReplyTools } from '$lib/chat/tool-calls';
 import { fileBytes, type ServedFile } from '../attachments/uploads';
 import { AppError, fromPostgrest } from '../errors';
 import { createShareClient } from '../supabase';
@@ -22,6 +23,8 @@ export interface SharedChat {
 		content: string;
 		reasoning?: string;
 		reasoning_ms?: number | null;
+		/** A reply's tool calls, only when its owner chose to share them. */
+		tools?: ReplyTools;
 		attachments?: {
 			id: string;
 			name: string;
@@ -36,8 +39,17 @@ export interface SharedChat {
 export const SHARE_TOKEN = /^[0-9a-f]{64}$/;
 const uuid = z.uuid();
 
-export async function createShare(client: ChatClient, sessionId: string, withThinking = false): Promise<string> {
-	const { data, error } = await client.rpc('create_share', { p_session_id: sessionId, p_with_thinking: withThinking });
+/** Shares the chat as it is now; its thinking and its tool calls only when asked. */
+export async function createShare(
+	client: ChatClient,
+	sessionId: string,
+	{ withThinking = false, withTools = false } = {}
+): Promise<string> {
+	const { data, error } = await client.rpc('create_share', {
+		p_session_id: sessionId,
+		p_with_thinking: withThinking,
+		p_with_tools: withTools
+	});
 	if (error) throw fromPostgrest(error);
 	const token = data[0]?.token;
 	if (!token) throw new AppError('not_found:chat');
@@ -72,7 +84,7 @@ export async function getSharedChat(client: ChatClient, token: string): Promise<
 	if (error) throw fromPostgrest(error, 'not_found:share');
 	const row = data[0];
 	if (!row) throw new AppError('not_found:share');
-	return { title: row.title, createdAt: row.created_at, messages: row.messages as SharedChat['messages'] };
+	return { title: row.title, createdAt: row.created_at, messages: row.messages as unknown as SharedChat['messages'] };
 }
 
 /** A file of a share, by the share's token: read anonymously, with the token as the authority. */

@@ -1,4 +1,5 @@
 // A shared chat, for anyone holding its link: no sign-in, and nothing here reads auth cookies.
+import { replySegments } from '$lib/chat/tool-calls';
 import { renderReply } from '$lib/server/chat/render';
 import { getSharedChat } from '$lib/server/chat/shares';
 import { loadFailure } from '$lib/server/respond';
@@ -16,7 +17,16 @@ export const load: PageServerLoad = async (event) => {
 				index,
 				role: message.role,
 				content: message.role === 'user' ? message.content : '',
-				html: message.role === 'assistant' ? renderReply(message.content) : null,
+				// A reply with its tool calls is drawn in parts, the cards between them.
+				...(message.role === 'assistant' && message.tools?.calls.length
+					? {
+							html: null,
+							segments: replySegments(message.content, message.tools.calls).map((segment) => ({
+								html: segment.text ? renderReply(segment.text) : '',
+								calls: segment.calls
+							}))
+						}
+					: { html: message.role === 'assistant' ? renderReply(message.content) : null, segments: null }),
 				thinking: message.role === 'assistant' ? (message.reasoning ?? '') : '',
 				thinkingMs: message.reasoning_ms ?? null,
 				files: (message.attachments ?? []).map((file) => ({
