@@ -2,16 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { shareSchema, toolSwitchesSchema } from './chat';
 
 describe('shareSchema', () => {
-	it('shares the thinking only when the box is ticked', () => {
-		expect(shareSchema.parse({ withThinking: null })).toEqual({ withThinking: false });
-		expect(shareSchema.parse({ withThinking: 'on' })).toEqual({ withThinking: true });
+	it('shares the thinking and the tool calls only when their box is ticked', () => {
+		expect(shareSchema.parse({ withThinking: null, withTools: null })).toEqual({
+			withThinking: false,
+			withTools: false
+		});
+		expect(shareSchema.parse({ withThinking: 'on', withTools: null })).toEqual({
+			withThinking: true,
+			withTools: false
+		});
+		expect(shareSchema.parse({ withThinking: null, withTools: 'on' })).toEqual({
+			withThinking: false,
+			withTools: true
+		});
 	});
 
 	it('refuses any other value with a message', () => {
 		for (const value of ['true', 'off', '', 'on\u0000']) {
-			const parsed = shareSchema.safeParse({ withThinking: value });
-			expect(parsed.success).toBe(false);
-			expect(parsed.error?.issues[0]?.message).toBe('That sharing choice is not valid.');
+			for (const form of [
+				{ withThinking: value, withTools: null },
+				{ withThinking: null, withTools: value }
+			]) {
+				const parsed = shareSchema.safeParse(form);
+				expect(parsed.success).toBe(false);
+				expect(parsed.error?.issues[0]?.message).toBe('That sharing choice is not valid.');
+			}
 		}
 	});
 });
