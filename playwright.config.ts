@@ -50,8 +50,9 @@ export const appEnv: Record<string, string> = {
 		}
 	]),
 	ANTHROPIC_API_KEY: 'fake-anthropic-key',
-	// The test MCP server (tests/support/mcp-server.ts): its harmless tools run unasked. And a server
-	// that is down (nothing listens on port 9), which every reply names and goes on without.
+	// The test MCP server (tests/support/mcp-server.ts): its harmless tools run unasked. A server
+	// that is down (nothing listens on port 9), which every reply names and goes on without. And the
+	// test server again, over HTTP+SSE.
 	MCP_SERVERS: JSON.stringify([
 		{
 			id: 'test',
@@ -60,7 +61,9 @@ export const appEnv: Record<string, string> = {
 			safeTools: ['add', 'slow', 'fail', 'big', 'echo'],
 			timeoutMs: 10_000
 		},
-		{ id: 'gone', label: 'Gone tools', url: 'http://127.0.0.1:9/mcp', timeoutMs: 2_000 }
+		{ id: 'gone', label: 'Gone tools', url: 'http://127.0.0.1:9/mcp', timeoutMs: 2_000 },
+		// The same tools over the older HTTP+SSE transport, which the app falls back to.
+		{ id: 'old', label: 'Old tools', url: `http://127.0.0.1:${ports.mcp}/sse`, safeTools: ['add'], timeoutMs: 10_000 }
 	]),
 	// Well above the longest reply of the suite (about 8 s), with room for a loaded machine.
 	AI_TIMEOUT_MS: '60000'

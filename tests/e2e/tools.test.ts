@@ -132,6 +132,8 @@ test(
 			await expect(switchFor(app, 'Test tools', tool)).toBeChecked();
 		await expect(switchFor(app, 'Test tools', 'send_note')).toHaveAccessibleDescription(/asks first/);
 		await expect(dialog.getByRole('group', { name: 'Gone tools' })).toContainText('is not answering now');
+		// A server on the older HTTP+SSE transport is listed as well.
+		await expect(switchFor(app, 'Old tools', 'add')).toBeChecked();
 		await switchFor(app, 'Test tools', 'add').click();
 		await expect(switchFor(app, 'Test tools', 'add')).not.toBeChecked();
 		await dialog.getByRole('button', { name: 'Save settings' }).click();
@@ -142,11 +144,15 @@ test(
 		await expect(switchFor(app, 'Test tools', 'add')).not.toBeChecked();
 		await expect(switchFor(app, 'Test tools', 'slow')).toBeChecked();
 		await page.keyboard.press('Escape');
+		// The same tool over HTTP+SSE is on, and answers.
 		const second = unique('What can you use now?');
+		await fakeModel.callTools(second, [{ name: 'old__add', arguments: { a: 30, b: 12 } }]);
 		await fakeModel.say(second, 'Fewer tools.');
 		await app.send(second);
 		await expect(app.said('Fewer tools.')).toBeVisible();
-		const [call] = await fakeModel.calls(second);
+		await expect(card(app, 'add')).toContainText('Old tools');
+		const [call, afterCall] = await fakeModel.calls(second);
+		expect(afterCall.toolResults.map((result) => result.content)).toEqual(['42']);
 		expect(call.tools).not.toContain('test__add');
 		expect(call.tools).toContain('test__slow');
 	}

@@ -12,7 +12,7 @@ import { exportedChats, importChats, jsonExport, markdownExport } from '../../sr
 import { exportFileSchema } from '../../src/lib/schemas/library.ts';
 import { abortLocally } from '../../src/lib/server/chat/reply-control.ts';
 import type { ToolsConfig } from '../../src/lib/server/tools/config.ts';
-import { MODEL_RESULT_CHARS } from '../../src/lib/server/tools/mcp.ts';
+import { MODEL_RESULT_CHARS, toolCatalog } from '../../src/lib/server/tools/mcp.ts';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
 import { startTestMcpServer, type TestMcpServer } from '../support/mcp-server.ts';
 import { modelEnv } from '../support/model-env.ts';
@@ -322,6 +322,25 @@ describe('a reply with tools', () => {
 		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
 		expect(asked[0].tools.every((name) => name.startsWith('test__'))).toBe(true);
 		expect((await storedTools(posted.replyId)).tools).toMatchObject({ unavailable: ['Gone server'] });
+	});
+
+	it('falls back to HTTP+SSE for a server that refuses Streamable HTTP, for its list and its calls', async () => {
+		const question = `Add over SSE ${randomUUID()}`;
+		const config = tools();
+		config.servers[0] = { ...config.servers[0], id: 'old', label: 'Old tools', url: mcp.url.replace(/\/mcp$/, '/sse') };
+		const { posted, request } = await turn(question, config);
+		fake.callToolsNext([{ name: 'old__add', arguments: { a: 6, b: 7 } }]);
+		fake.sayNext('Thirteen.');
+		const { outcome } = await run(request);
+		expect(outcome).toMatchObject({ status: 'complete', content: 'Thirteen.' });
+		const row = await storedTools(posted.replyId);
+		expect(row.tools?.calls).toMatchObject([
+			{ tool: 'add', serverLabel: 'Old tools', status: 'complete', result: '13' }
+		]);
+		expect(row.tools?.unavailable).toBeUndefined();
+		const catalog = await toolCatalog(config, AbortSignal.timeout(5_000));
+		expect(catalog[0]).toMatchObject({ label: 'Old tools', reachable: true });
+		expect(catalog[0].tools.map((tool) => tool.name)).toContain('old__add');
 	});
 
 	it('follows no redirect from a server: one that points elsewhere is named as not reachable', async () => {

@@ -6,10 +6,12 @@
 //   fail       always fails, as a tool reports a failure (isError)
 //   big        returns about 1 MB of text
 //   echo       answers the text it is sent, as it is (for markup in an answer)
-// /moved redirects to /mcp. GET /_control/notes lists the notes sent; POST /_control/reset forgets them.
+// /sse speaks the older HTTP+SSE transport only (GET opens the stream, POST /messages carries
+// requests), as a server not yet on Streamable HTTP does. /moved redirects to /mcp. GET /_control/notes lists the notes sent; POST /_control/reset forgets them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 
@@ -88,6 +90,7 @@ export async function startTestMcpServer(options: { port?: number } = {}): Promi
 	const notes: string[] = [];
 	const calls: TestMcpServer['calls'] = [];
 	let requests = 0;
+	const sseSessions = new Map<string, SSEServerTransport>();
 
 	async function handle(request: IncomingMessage, response: ServerResponse) {
 		const path = new URL(request.url ?? '/', 'http://mcp').pathname;
@@ -106,8 +109,31 @@ export async function startTestMcpServer(options: { port?: number } = {}): Promi
 			response.writeHead(307, { location: '/mcp' }).end();
 			return;
 		}
+		if (path === '/sse' && request.method === 'GET') {
+			requests++;
+			const server = toolServer(notes, calls);
+			const transport = new SSEServerTransport('/messages', response);
+			sseSessions.set(transport.sessionId, transport);
+			response.on('close', () => {
+				sseSessions.delete(transport.sessionId);
+				void server.close();
+			});
+			await server.connect(transport);
+			return;
+		}
+		if (path === '/messages' && request.method === 'POST') {
+			requests++;
+			const transport = sseSessions.get(new URL(request.url ?? '/', 'http://mcp').searchParams.get('sessionId') ?? '');
+			if (!transport) {
+				response.writeHead(404).end();
+				return;
+			}
+			await transport.handlePostMessage(request, response, await readBody(request));
+			return;
+		}
 		if (path !== '/mcp') {
-			response.writeHead(404).end();
+			// A POST to /sse is refused as a server without Streamable HTTP refuses it.
+			response.writeHead(path === '/sse' ? 405 : 404).end();
 			return;
 		}
 		requests++;

@@ -1,5 +1,5 @@
 // A reply's tools: the operator's Model Context Protocol servers, reached through the AI SDK's MCP
-// client (Streamable HTTP), each bounded by its own timeout. A server that does not answer is left
+// client (Streamable HTTP, else HTTP+SSE), each bounded by its own timeout. A server that does not answer is left
 // out, and named, and the reply goes on without its tools.
 import { createMCPClient, type MCPClient } from '@ai-sdk/mcp';
 import { dynamicTool, jsonSchema, type JSONSchema7, type ToolSet } from 'ai';
@@ -71,11 +71,38 @@ const LIST_TTL_MS = 60_000;
 const listed = new Map<string, { at: number; tools: ToolDefinition[] }>();
 const listKey = (server: ToolServerConfig) => `${server.id} ${server.url}`;
 
-const openClient = (server: ToolServerConfig, signal: AbortSignal) =>
+type Transport = 'http' | 'sse';
+
+// The transport each server answered on: Streamable HTTP, or the older HTTP+SSE one that a server
+// not yet on Streamable HTTP speaks instead, tried when it refuses the first (the fallback the
+// protocol's own backwards-compatibility section describes).
+const spoken = new Map<string, Transport>();
+
+const clientOver = (server: ToolServerConfig, type: Transport, signal: AbortSignal) =>
 	createMCPClient({
-		transport: { type: 'http', url: server.url, headers: server.headers, fetch: fetchWithoutRedirects },
-		initializationOptions: { signal: AbortSignal.any([signal, AbortSignal.timeout(server.timeoutMs)]) }
+		transport: { type, url: server.url, headers: server.headers, fetch: fetchWithoutRedirects },
+		initializationOptions: { signal }
 	});
+
+/** A refusal of Streamable HTTP's first POST (400, 404, 405): the server may speak HTTP+SSE. */
+const refusedAsHttp = (error: unknown) =>
+	error instanceof Error && /POSTing to endpoint \(HTTP (400|404|405)\)/.test(error.message);
+
+async function openClient(server: ToolServerConfig, signal: AbortSignal): Promise<MCPClient> {
+	const bounded = AbortSignal.any([signal, AbortSignal.timeout(server.timeoutMs)]);
+	const known = spoken.get(listKey(server));
+	if (known) return clientOver(server, known, bounded);
+	try {
+		const client = await clientOver(server, 'http', bounded);
+		spoken.set(listKey(server), 'http');
+		return client;
+	} catch (error) {
+		if (bounded.aborted || !refusedAsHttp(error)) throw error;
+		const client = await clientOver(server, 'sse', bounded);
+		spoken.set(listKey(server), 'sse');
+		return client;
+	}
+}
 
 /** One server within one reply: its tools, and a client opened on first use. */
 class ServerConnection {
