@@ -276,6 +276,48 @@ test('a share carries the tool calls between the text when asked, and not otherw
 	await reader.close();
 });
 
+test('another person can neither answer a call nor read or switch a chat’s tools, through the app’s routes', async ({
+	app,
+	page,
+	browser
+}) => {
+	await app.signUp();
+	const question = unique('Send the quarterly figures');
+	const note = unique('Quarterly figures');
+	await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
+	await fakeModel.say(question, 'Not sent.');
+	await app.send(question);
+	const sendNote = card(app, 'send_note');
+	await expect(sendNote).toContainText('Waiting for your answer');
+	const aChat = await app.chatId();
+	const replyId = await sendNote.locator('input[name="replyId"]').inputValue();
+	const callId = await sendNote.locator('input[name="callId"]').inputValue();
+
+	const context = await browser.newContext();
+	const b = await new ChatApp(await context.newPage(), 'tools-b').signUp();
+	const origin = new URL(b.page.url()).origin;
+	const post = (action: string, form: Record<string, string>) =>
+		b.page.request.post(`/chat/${aChat}?/${action}`, {
+			form,
+			headers: { origin, accept: 'text/html' },
+			maxRedirects: 0
+		});
+	for (const decision of ['allow', 'always'])
+		expect((await post('tool', { replyId, callId, decision })).status()).toBe(404);
+	expect((await post('settings', { systemPrompt: '', tools: 'listed', listed: 'test__send_note' })).status()).toBe(404);
+	expect((await b.page.request.get(`/chat/${aChat}/tools`)).status()).toBe(404);
+	await context.close();
+
+	// Nothing changed: the call still waits, the tool never ran, and the chat's switches are as they were.
+	await page.reload();
+	await expect(card(app, 'send_note')).toContainText('Waiting for your answer');
+	expect(await testTools.notes()).not.toContain(note);
+	const choices = await page.request.get(`/chat/${aChat}/tools`);
+	expect((await choices.json()).off).toEqual([]);
+	await card(app, 'send_note').getByRole('button', { name: 'Deny' }).click();
+	await expect(app.said('Not sent.')).toBeVisible();
+});
+
 test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
