@@ -279,6 +279,23 @@ test(
 	}
 );
 
+test('a session cookie in base64url, as the app wrote them before, still signs in, and comes back as JSON', async ({
+	app,
+	page,
+	context
+}) => {
+	await app.signUp();
+	const session = await readSession(context);
+	// Expired, so the next view refreshes it and writes the cookie anew.
+	await writeSession(context, { ...session, expires_at: Math.floor(Date.now() / 1000) - 60 }, { base64: true });
+	expect((await context.cookies()).find((cookie) => cookie.name === 'sb-parley-auth-token')?.value).toMatch(/^base64-/);
+	await page.goto('/chat');
+	await expect(app.chats).toBeVisible();
+	const rewritten = (await context.cookies()).find((cookie) => cookie.name === 'sb-parley-auth-token');
+	expect(rewritten?.value).toMatch(/^%7B%22/);
+	expect((await readSession(context)).refresh_token).not.toBe(session.refresh_token);
+});
+
 test('a revoked session lands on /login with a message', { tag: '@vite' }, async ({ app, page, context }) => {
 	await app.signUp();
 	const session = await readSession(context);

@@ -225,16 +225,23 @@ export async function readSession(context: BrowserContext): Promise<StoredSessio
 		(cookie) => cookie.name === COOKIE || cookie.name.startsWith(`${COOKIE}.`)
 	);
 	cookies.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+	// The app writes it as URI-encoded JSON (cookieEncoding 'raw'); @supabase/ssr's default is base64url.
 	const raw = cookies.map((cookie) => cookie.value).join('');
-	if (!raw.startsWith('base64-')) throw new Error('no session cookie');
-	return JSON.parse(Buffer.from(raw.slice('base64-'.length), 'base64url').toString('utf8')) as StoredSession;
+	if (raw.startsWith('base64-'))
+		return JSON.parse(Buffer.from(raw.slice('base64-'.length), 'base64url').toString('utf8')) as StoredSession;
+	if (!raw) throw new Error('no session cookie');
+	return JSON.parse(decodeURIComponent(raw)) as StoredSession;
 }
 
-/** Rewrites the session cookie in place, e.g. to make the access token look expired. */
-export async function writeSession(context: BrowserContext, session: StoredSession): Promise<void> {
+/**
+ * Rewrites the session cookie in place, e.g. to make the access token look expired; in @supabase/ssr's
+ * default base64url encoding, which the app wrote before it wrote JSON, when asked.
+ */
+export async function writeSession(context: BrowserContext, session: StoredSession, { base64 = false } = {}) {
 	const [cookie] = (await context.cookies()).filter((candidate) => candidate.name === COOKIE);
 	if (!cookie) throw new Error('the session cookie is chunked or missing');
-	const value = `base64-${Buffer.from(JSON.stringify(session)).toString('base64url')}`;
+	const json = JSON.stringify(session);
+	const value = base64 ? `base64-${Buffer.from(json).toString('base64url')}` : encodeURIComponent(json);
 	await context.addCookies([{ ...cookie, value }]);
 }
 
