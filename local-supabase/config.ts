@@ -54,6 +54,15 @@ const tomlSchema = z.looseObject({
 					email_sent: z.number().int().min(1).default(2)
 				})
 				.prefault({}),
+			// GoTrue's defaults: TOTP on, ten factors. Phone and WebAuthn factors are not implemented.
+			mfa: z
+				.looseObject({
+					max_enrolled_factors: z.number().int().min(0).default(10),
+					totp: z
+						.looseObject({ enroll_enabled: z.boolean().default(true), verify_enabled: z.boolean().default(true) })
+						.prefault({})
+				})
+				.prefault({}),
 			email: z
 				.looseObject({
 					enable_signup: z.boolean().default(true),
@@ -140,6 +149,8 @@ export interface AuthSettings {
 	/** An email change needs the links sent to both the old and the new address. */
 	doubleConfirmChanges: boolean;
 	rateLimits: RateLimitSettings;
+	/** [auth.mfa]: TOTP factors, and how many factors a user may enroll. */
+	mfa: { maxEnrolledFactors: number; totpEnroll: boolean; totpVerify: boolean };
 }
 
 /** [auth.rate_limit]: requests per IP address, as GoTrue's token buckets refill. */
@@ -241,6 +252,9 @@ const HONOURED = new Set([
 	'auth.rate_limit.sign_in_sign_ups',
 	'auth.rate_limit.token_verifications',
 	'auth.rate_limit.email_sent',
+	'auth.mfa.max_enrolled_factors',
+	'auth.mfa.totp.enroll_enabled',
+	'auth.mfa.totp.verify_enabled',
 	'auth.email.smtp.enabled',
 	'auth.email.smtp.host',
 	'auth.email.smtp.port',
@@ -405,6 +419,11 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 				reauthentication: mailTemplate(projectRoot, auth.email.template.reauthentication)
 			},
 			enableManualLinking: auth.enable_manual_linking,
+			mfa: {
+				maxEnrolledFactors: auth.mfa.max_enrolled_factors,
+				totpEnroll: auth.mfa.totp.enroll_enabled,
+				totpVerify: auth.mfa.totp.verify_enabled
+			},
 			doubleConfirmChanges: auth.email.double_confirm_changes,
 			rateLimits: {
 				anonymousUsers: auth.rate_limit.anonymous_users,

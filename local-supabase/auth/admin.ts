@@ -17,7 +17,8 @@ import {
 } from './context.ts';
 import { badRequest, notFound, unprocessable } from './errors.ts';
 import * as store from './store.ts';
-import { userJson } from './users.ts';
+import * as mfaStore from './mfa-store.ts';
+import { factorJson, userJson } from './users.ts';
 
 const DEFAULT_PER_PAGE = 50;
 
@@ -171,4 +172,21 @@ export async function deleteUser(c: Context, deps: AuthDeps) {
 	const user = await loadUser(c, deps);
 	await store.deleteUser(deps.sql, user.id);
 	return c.json({});
+}
+
+/** A user's factors, verified or not, as GoTrue lists them for an admin. */
+export async function listFactors(c: Context, deps: AuthDeps) {
+	const user = await loadUser(c, deps);
+	return c.json(user.factors.map(factorJson));
+}
+
+/** Removes one of a user's factors; the sessions it raised go back to aal1. */
+export async function deleteFactor(c: Context, deps: AuthDeps) {
+	const user = await loadUser(c, deps);
+	const factorId = c.req.param('factor_id') ?? '';
+	if (!UUID_FORMAT.test(factorId)) throw notFound('validation_failed', 'factor_id must be an UUID');
+	const factor = await mfaStore.ownedFactor(deps.sql, user.id, factorId);
+	if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found');
+	await deps.sql.begin((tx) => mfaStore.deleteFactor(tx, factor));
+	return c.json(factorJson(user.factors.find((listed) => listed.id === factor.id)!));
 }

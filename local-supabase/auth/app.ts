@@ -7,6 +7,7 @@ import { requireUser } from './context.ts';
 import { errorResponse, notFound, unprocessable } from './errors.ts';
 import { type LimitedRoute, RateLimits } from './rate-limits.ts';
 import * as links from './email-links.ts';
+import { createMfa } from './mfa.ts';
 import * as sessions from './sessions.ts';
 import { WrongCodes } from './wrong-codes.ts';
 
@@ -94,6 +95,14 @@ export function createAuthApp(base: Omit<AuthDeps, 'limits' | 'wrongCodes'>) {
 	app.get('/user', route(account.getUser));
 	app.put('/user', limited('user', account.updateUser));
 	app.get('/reauthenticate', route(account.reauthenticate));
+	const mfa = createMfa(deps);
+	app.post('/factors', (c) => mfa.enroll(c));
+	app.post('/factors/:factor_id/challenge', (c) => mfa.challenge(c));
+	app.post('/factors/:factor_id/verify', (c) => {
+		deps.limits.check(c, 'verify');
+		return mfa.verify(c);
+	});
+	app.delete('/factors/:factor_id', (c) => mfa.unenroll(c));
 	// Linking other identities by hand, and SAML, are not implemented: they answer as GoTrue does
 	// with them switched off (a signed-in user first, as GoTrue's route order has it).
 	const manualLinking = async (c: Context) => {
@@ -112,6 +121,8 @@ export function createAuthApp(base: Omit<AuthDeps, 'limits' | 'wrongCodes'>) {
 	app.get('/admin/users/:id', route(admin.getUser));
 	app.put('/admin/users/:id', route(admin.updateUser));
 	app.delete('/admin/users/:id', route(admin.deleteUser));
+	app.get('/admin/users/:id/factors', route(admin.listFactors));
+	app.delete('/admin/users/:id/factors/:factor_id', route(admin.deleteFactor));
 	app.post('/admin/generate_link', route(links.generateLink));
 
 	app.get(REQUEST_LOG_PATH, (c) => {

@@ -17,7 +17,7 @@ import { isBanned, userJson } from './users.ts';
 type Weakness = ReturnType<typeof passwordWeakness>;
 
 /** GoTrue's AccessTokenResponse for a user and one of their sessions. */
-async function sessionResponse(
+export async function sessionResponse(
 	deps: AuthDeps,
 	user: store.UserRow,
 	session: store.SessionRow,
@@ -35,7 +35,12 @@ async function sessionResponse(
 			user_metadata: user.raw_user_meta_data ?? {},
 			is_anonymous: user.is_anonymous
 		},
-		{ id: session.id, signedInAt: Math.floor(session.created_at.getTime() / 1000) }
+		{
+			id: session.id,
+			signedInAt: Math.floor(session.created_at.getTime() / 1000),
+			aal: session.aal,
+			mfa: session.mfa
+		}
 	);
 	return {
 		access_token: token,

@@ -45,12 +45,34 @@ export interface UserRow {
 	deleted_at: Date | null;
 	is_anonymous: boolean;
 	identities: IdentityRow[];
+	factors: FactorJson[];
+}
+
+/** A factor as GoTrue shows it with its user. */
+export interface FactorJson {
+	id: string;
+	friendly_name: string | null;
+	factor_type: 'totp' | 'webauthn' | 'phone';
+	status: 'unverified' | 'verified';
+	created_at: string;
+	updated_at: string;
+	last_challenged_at: string | null;
+}
+
+/** A method a session was proven with beyond its sign-in (auth.mfa_amr_claims), for the amr claim. */
+export interface AmrClaim {
+	method: string;
+	/** Unix seconds. */
+	timestamp: number;
 }
 
 export interface SessionRow {
 	id: string;
 	user_id: string;
 	created_at: Date;
+	aal: 'aal1' | 'aal2';
+	/** The session's second factors, as auth.mfa_amr_claims keeps them. */
+	mfa: AmrClaim[];
 }
 
 export interface RefreshTokenRow {
@@ -74,7 +96,13 @@ function userQuery(db: Db) {
 		select u.*, coalesce(
 			(select json_agg(i order by i.created_at) from auth.identities i where i.user_id = u.id),
 			'[]'
-		) as identities
+		) as identities, coalesce(
+			(select json_agg(json_build_object(
+				'id', f.id, 'friendly_name', f.friendly_name, 'factor_type', f.factor_type, 'status', f.status,
+				'created_at', f.created_at, 'updated_at', f.updated_at, 'last_challenged_at', f.last_challenged_at
+			) order by f.created_at) from auth.mfa_factors f where f.user_id = u.id),
+			'[]'
+		) as factors
 		from auth.users u`;
 }
 
@@ -203,24 +231,44 @@ export async function createSession(
 		)
 		insert into auth.sessions (id, user_id, created_at, updated_at, aal, refreshed_at, user_agent, ip)
 		values (${sessionId}, ${userId}, now(), now(), 'aal1', null, ${meta.userAgent}, ${meta.ip}::inet)
-		returning id, user_id, created_at`;
+		returning id, user_id, created_at, aal, '[]'::json as mfa`;
 	return { session, refreshToken: token };
 }
+
+/** A session's second factors (auth.mfa_amr_claims), as JSON, for a query whose session is `alias`. */
+export const sessionMfa = (db: Db, alias: string) => db`
+	coalesce((
+		select json_agg(json_build_object(
+			'method', c.authentication_method, 'timestamp', extract(epoch from c.updated_at)::bigint
+		))
+		from auth.mfa_amr_claims c where c.session_id = ${db(alias)}.id
+	), '[]'::json)`;
 
 /** Locks a refresh token row for the rest of the transaction. */
 export async function lockRefreshToken(
 	db: Db,
 	token: string
 ): Promise<(RefreshTokenRow & { session: SessionRow | null; user_id: string }) | undefined> {
-	const [row] = await db<(RefreshTokenRow & { user_id: string; s_id: string | null; s_created_at: Date | null })[]>`
+	const [row] = await db<
+		(RefreshTokenRow & {
+			user_id: string;
+			s_id: string | null;
+			s_created_at: Date | null;
+			s_aal: SessionRow['aal'] | null;
+			s_mfa: AmrClaim[];
+		})[]
+	>`
 		select rt.id, rt.token, rt.session_id, rt.parent, rt.revoked, rt.updated_at, rt.user_id,
-			s.id as s_id, s.created_at as s_created_at
+			s.id as s_id, s.created_at as s_created_at, s.aal as s_aal, ${sessionMfa(db, 's')} as s_mfa
 		from auth.refresh_tokens rt left join auth.sessions s on s.id = rt.session_id
 		where rt.token = ${token}
 		for update of rt`;
 	if (!row) return undefined;
-	const { s_id, s_created_at, ...rest } = row;
-	const session = s_id && s_created_at ? { id: s_id, user_id: row.user_id, created_at: s_created_at } : null;
+	const { s_id, s_created_at, s_aal, s_mfa, ...rest } = row;
+	const session =
+		s_id && s_created_at
+			? { id: s_id, user_id: row.user_id, created_at: s_created_at, aal: s_aal ?? 'aal1', mfa: s_mfa }
+			: null;
 	return { ...rest, session };
 }
 

@@ -28,6 +28,9 @@ export interface TokenSession {
 	id: string;
 	/** Unix seconds of the sign-in that opened the session, for the amr claim. */
 	signedInAt: number;
+	aal: 'aal1' | 'aal2';
+	/** Second factors the session was proven with (auth.mfa_amr_claims). */
+	mfa: { method: string; timestamp: number }[];
 }
 
 export class Tokens {
@@ -59,9 +62,13 @@ export class Tokens {
 			app_metadata: user.app_metadata,
 			user_metadata: user.user_metadata,
 			role: user.role,
-			aal: 'aal1',
-			// GoTrue keeps each session's methods in auth.mfa_amr_claims; here they follow from the user.
-			amr: [{ method: user.is_anonymous ? 'anonymous' : 'password', timestamp: session.signedInAt }],
+			aal: session.aal,
+			// GoTrue keeps each session's methods in auth.mfa_amr_claims; here the sign-in's follows
+			// from the user, and only second factors are kept there. Most recent first, as GoTrue sorts.
+			amr: [
+				...session.mfa,
+				{ method: user.is_anonymous ? 'anonymous' : 'password', timestamp: session.signedInAt }
+			].sort((a, b) => b.timestamp - a.timestamp),
 			session_id: session.id,
 			is_anonymous: user.is_anonymous
 		})

@@ -1,5 +1,5 @@
 // GoTrue's JSON for users, identities and sessions.
-import type { IdentityRow, UserRow } from './store.ts';
+import type { FactorJson, IdentityRow, UserRow } from './store.ts';
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
@@ -43,7 +43,20 @@ export function userJson(user: UserRow) {
 	setIfPresent(out, 'banned_until', user.banned_until);
 	setIfPresent(out, 'deleted_at', user.deleted_at);
 	out.is_anonymous = user.is_anonymous;
+	if (user.factors?.length) out.factors = user.factors.map(factorJson);
 	return out;
+}
+
+export function factorJson(factor: FactorJson) {
+	return {
+		id: factor.id,
+		...(factor.friendly_name ? { friendly_name: factor.friendly_name } : {}),
+		factor_type: factor.factor_type,
+		status: factor.status,
+		created_at: iso(factor.created_at),
+		updated_at: iso(factor.updated_at),
+		last_challenged_at: factor.last_challenged_at ? iso(factor.last_challenged_at) : null
+	};
 }
 
 /** The user GoTrue shows for a repeated signup when it must not reveal that the email is taken. */
