@@ -10,7 +10,13 @@ declare global {
 			supabase: SupabaseClient<Database>;
 			/** The signed-in person, from a locally verified JWT; null for visitors. A guest is an
 			 * anonymous sign-in ("Try it without an account"), with no email until they add one. */
-			user: { id: string; email: string | null; isGuest: boolean } | null;
+			user: {
+				id: string;
+				email: string | null;
+				isGuest: boolean;
+				/** Signed in with the password, and a verified second factor's code is still owed (aal1). */
+				needsSecondFactor: boolean;
+			} | null;
 			/** True when the request arrived with auth cookies that no longer hold a live
 			 * session (signed out elsewhere, or the refresh token was revoked). */
 			sessionEnded: boolean;

@@ -42,3 +42,18 @@ export const createAccountSchema = z.object({ email, password: newPasswordSchema
 export const deleteAccountSchema = z.object({
 	confirm: z.literal(DELETE_CONFIRMATION, { error: `Type ${DELETE_CONFIRMATION} to confirm.` })
 });
+
+/** A code from an authenticator app: six digits, spaces allowed between them as apps show them. */
+export const totpCodeSchema = z
+	.string()
+	.transform((value) => value.replace(/\s+/g, ''))
+	.pipe(z.string().regex(/^\d{6}$/, { error: 'Type the 6 digits your authenticator app shows.' }));
+
+export const confirmFactorSchema = z.object({
+	factorId: z.uuid({ error: 'Start the setup again.' }),
+	code: totpCodeSchema
+});
+
+export const removeFactorSchema = z.object({
+	factorId: z.uuid({ error: 'That sign-in method is not on your account.' })
+});

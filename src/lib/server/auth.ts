@@ -2,7 +2,7 @@
 import { isAuthRetryableFetchError } from '@supabase/supabase-js';
 import type { RequestEvent } from '@sveltejs/kit';
 import { logFailure } from './errors';
-import { clearAuthCookies, hasAuthCookies } from './supabase';
+import { clearAuthCookies, hasAuthCookies, sessionHasVerifiedFactor } from './supabase';
 
 /**
  * getClaims() verifies the access token locally against the cached JWKS, so an ordinary page
@@ -27,11 +27,14 @@ export async function resolveUser(event: RequestEvent): Promise<Pick<App.Locals,
 		clearAuthCookies(event);
 		return { user: null, sessionEnded: true };
 	}
+	const isGuest = claims.is_anonymous === true;
 	return {
 		user: {
 			id: claims.sub,
 			email: typeof claims.email === 'string' && claims.email !== '' ? claims.email : null,
-			isGuest: claims.is_anonymous === true
+			isGuest,
+			// Signed in with the password alone by someone who has a second factor: the code is next.
+			needsSecondFactor: claims.aal !== 'aal2' && !isGuest && sessionHasVerifiedFactor(event)
 		},
 		sessionEnded: false
 	};

@@ -48,6 +48,9 @@ const CATALOGUE = {
 	'auth:wrong_password': [400, 'That is not your current password.'],
 	'auth:banned': [403, 'This account is suspended.'],
 	'auth:rejected': [400, 'That did not work. Check your email and password and try again.'],
+	'auth:wrong_code': [400, 'That code is not right. Type the 6 digits your authenticator app shows now.'],
+	'auth:second_factor_needed': [403, 'Sign in with your authenticator app’s code first.'],
+	'auth:factor_gone': [404, 'That sign-in method is no longer on your account. Reload the page.'],
 	'unavailable:auth': [503, 'The sign-in service is not answering. Try again in a moment.'],
 	'unavailable:database': [503, 'Parley cannot reach its database right now. Try again shortly.'],
 	'unavailable:storage': [503, 'Parley cannot reach its file storage right now. Try again shortly.'],
@@ -134,7 +137,11 @@ const AUTH_CODES: Record<string, ErrorCode> = {
 	email_address_invalid: 'auth:email_invalid',
 	otp_expired: 'auth:link_expired',
 	same_password: 'auth:same_password',
-	user_banned: 'auth:banned'
+	user_banned: 'auth:banned',
+	mfa_verification_failed: 'auth:wrong_code',
+	mfa_challenge_expired: 'auth:wrong_code',
+	insufficient_aal: 'auth:second_factor_needed',
+	mfa_factor_not_found: 'auth:factor_gone'
 };
 
 /**
@@ -146,7 +153,9 @@ function authRateLimit(error: AuthError): AppError {
 	const message =
 		error.code === 'over_email_send_rate_limit'
 			? `Please wait: you can ask for another mail in ${durationWords(seconds)}.`
-			: `Too many attempts from your network. Wait ${durationWords(seconds)} and try again.`;
+			: /wrong codes/i.test(error.message)
+				? 'Too many wrong codes. Wait a few minutes, then type the code your app shows.'
+				: `Too many attempts from your network. Wait ${durationWords(seconds)} and try again.`;
 	return new AppError('auth:rate_limited', { cause: error, message, retryAfterSeconds: seconds });
 }
 

@@ -96,3 +96,33 @@ export function clearAuthCookies(event: RequestEvent): void {
 export function hasAuthCookies(event: RequestEvent): boolean {
 	return boundedCookies(event.cookies).some(({ name }) => AUTH_CHUNK.test(name));
 }
+
+/**
+ * Whether the session in the cookies names a verified second factor of its user. Read from the
+ * cookie here, not through auth-js's getSession(), whose user warns on every read on a server; the
+ * token's signature was checked already (getClaims), and this only decides where the page sends
+ * the person: the database refuses a token below aal2 on its own (see the second_factor migration).
+ */
+export function sessionHasVerifiedFactor(event: RequestEvent): boolean {
+	const chunks = boundedCookies(event.cookies)
+		.map(({ name, value }) => ({ index: AUTH_CHUNK.exec(name), value }))
+		.filter((chunk): chunk is { index: RegExpExecArray; value: string } => chunk.index !== null);
+	const whole = chunks.find((chunk) => chunk.index[1] === undefined);
+	const raw = whole
+		? whole.value
+		: chunks
+				.sort((a, b) => Number(a.index[1]) - Number(b.index[1]))
+				.map((chunk) => chunk.value)
+				.join('');
+	try {
+		const json = raw.startsWith('base64-')
+			? new TextDecoder().decode(
+					Uint8Array.from(atob(raw.slice(7).replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
+				)
+			: raw;
+		const session = JSON.parse(json) as { user?: { factors?: { status?: string }[] } };
+		return session.user?.factors?.some((factor) => factor.status === 'verified') ?? false;
+	} catch {
+		return false;
+	}
+}

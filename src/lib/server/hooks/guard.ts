@@ -11,5 +11,10 @@ export const authGuard: Handle = ({ event, resolve }) => {
 		const { pathname, search } = event.url;
 		redirect(303, loginPath(pathname + search, event.locals.sessionEnded ? 'session-ended' : undefined));
 	}
+	// A password alone does not open the app for someone with a second factor: the code does.
+	if (isPrivate && event.locals.user?.needsSecondFactor) {
+		const { pathname, search } = event.url;
+		redirect(303, `/login/code?redirectTo=${encodeURIComponent(pathname + search)}`);
+	}
 	return resolve(event);
 };

@@ -1,5 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { changeEmailSchema, changePasswordSchema, createAccountSchema, deleteAccountSchema } from '$lib/schemas/auth';
+import {
+	changeEmailSchema,
+	changePasswordSchema,
+	confirmFactorSchema,
+	createAccountSchema,
+	deleteAccountSchema,
+	removeFactorSchema
+} from '$lib/schemas/auth';
 import {
 	changePassword,
 	createAccountForGuest,
@@ -8,16 +15,35 @@ import {
 	signOutEverywhere
 } from '$lib/server/account';
 import { requestEmailChange } from '$lib/server/email-links';
+import { describeFailure, failureText } from '$lib/server/errors';
+import { removeFactor, startTotpSetup, verifiedFactors, verifyCode, type TotpSetup } from '$lib/server/second-factor';
 import { actionFailure, readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, url }) => ({
-	email: locals.user?.email ?? null,
-	isGuest: locals.user?.isGuest ?? false,
-	created: url.searchParams.has('created'),
-	emailChanged: url.searchParams.has('email-changed'),
-	usage: await myUsage(locals.supabase)
-});
+/** The person's authenticator apps, or why they cannot be listed now (the page still shows). */
+async function twoFactor(event: Parameters<PageServerLoad>[0]) {
+	if (!event.locals.user || event.locals.user.isGuest) return { factors: [], error: null };
+	try {
+		return { factors: await verifiedFactors(event), error: null };
+	} catch (cause) {
+		return { factors: [], error: failureText(describeFailure(cause, 'listing second factors')) };
+	}
+}
+
+export const load: PageServerLoad = async (event) => {
+	const { locals, url } = event;
+	const [usage, factors] = await Promise.all([myUsage(locals.supabase), twoFactor(event)]);
+	return {
+		email: locals.user?.email ?? null,
+		isGuest: locals.user?.isGuest ?? false,
+		created: url.searchParams.has('created'),
+		emailChanged: url.searchParams.has('email-changed'),
+		twoFactor: { ...factors, changed: url.searchParams.get('two-factor') },
+		usage
+	};
+};
+
+type TwoFactorAnswer = { section: 'two-factor'; error: string | null; done: null; setup: TotpSetup | null };
 
 export const actions: Actions = {
 	password: async (event) => {
@@ -77,6 +103,47 @@ export const actions: Actions = {
 			done: `We sent a link to ${parsed.data.email}, and one to ${event.locals.user?.email ?? 'your current address'}. Open both to move your account; until then, nothing changes.`,
 			email
 		};
+	},
+	/** Set up an authenticator app: the page shows its QR code and secret, then asks for a code. */
+	twoFactorSetup: async (event) => {
+		try {
+			const setup = await startTotpSetup(event);
+			return { section: 'two-factor', error: null, done: null, setup } satisfies TwoFactorAnswer;
+		} catch (cause) {
+			return actionFailure(event, cause, { section: 'two-factor', done: null, setup: null });
+		}
+	},
+	twoFactorConfirm: async (event) => {
+		const form = await readForm(event);
+		const setup = {
+			factorId: String(form.get('factorId') ?? ''),
+			qrCode: String(form.get('qrCode') ?? ''),
+			secret: String(form.get('secret') ?? '')
+		};
+		// Refused, the QR code and secret stay on the page, so the setup can go on.
+		const shown = /^data:image\/svg\+xml,/.test(setup.qrCode) && /^[A-Z2-7]{16,64}$/.test(setup.secret) ? setup : null;
+		const parsed = confirmFactorSchema.safeParse({ factorId: setup.factorId, code: form.get('code') ?? '' });
+		if (!parsed.success) {
+			return fail(400, { section: 'two-factor', error: parsed.error.issues[0].message, done: null, setup: shown });
+		}
+		try {
+			await verifyCode(event, parsed.data.factorId, parsed.data.code);
+		} catch (cause) {
+			return actionFailure(event, cause, { section: 'two-factor', done: null, setup: shown });
+		}
+		redirect(303, '/account?two-factor=on');
+	},
+	twoFactorRemove: async (event) => {
+		const parsed = removeFactorSchema.safeParse({ factorId: (await readForm(event)).get('factorId') ?? '' });
+		if (!parsed.success) {
+			return fail(400, { section: 'two-factor', error: parsed.error.issues[0].message, done: null, setup: null });
+		}
+		try {
+			await removeFactor(event, parsed.data.factorId);
+		} catch (cause) {
+			return actionFailure(event, cause, { section: 'two-factor', done: null, setup: null });
+		}
+		redirect(303, '/account?two-factor=off');
 	},
 	signOutEverywhere: async (event) => {
 		try {

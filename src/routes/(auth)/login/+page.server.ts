@@ -16,9 +16,12 @@ const NOTICES = new Map([
 	['account-deleted', 'Your account and all its chats are deleted.']
 ]);
 
+/** The second step of a sign-in, for someone with an authenticator app. */
+const codeStep = (redirectTo: string) => `/login/code?redirectTo=${encodeURIComponent(redirectTo)}`;
+
 export const load: PageServerLoad = ({ locals, url }) => {
 	const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'));
-	if (locals.user) redirect(303, redirectTo);
+	if (locals.user) redirect(303, locals.user.needsSecondFactor ? codeStep(redirectTo) : redirectTo);
 	return { redirectTo, notice: NOTICES.get(url.searchParams.get('reason') ?? '') ?? null };
 };
 
@@ -37,13 +40,15 @@ export const actions: Actions = {
 	signin: async (event) => {
 		const { failure, credentials, redirectTo } = await readCredentials(event);
 		if (failure) return failure;
-		const { error } = await event.locals.supabase.auth.signInWithPassword(credentials);
+		const { data, error } = await event.locals.supabase.auth.signInWithPassword(credentials);
 		if (error) {
 			// An account waiting for its confirmation link gets a button to have it sent again.
 			const unconfirmed = error.code === 'email_not_confirmed';
 			return actionFailure(event, fromAuth(error), { email: credentials.email, errors: noFieldErrors, unconfirmed });
 		}
-		redirect(303, redirectTo);
+		// The password is the first step for someone with an authenticator app; its code is next.
+		const secondFactor = data.user.factors?.some((factor) => factor.status === 'verified') ?? false;
+		redirect(303, secondFactor ? codeStep(redirectTo) : redirectTo);
 	},
 	signup: async (event) => {
 		const { failure, credentials, redirectTo } = await readCredentials(event);
