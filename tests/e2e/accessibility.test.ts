@@ -66,7 +66,9 @@ test('axe finds no violations on any page, in light and dark', async ({ app, pag
 	await expectNoViolations(page, '/chat/[id] with its options open', 'main details[open]');
 	await page.getByRole('link', { name: 'Chat settings' }).click();
 	await expect(page.getByRole('textbox', { name: 'System prompt' })).toBeVisible();
-	await expect(page.getByRole('switch', { name: 'send_note' })).toBeChecked();
+	await expect(
+		page.getByRole('group', { name: 'Test tools' }).getByRole('switch', { name: 'send_note' })
+	).toBeChecked();
 	await expectNoViolations(page, '/chat/[id] with its settings open, tools listed', 'dialog');
 	await page.keyboard.press('Escape');
 	await expect(page.getByRole('dialog')).toHaveCount(0);
