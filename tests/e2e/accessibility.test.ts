@@ -1,4 +1,5 @@
 // axe on every page, each in light and in dark; streamed replies announced politely; one alert at most.
+import * as OTPAuth from 'otpauth';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { replyFor } from '../support/fake-provider.ts';
@@ -202,4 +203,31 @@ test('axe finds no violations on tool cards, waiting for an answer and done, in 
 	await cards.getByText('add', { exact: true }).click();
 	await expect(cards.getByText('3', { exact: true })).toBeVisible();
 	await expectNoViolations(page, 'tool calls done, one open', 'main');
+});
+
+test('axe finds no violations in two-factor sign-in: setting it up, and the code step, in light and dark', async ({
+	app,
+	page
+}) => {
+	await app.signUp();
+	await page.goto('/account');
+	await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+	const key = page.locator('.key code');
+	await expect(key).toBeVisible();
+	await expectNoViolations(page, '/account setting up an authenticator app');
+	const secret = (await key.innerText()).replace(/\s+/g, '');
+	const code = (at: number) =>
+		new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: at });
+	await page.getByRole('textbox', { name: 'Code from your app' }).fill(code(Date.now()));
+	await page.getByRole('button', { name: 'Confirm' }).click();
+	await expect(page.getByRole('button', { name: 'Remove' })).toBeVisible();
+	await expectNoViolations(page, '/account with an authenticator app');
+	await app.signOut();
+	await page.goto('/login');
+	await app.fillCredentials();
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('textbox', { name: 'Code' }).fill('123');
+	await page.getByRole('button', { name: 'Verify' }).click();
+	await expect(page.getByRole('alert')).toBeVisible();
+	await expectNoViolations(page, '/login/code with a refused code');
 });
