@@ -2,10 +2,9 @@
 // to: a file chosen in the composer, Edit, Rename or Delete clicked), which keeps them out of the
 // chat page's first JavaScript. The server loads them for every page it renders that shows one, so
 // a page shows them without JavaScript and hydrates as drawn.
-import type { Component, Snippet } from 'svelte';
+import type { Component } from 'svelte';
 import type { AttachmentInfo } from './chat/attachments';
 import type { EditDraft, MessageActions } from './chat/message-actions';
-import type { StreamingView } from './chat/streaming-markdown';
 import type { ReplyTools } from './chat/tool-calls';
 
 const importers = {
@@ -24,9 +23,9 @@ export const lazyViews = $state<{
 		replyId: string;
 		content: string;
 		segmentsHtml?: string[];
-		stream: ((text: string) => StreamingView | null) | null;
-		markdown: Snippet<[string | null, string]>;
-		streaming: Snippet<[StreamingView]>;
+		arriving: boolean;
+		copyable: boolean;
+		onCopied?(text: string): void;
 	}>;
 }>({});
 
