@@ -54,6 +54,15 @@ const tomlSchema = z.looseObject({
 					email_sent: z.number().int().min(1).default(2)
 				})
 				.prefault({}),
+			// Passkey sign-ins (GoTrue's default: off), with the relying party [auth.webauthn] names.
+			passkey: z.looseObject({ enabled: z.boolean().default(false) }).prefault({}),
+			webauthn: z
+				.looseObject({
+					rp_display_name: z.string().default('Supabase'),
+					rp_id: z.string().default('localhost'),
+					rp_origins: z.array(z.string()).default([])
+				})
+				.prefault({}),
 			// GoTrue's defaults: TOTP on, ten factors. Phone and WebAuthn factors are not implemented.
 			mfa: z
 				.looseObject({
@@ -149,6 +158,8 @@ export interface AuthSettings {
 	/** An email change needs the links sent to both the old and the new address. */
 	doubleConfirmChanges: boolean;
 	rateLimits: RateLimitSettings;
+	/** [auth.passkey] and [auth.webauthn]: passkey sign-ins and their relying party. */
+	passkeys: { enabled: boolean; rpName: string; rpId: string; rpOrigins: string[] };
 	/** [auth.mfa]: TOTP factors, and how many factors a user may enroll. */
 	mfa: { maxEnrolledFactors: number; totpEnroll: boolean; totpVerify: boolean };
 }
@@ -252,6 +263,10 @@ const HONOURED = new Set([
 	'auth.rate_limit.sign_in_sign_ups',
 	'auth.rate_limit.token_verifications',
 	'auth.rate_limit.email_sent',
+	'auth.passkey.enabled',
+	'auth.webauthn.rp_display_name',
+	'auth.webauthn.rp_id',
+	'auth.webauthn.rp_origins',
 	'auth.mfa.max_enrolled_factors',
 	'auth.mfa.totp.enroll_enabled',
 	'auth.mfa.totp.verify_enabled',
@@ -419,6 +434,12 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 				reauthentication: mailTemplate(projectRoot, auth.email.template.reauthentication)
 			},
 			enableManualLinking: auth.enable_manual_linking,
+			passkeys: {
+				enabled: auth.passkey.enabled,
+				rpName: auth.webauthn.rp_display_name,
+				rpId: auth.webauthn.rp_id,
+				rpOrigins: auth.webauthn.rp_origins
+			},
 			mfa: {
 				maxEnrolledFactors: auth.mfa.max_enrolled_factors,
 				totpEnroll: auth.mfa.totp.enroll_enabled,

@@ -8,6 +8,7 @@ import { errorResponse, notFound, unprocessable } from './errors.ts';
 import { type LimitedRoute, RateLimits } from './rate-limits.ts';
 import * as links from './email-links.ts';
 import { createMfa } from './mfa.ts';
+import { createPasskeys } from './passkeys.ts';
 import * as sessions from './sessions.ts';
 import { WrongCodes } from './wrong-codes.ts';
 
@@ -103,6 +104,16 @@ export function createAuthApp(base: Omit<AuthDeps, 'limits' | 'wrongCodes'>) {
 		return mfa.verify(c);
 	});
 	app.delete('/factors/:factor_id', (c) => mfa.unenroll(c));
+	const passkeys = createPasskeys(deps);
+	app.post('/passkeys/registration/options', (c) => passkeys.registrationOptions(c));
+	app.post('/passkeys/registration/verify', (c) => passkeys.registrationVerify(c));
+	app.post('/passkeys/authentication/options', (c) => passkeys.authenticationOptions(c));
+	app.post('/passkeys/authentication/verify', (c) => passkeys.authenticationVerify(c));
+	app.get('/passkeys', (c) => passkeys.list(c));
+	app.patch('/passkeys/:passkey_id', (c) => passkeys.rename(c));
+	app.delete('/passkeys/:passkey_id', (c) => passkeys.remove(c));
+	app.get('/admin/users/:id/passkeys', (c) => passkeys.adminList(c));
+	app.delete('/admin/users/:id/passkeys/:passkey_id', (c) => passkeys.adminDelete(c));
 	// Linking other identities by hand, and SAML, are not implemented: they answer as GoTrue does
 	// with them switched off (a signed-in user first, as GoTrue's route order has it).
 	const manualLinking = async (c: Context) => {

@@ -29,7 +29,7 @@ export interface TokenSession {
 	/** Unix seconds of the sign-in that opened the session, for the amr claim. */
 	signedInAt: number;
 	aal: 'aal1' | 'aal2';
-	/** Second factors the session was proven with (auth.mfa_amr_claims). */
+	/** Methods kept for the session in auth.mfa_amr_claims: second factors, and a passkey sign-in. */
 	mfa: { method: string; timestamp: number }[];
 }
 
@@ -67,7 +67,10 @@ export class Tokens {
 			// from the user, and only second factors are kept there. Most recent first, as GoTrue sorts.
 			amr: [
 				...session.mfa,
-				{ method: user.is_anonymous ? 'anonymous' : 'password', timestamp: session.signedInAt }
+				// A passkey sign-in names itself in the claims; any other is the password's (or a guest's).
+				...(session.mfa.some((claim) => claim.method === 'passkey')
+					? []
+					: [{ method: user.is_anonymous ? 'anonymous' : 'password', timestamp: session.signedInAt }])
 			].sort((a, b) => b.timestamp - a.timestamp),
 			session_id: session.id,
 			is_anonymous: user.is_anonymous
