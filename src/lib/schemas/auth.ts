@@ -57,3 +57,16 @@ export const confirmFactorSchema = z.object({
 export const removeFactorSchema = z.object({
 	factorId: z.uuid({ error: 'That sign-in method is not on your account.' })
 });
+
+/** A passkey ceremony's two steps, posted by the browser: ask for options, then hand back the credential. */
+export const passkeyStepSchema = z.discriminatedUnion('step', [
+	z.object({ step: z.literal('options') }),
+	z.object({
+		step: z.literal('verify'),
+		challengeId: z.uuid({ error: 'Start again: that passkey request is not valid.' }),
+		// The browser's PublicKeyCredential, as its toJSON() gives it; the auth server checks it.
+		credential: z.looseObject({ id: z.string().min(1).max(2048), type: z.literal('public-key') })
+	})
+]);
+
+export const removePasskeySchema = z.object({ passkeyId: z.uuid({ error: 'That passkey is not on your account.' }) });

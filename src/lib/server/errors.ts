@@ -51,6 +51,10 @@ const CATALOGUE = {
 	'auth:wrong_code': [400, 'That code is not right. Type the 6 digits your authenticator app shows now.'],
 	'auth:second_factor_needed': [403, 'Sign in with your authenticator app’s code first.'],
 	'auth:factor_gone': [404, 'That sign-in method is no longer on your account. Reload the page.'],
+	'auth:passkey_refused': [400, 'That passkey was not accepted. Try again, or sign in with your password.'],
+	'auth:passkey_exists': [400, 'This passkey is on your account already.'],
+	'auth:passkeys_off': [404, 'Passkeys are not turned on for this Parley. Use your password.'],
+	'auth:too_many_passkeys': [400, 'You have as many passkeys as an account may have. Remove one first.'],
 	'unavailable:auth': [503, 'The sign-in service is not answering. Try again in a moment.'],
 	'unavailable:database': [503, 'Parley cannot reach its database right now. Try again shortly.'],
 	'unavailable:storage': [503, 'Parley cannot reach its file storage right now. Try again shortly.'],
@@ -141,7 +145,13 @@ const AUTH_CODES: Record<string, ErrorCode> = {
 	mfa_verification_failed: 'auth:wrong_code',
 	mfa_challenge_expired: 'auth:wrong_code',
 	insufficient_aal: 'auth:second_factor_needed',
-	mfa_factor_not_found: 'auth:factor_gone'
+	mfa_factor_not_found: 'auth:factor_gone',
+	webauthn_verification_failed: 'auth:passkey_refused',
+	webauthn_challenge_not_found: 'auth:passkey_refused',
+	webauthn_challenge_expired: 'auth:passkey_refused',
+	webauthn_credential_exists: 'auth:passkey_exists',
+	too_many_passkeys: 'auth:too_many_passkeys',
+	passkey_disabled: 'auth:passkeys_off'
 };
 
 /**

@@ -47,6 +47,8 @@ export function createRequestClient(event: RequestEvent) {
 		// every request, about a fifteenth of a page view's CPU in the Worker (bench:profile). A
 		// cookie written before in base64url is still read (by its prefix).
 		cookieEncoding: 'raw',
+		// Passkeys are an experimental part of auth-js: its two-step ceremonies run here, on the server.
+		auth: { experimental: { passkey: true } },
 		cookies: {
 			getAll: () => boundedCookies(event.cookies),
 			setAll(cookies, headers) {

@@ -5,7 +5,8 @@ import {
 	confirmFactorSchema,
 	createAccountSchema,
 	deleteAccountSchema,
-	removeFactorSchema
+	removeFactorSchema,
+	removePasskeySchema
 } from '$lib/schemas/auth';
 import {
 	changePassword,
@@ -15,7 +16,8 @@ import {
 	signOutEverywhere
 } from '$lib/server/account';
 import { requestEmailChange } from '$lib/server/email-links';
-import { describeFailure, failureText } from '$lib/server/errors';
+import { AppError, describeFailure, failureText } from '$lib/server/errors';
+import { listPasskeys, removePasskey } from '$lib/server/passkeys';
 import { removeFactor, startTotpSetup, verifiedFactors, verifyCode, type TotpSetup } from '$lib/server/second-factor';
 import { actionFailure, readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad } from './$types';
@@ -30,15 +32,27 @@ async function twoFactor(event: Parameters<PageServerLoad>[0]) {
 	}
 }
 
+/** The person's passkeys; null where passkeys are off (the section is not shown). */
+async function passkeys(event: Parameters<PageServerLoad>[0]) {
+	if (!event.locals.user || event.locals.user.isGuest) return null;
+	try {
+		return { list: await listPasskeys(event), error: null };
+	} catch (cause) {
+		if (cause instanceof AppError && cause.code === 'auth:passkeys_off') return null;
+		return { list: [], error: failureText(describeFailure(cause, 'listing passkeys')) };
+	}
+}
+
 export const load: PageServerLoad = async (event) => {
 	const { locals, url } = event;
-	const [usage, factors] = await Promise.all([myUsage(locals.supabase), twoFactor(event)]);
+	const [usage, factors, keys] = await Promise.all([myUsage(locals.supabase), twoFactor(event), passkeys(event)]);
 	return {
 		email: locals.user?.email ?? null,
 		isGuest: locals.user?.isGuest ?? false,
 		created: url.searchParams.has('created'),
 		emailChanged: url.searchParams.has('email-changed'),
 		twoFactor: { ...factors, changed: url.searchParams.get('two-factor') },
+		passkeys: keys && { ...keys, changed: url.searchParams.get('passkey') },
 		usage
 	};
 };
@@ -144,6 +158,16 @@ export const actions: Actions = {
 			return actionFailure(event, cause, { section: 'two-factor', done: null, setup: null });
 		}
 		redirect(303, '/account?two-factor=off');
+	},
+	passkeyRemove: async (event) => {
+		const parsed = removePasskeySchema.safeParse({ passkeyId: (await readForm(event)).get('passkeyId') ?? '' });
+		if (!parsed.success) return fail(400, { section: 'passkeys', error: parsed.error.issues[0].message, done: null });
+		try {
+			await removePasskey(event, parsed.data.passkeyId);
+		} catch (cause) {
+			return actionFailure(event, cause, { section: 'passkeys', done: null });
+		}
+		redirect(303, '/account?passkey=removed');
 	},
 	signOutEverywhere: async (event) => {
 		try {

@@ -1,0 +1,78 @@
+// Passkeys, through Chromium's virtual authenticator (the DevTools protocol's WebAuthn domain): add
+// one on the account page, sign in with it, and remove it, after which it opens nothing. WebAuthn
+// takes a domain name, so these pages are opened on localhost, which config.toml names as the
+// relying party.
+import { ChatApp, expect, test } from './support.ts';
+
+test(
+	'adds a passkey, signs in with it, and once it is removed it signs no one in',
+	{ tag: '@vite' },
+	async ({ page, context }) => {
+		const origin = `http://localhost:${new URL(test.info().project.use.baseURL!).port}`;
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('WebAuthn.enable');
+		const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+			options: {
+				protocol: 'ctap2',
+				transport: 'internal',
+				hasResidentKey: true,
+				hasUserVerification: true,
+				isUserVerified: true,
+				automaticPresenceSimulation: true
+			}
+		});
+
+		const app = new ChatApp(page, 'passkey');
+		await page.goto(`${origin}/login`);
+		await app.ready();
+		await app.fillCredentials();
+		await page.getByRole('button', { name: 'Sign up' }).click();
+		await app.signedIn();
+
+		await page.goto(`${origin}/account`);
+		await app.ready();
+		const section = page.getByRole('region', { name: 'Passkeys' });
+		await section.getByRole('button', { name: 'Add a passkey' }).click();
+		await expect(section.getByRole('status')).toHaveText(/The passkey is added/);
+		await expect(section.getByRole('listitem')).toHaveText(/Passkey, added/);
+		// The browser's authenticator holds it, made for this site.
+		const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+		expect(credentials.map((credential) => [credential.rpId, credential.isResidentCredential])).toEqual([
+			['localhost', true]
+		]);
+
+		// Signed out, the passkey alone signs them in: no email, no password.
+		await app.signOut();
+		await expect(page).toHaveURL(`${origin}/login?reason=signed-out`);
+		await app.ready();
+		await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+		await app.signedIn();
+		await app.fromUserMenu('Account');
+		await expect(page.getByText(`Signed in as ${app.email}.`)).toBeVisible();
+
+		await section.getByRole('button', { name: 'Remove passkey Passkey' }).click();
+		await expect(section.getByRole('status')).toHaveText(/removed/);
+		await app.signOut();
+		await app.ready();
+		await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+		await expect(page.getByRole('alert')).toHaveText(/That passkey was not accepted/);
+		await expect(page).toHaveURL(/\/login/);
+	}
+);
+
+test.describe('without JavaScript', { tag: '@vite' }, () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('the sign-in and account pages say a passkey needs JavaScript, and offer the password', async ({ page }) => {
+		await page.goto('/login');
+		await expect(page.getByText('Signing in with a passkey needs JavaScript in this browser.')).toBeVisible();
+		await expect(page.getByRole('button', { name: 'Sign in with a passkey' })).toHaveCount(0);
+		await expect(page.getByRole('textbox', { name: 'Email' })).toBeVisible();
+		const app = new ChatApp(page, 'passkey-nojs', { javaScript: false });
+		await app.signUp();
+		await page.goto('/account');
+		await expect(
+			page.getByRole('region', { name: 'Passkeys' }).getByText('Adding a passkey needs JavaScript in this browser.')
+		).toBeVisible();
+	});
+});
