@@ -28,7 +28,7 @@ test('axe finds no violations on any page, in light and dark', async ({ app, pag
 	await expectNoViolations(page, '/login');
 	await page.getByRole('textbox', { name: 'Email' }).fill('not-an-account@example.com');
 	await page.getByLabel('Password').fill('wrong-password');
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(page.getByRole('alert')).toBeVisible();
 	await expectNoViolations(page, '/login with an error');
 	await page.getByRole('link', { name: 'Forgot your password?' }).click();
@@ -225,7 +225,7 @@ test('axe finds no violations in two-factor sign-in: setting it up, and the code
 	await app.signOut();
 	await page.goto('/login');
 	await app.fillCredentials();
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await page.getByRole('textbox', { name: 'Code' }).fill('123');
 	await page.getByRole('button', { name: 'Verify' }).click();
 	await expect(page.getByRole('alert')).toBeVisible();

@@ -42,7 +42,7 @@ for (const javaScript of [true, false]) {
 
 			await app.signOut();
 			await app.fillCredentials(newEmail);
-			await page.getByRole('button', { name: 'Sign in' }).click();
+			await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 			await app.signedIn();
 		});
 
@@ -62,10 +62,10 @@ for (const javaScript of [true, false]) {
 
 			await app.signOut();
 			await app.fillCredentials();
-			await page.getByRole('button', { name: 'Sign in' }).click();
+			await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 			await expect(page.getByRole('alert')).toContainText('Wrong email or password.');
 			await page.getByLabel('Password').fill('another-password-1');
-			await page.getByRole('button', { name: 'Sign in' }).click();
+			await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 			await app.signedIn();
 		});
 
@@ -91,7 +91,7 @@ for (const javaScript of [true, false]) {
 			expect(await storedFor(userId)).toEqual({ sessions: [], messages: [] });
 			expect((await admin.auth.admin.getUserById(userId)).data.user).toBeNull();
 			await app.fillCredentials();
-			await page.getByRole('button', { name: 'Sign in' }).click();
+			await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 			await expect(page.getByRole('alert')).toContainText('Wrong email or password.');
 		});
 	});

@@ -17,7 +17,7 @@ for (const javaScript of [true, false]) {
 			await page.goto('/login');
 			await app.ready();
 			await app.fillCredentials();
-			await page.getByRole('button', { name: 'Sign in' }).click();
+			await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 			await expect(page.getByRole('alert')).toContainText('Confirm your email address first');
 			await page.getByRole('button', { name: 'Send the link again' }).click();
 			await expect(page.getByRole('status')).toContainText(`Check your inbox: we sent a link to confirm ${app.email}.`);

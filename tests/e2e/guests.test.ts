@@ -39,7 +39,7 @@ for (const javaScript of [true, false]) {
 			await page.goto('/login');
 			await member.ready();
 			await member.fillCredentials(email);
-			await page.getByRole('button', { name: 'Sign in' }).click();
+			await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 			await member.signedIn();
 			await member.chats.getByRole('link', { name: 'A question from a guest' }).click();
 			await expect(page).toHaveURL(new RegExp(`/chat/${chatId}$`));

@@ -35,7 +35,7 @@ test('redirectTo never leaves the site, signed in or signing in', { tag: '@vite'
 		expect(new URL(location, origin).origin, `${target} -> ${location}`).toBe(origin);
 	}
 	await app.signOut();
-	await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
 
 	for (const target of REDIRECTS) {
 		// Signing in on the real site with a crafted hidden field.
@@ -54,7 +54,7 @@ test('redirectTo never leaves the site, signed in or signing in', { tag: '@vite'
 	await page.goto(`/login?redirectTo=${encodeURIComponent('/.//evil.example')}`);
 	await app.ready();
 	await app.fillCredentials();
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(app.chats).toBeVisible();
 	expect(new URL(page.url()).origin).toBe(origin);
 });
@@ -215,7 +215,7 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 		await app.signOut();
 		await page.goto(`/login?redirectTo=${encodeURIComponent('/%2e//evil.example')}`);
 		await app.fillCredentials();
-		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 		await expect(app.chats).toBeVisible();
 		expect(new URL(page.url()).pathname).toBe('/chat');
 	});

@@ -37,10 +37,10 @@ for (const javaScript of [true, false]) {
 			// The old password no longer works; the new one does.
 			await signOut(app);
 			await app.fillCredentials();
-			await page.getByRole('button', { name: 'Sign in' }).click();
+			await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 			await expect(page.getByRole('alert')).toContainText('Wrong email or password.');
 			await page.getByLabel('Password').fill('a-new-password-123');
-			await page.getByRole('button', { name: 'Sign in' }).click();
+			await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 			await app.signedIn();
 		});
 	});
@@ -74,7 +74,7 @@ test('a reset link works once, and a bad one says so', async ({ app, page }) => 
 	await page.goto('/login');
 	await app.fillCredentials();
 	await page.getByLabel('Password').fill('first-new-password');
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await app.signedIn();
 });
 
@@ -118,7 +118,7 @@ test('a reset link names its account, and one that names another signs no one in
 		await page.goto('/login');
 		await app.ready();
 		await app.fillCredentials(person.email);
-		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 		await app.signedIn();
 		await signOut(app);
 	}

@@ -116,7 +116,7 @@ test(
 		expect(await page.evaluate(() => document.cookie)).not.toContain('sb-parley-auth-token');
 
 		await app.signOut();
-		await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+		await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
 
 		expect(tokens.size).toBe(4);
 		expect(traffic.seen.length).toBeGreaterThan(10);
@@ -314,7 +314,7 @@ test('a revoked session lands on /login with a message', { tag: '@vite' }, async
 	expect((await context.cookies()).some((cookie) => cookie.name === 'sb-parley-auth-token')).toBe(false);
 
 	await app.fillCredentials();
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(page).toHaveURL(/\/chat$/);
 });
 
@@ -325,7 +325,7 @@ test('sign-in keeps the email on error and redirects only within the site', { ta
 	await app.ready();
 	await page.getByRole('textbox', { name: 'Email' }).fill(app.email);
 	await page.getByLabel('Password').fill('wrong-password');
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
 	await expect(page.getByRole('textbox', { name: 'Email' })).toHaveValue(app.email);
 
@@ -333,6 +333,6 @@ test('sign-in keeps the email on error and redirects only within the site', { ta
 	await expect(page.getByRole('alert')).toHaveText('An account with this email already exists. Sign in instead.');
 
 	await app.fillCredentials();
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/chat$/);
 });

@@ -160,7 +160,7 @@ export class ChatApp {
 		await this.page.goto('/login');
 		await this.ready();
 		await this.fillCredentials();
-		await this.page.getByRole('button', { name: 'Sign in' }).click();
+		await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
 		await this.signedIn();
 	}
 

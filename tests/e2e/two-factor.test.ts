@@ -32,7 +32,7 @@ async function journey(app: ChatApp) {
 	await page.goto('/login');
 	await app.ready();
 	await app.fillCredentials();
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 	await expect(page.getByRole('heading', { name: 'Two-factor sign-in' })).toBeVisible();
 	await page.goto('/chat');
 	await expect(page).toHaveURL(/\/login\/code\?redirectTo=%2Fchat/);
