@@ -60,7 +60,8 @@ test(
 	}
 );
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+// What the pages render without JavaScript does not depend on the target: the worker alone.
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the sign-in and account pages say a passkey needs JavaScript, and offer the password', async ({ page }) => {

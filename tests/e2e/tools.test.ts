@@ -113,50 +113,49 @@ async function openSettings(app: ChatApp) {
 	await app.page.getByRole('link', { name: 'Chat settings' }).click();
 }
 
-test(
-	'Chat settings lists each server’s tools with a switch; one switched off is not offered in that chat',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		await app.signUp();
-		const first = unique('Just talk');
-		await fakeModel.say(first, 'Talking.');
-		await app.send(first);
-		await expect(app.said('Talking.')).toBeVisible();
-		// The server that is down is named under the reply, which went on without it.
-		await expect(app.conversation.getByText(/were not offered: Gone tools\./)).toBeVisible();
-		await app.settled();
+test('Chat settings lists each server’s tools with a switch; one switched off is not offered in that chat', async ({
+	app,
+	page
+}) => {
+	await app.signUp();
+	const first = unique('Just talk');
+	await fakeModel.say(first, 'Talking.');
+	await app.send(first);
+	await expect(app.said('Talking.')).toBeVisible();
+	// The server that is down is named under the reply, which went on without it.
+	await expect(app.conversation.getByText(/were not offered: Gone tools\./)).toBeVisible();
+	await app.settled();
 
-		await openSettings(app);
-		const dialog = page.getByRole('dialog', { name: 'Chat settings' });
-		for (const tool of ['add', 'send_note', 'slow', 'fail', 'big', 'echo'])
-			await expect(switchFor(app, 'Test tools', tool)).toBeChecked();
-		await expect(switchFor(app, 'Test tools', 'send_note')).toHaveAccessibleDescription(/asks first/);
-		await expect(dialog.getByRole('group', { name: 'Gone tools' })).toContainText('is not answering now');
-		// A server on the older HTTP+SSE transport is listed as well.
-		await expect(switchFor(app, 'Old tools', 'add')).toBeChecked();
-		await switchFor(app, 'Test tools', 'add').click();
-		await expect(switchFor(app, 'Test tools', 'add')).not.toBeChecked();
-		await dialog.getByRole('button', { name: 'Save settings' }).click();
-		await expect(dialog).toHaveCount(0);
+	await openSettings(app);
+	const dialog = page.getByRole('dialog', { name: 'Chat settings' });
+	for (const tool of ['add', 'send_note', 'slow', 'fail', 'big', 'echo'])
+		await expect(switchFor(app, 'Test tools', tool)).toBeChecked();
+	await expect(switchFor(app, 'Test tools', 'send_note')).toHaveAccessibleDescription(/asks first/);
+	await expect(dialog.getByRole('group', { name: 'Gone tools' })).toContainText('is not answering now');
+	// A server on the older HTTP+SSE transport is listed as well.
+	await expect(switchFor(app, 'Old tools', 'add')).toBeChecked();
+	await switchFor(app, 'Test tools', 'add').click();
+	await expect(switchFor(app, 'Test tools', 'add')).not.toBeChecked();
+	await dialog.getByRole('button', { name: 'Save settings' }).click();
+	await expect(dialog).toHaveCount(0);
 
-		// Kept with the chat: shown off again, and not offered to the model.
-		await openSettings(app);
-		await expect(switchFor(app, 'Test tools', 'add')).not.toBeChecked();
-		await expect(switchFor(app, 'Test tools', 'slow')).toBeChecked();
-		await page.keyboard.press('Escape');
-		// The same tool over HTTP+SSE is on, and answers.
-		const second = unique('What can you use now?');
-		await fakeModel.callTools(second, [{ name: 'old__add', arguments: { a: 30, b: 12 } }]);
-		await fakeModel.say(second, 'Fewer tools.');
-		await app.send(second);
-		await expect(app.said('Fewer tools.')).toBeVisible();
-		await expect(card(app, 'add')).toContainText('Old tools');
-		const [call, afterCall] = await fakeModel.calls(second);
-		expect(afterCall.toolResults.map((result) => result.content)).toEqual(['42']);
-		expect(call.tools).not.toContain('test__add');
-		expect(call.tools).toContain('test__slow');
-	}
-);
+	// Kept with the chat: shown off again, and not offered to the model.
+	await openSettings(app);
+	await expect(switchFor(app, 'Test tools', 'add')).not.toBeChecked();
+	await expect(switchFor(app, 'Test tools', 'slow')).toBeChecked();
+	await page.keyboard.press('Escape');
+	// The same tool over HTTP+SSE is on, and answers.
+	const second = unique('What can you use now?');
+	await fakeModel.callTools(second, [{ name: 'old__add', arguments: { a: 30, b: 12 } }]);
+	await fakeModel.say(second, 'Fewer tools.');
+	await app.send(second);
+	await expect(app.said('Fewer tools.')).toBeVisible();
+	await expect(card(app, 'add')).toContainText('Old tools');
+	const [call, afterCall] = await fakeModel.calls(second);
+	expect(afterCall.toolResults.map((result) => result.content)).toEqual(['42']);
+	expect(call.tools).not.toContain('test__add');
+	expect(call.tools).toContain('test__slow');
+});
 
 test(
 	'an approval waits through a reload and is answered from a second tab',
@@ -225,31 +224,27 @@ test(
 	}
 );
 
-test(
-	'a tool’s arguments and answer full of markup show as text and run nothing',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		await app.signUp();
-		const question = unique('Echo some HTML');
-		await fakeModel.callTools(question, [{ name: 'test__echo', arguments: { text: XSS_CORPUS } }]);
-		await fakeModel.say(question, 'Echoed.');
-		await app.send(question);
-		await expect(app.said('Echoed.')).toBeVisible();
-		await app.settled();
-		for (const pass of ['live', 'after reload']) {
-			if (pass === 'after reload') await page.reload();
-			const echo = card(app, 'echo');
-			await echo.getByText('echo', { exact: true }).click();
-			// The answer, exactly as the tool sent it, as text.
-			await expect(echo.locator('pre').last(), pass).toHaveText(XSS_CORPUS);
-			await expect(
-				echo.locator('script, img, svg:not([aria-hidden="true"]), iframe, input, textarea, a'),
-				pass
-			).toHaveCount(0);
-		}
-		// The fixture fails the test if any alert() ran or the CSP blocked anything.
+test('a tool’s arguments and answer full of markup show as text and run nothing', async ({ app, page }) => {
+	await app.signUp();
+	const question = unique('Echo some HTML');
+	await fakeModel.callTools(question, [{ name: 'test__echo', arguments: { text: XSS_CORPUS } }]);
+	await fakeModel.say(question, 'Echoed.');
+	await app.send(question);
+	await expect(app.said('Echoed.')).toBeVisible();
+	await app.settled();
+	for (const pass of ['live', 'after reload']) {
+		if (pass === 'after reload') await page.reload();
+		const echo = card(app, 'echo');
+		await echo.getByText('echo', { exact: true }).click();
+		// The answer, exactly as the tool sent it, as text.
+		await expect(echo.locator('pre').last(), pass).toHaveText(XSS_CORPUS);
+		await expect(
+			echo.locator('script, img, svg:not([aria-hidden="true"]), iframe, input, textarea, a'),
+			pass
+		).toHaveCount(0);
 	}
-);
+	// The fixture fails the test if any alert() ran or the CSP blocked anything.
+});
 
 test('a share carries the tool calls between the text when asked, and not otherwise', async ({ app, page }) => {
 	await app.signUp();
