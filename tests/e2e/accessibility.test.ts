@@ -20,9 +20,8 @@ async function expectNoViolations(page: Page, where: string, within?: string) {
 	}
 }
 
-test('axe finds no violations on any page, in light and dark', async ({ app, page }) => {
-	// About twenty-five pages and states, each analysed in full, twice.
-	test.setTimeout(120_000);
+// The pages in three tests, which run side by side: signed out, a chat's, and the library's.
+test('axe finds no violations on the signed-out pages, in light and dark', async ({ app, page }) => {
 	await page.goto('/login');
 	await app.ready();
 	await expectNoViolations(page, '/login');
@@ -37,7 +36,11 @@ test('axe finds no violations on any page, in light and dark', async ({ app, pag
 	await page.goto('/auth/confirm');
 	await expect(page.getByRole('alert')).toBeVisible();
 	await expectNoViolations(page, '/auth/confirm without a link');
+});
 
+test('axe finds no violations on a chat, its dialogs and its composer, in light and dark', async ({ app, page }) => {
+	// About fifteen states, each analysed in full, twice.
+	test.setTimeout(90_000);
 	await app.signUpThroughTheForm();
 	await expectNoViolations(page, '/chat, no chats');
 	const failing = unique('This one fails');
@@ -89,6 +92,19 @@ test('axe finds no violations on any page, in light and dark', async ({ app, pag
 	await expectNoViolations(page, '/chat/[id] on a phone, with the chat list open');
 	await page.keyboard.press('Escape');
 	await page.setViewportSize({ width: 1280, height: 720 });
+});
+
+test('axe finds no violations in the library, the account and a share, in light and dark', async ({ app, page }) => {
+	test.setTimeout(90_000);
+	await app.signUp();
+	const fails = unique('This one fails');
+	await fakeModel.fail(fails, 'status');
+	await app.send(fails);
+	await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+	await app.settled();
+	await app.send('Notes on markdown');
+	await expect(app.said(replyFor('Notes on markdown'))).toBeVisible();
+	await app.settled();
 
 	// The library: search results, renaming, the delete question, a share, the library page.
 	await page.goto('/search?q=markdown');
