@@ -371,7 +371,10 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 
 		// Chat settings is a page of its own without JavaScript (?settings), with the same switches.
 		await openSettings(app);
+		// The server that is down is named there, and under the reply, which went on without it.
 		await expect(switchFor(app, 'Gone tools', 'add')).toHaveCount(0);
+		await expect(page.getByRole('group', { name: 'Gone tools' })).toContainText('is not answering now');
+		await expect(app.conversation.getByText(/were not offered: Gone tools\./).first()).toBeVisible();
 		await switchFor(app, 'Test tools', 'send_note').uncheck();
 		await page.getByRole('button', { name: 'Save settings' }).click();
 		await openSettings(app);
