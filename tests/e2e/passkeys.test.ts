@@ -2,6 +2,7 @@
 // one on the account page, sign in with it, and remove it, after which it opens nothing. WebAuthn
 // takes a domain name, so these pages are opened on localhost, which config.toml names as the
 // relying party.
+import * as OTPAuth from 'otpauth';
 import { ChatApp, expect, test } from './support.ts';
 
 test(
@@ -59,6 +60,52 @@ test(
 		await expect(page).toHaveURL(/\/login/);
 	}
 );
+
+test('a passkey stands for the password: someone with an authenticator app still gives its code', async ({
+	page,
+	context
+}) => {
+	const origin = `http://localhost:${new URL(test.info().project.use.baseURL!).port}`;
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('WebAuthn.enable');
+	await cdp.send('WebAuthn.addVirtualAuthenticator', {
+		options: {
+			protocol: 'ctap2',
+			transport: 'internal',
+			hasResidentKey: true,
+			hasUserVerification: true,
+			isUserVerified: true,
+			automaticPresenceSimulation: true
+		}
+	});
+	const app = new ChatApp(page, 'passkey-2fa');
+	await page.goto(`${origin}/login`);
+	await app.ready();
+	await app.fillCredentials();
+	await page.getByRole('button', { name: 'Sign up' }).click();
+	await app.signedIn();
+	await page.goto(`${origin}/account`);
+	await app.ready();
+	await page.getByRole('button', { name: 'Add a passkey' }).click();
+	await expect(page.getByRole('region', { name: 'Passkeys' }).getByRole('status')).toHaveText(/added/);
+	await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+	const key = (await page.locator('.key code').innerText()).replace(/\s+/g, '');
+	const code = (at: number) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key) }).generate({ timestamp: at });
+	await page.getByRole('textbox', { name: 'Code from your app' }).fill(code(Date.now()));
+	await page.getByRole('button', { name: 'Confirm' }).click();
+	await expect(page.getByText('Two-factor sign-in is on')).toBeVisible();
+
+	await app.signOut();
+	await app.ready();
+	await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+	await expect(page.getByRole('heading', { name: 'Two-factor sign-in' })).toBeVisible();
+	await page.goto(`${origin}/chat`);
+	await expect(page).toHaveURL(/\/login\/code/);
+	await app.ready();
+	await page.getByRole('textbox', { name: 'Code' }).fill(code(Date.now() + 30_000));
+	await page.getByRole('button', { name: 'Verify' }).click();
+	await app.signedIn();
+});
 
 // What the pages render without JavaScript does not depend on the target: the worker alone.
 test.describe('without JavaScript', () => {
