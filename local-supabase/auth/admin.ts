@@ -90,7 +90,8 @@ export async function createUser(c: Context, deps: AuthDeps) {
 	return c.json(user ? userJson(user) : {});
 }
 
-async function loadUser(c: Context, deps: AuthDeps): Promise<store.UserRow> {
+/** The user an admin route names (`:id`), after checking the caller is an admin. */
+export async function loadUser(c: Context, deps: AuthDeps): Promise<store.UserRow> {
 	await requireAdmin(c, deps);
 	const id = c.req.param('id') ?? '';
 	if (!UUID_FORMAT.test(id)) throw notFound('validation_failed', 'user_id must be an UUID');

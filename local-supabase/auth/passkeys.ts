@@ -14,8 +14,10 @@ import {
 } from '@simplewebauthn/server';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { type AuthDeps, clientMeta, readJson, requireAdmin, requireUser, UUID_FORMAT } from './context.ts';
+import { loadUser } from './admin.ts';
+import { type AuthDeps, clientMeta, readJson, requireUser, UUID_FORMAT } from './context.ts';
 import { AuthError, badRequest, forbidden, notFound, unprocessable } from './errors.ts';
+import * as mfaStore from './mfa-store.ts';
 import { sessionResponse } from './sessions.ts';
 import * as store from './store.ts';
 import { isBanned } from './users.ts';
@@ -68,10 +70,8 @@ export function createPasskeys(deps: AuthDeps) {
 	async function requireManagingUser(c: Context) {
 		requireEnabled();
 		const signedIn = await requireUser(c, deps);
-		const [row] = await sql<{ verified: boolean; aal: string | null }[]>`
-			select exists(select 1 from auth.mfa_factors where user_id = ${signedIn.user.id} and status = 'verified') as verified,
-				(select aal::text from auth.sessions where id = ${signedIn.sessionId ?? null}::uuid) as aal`;
-		if (row.verified && row.aal !== 'aal2') {
+		const verified = signedIn.user.factors.some((factor) => factor.status === 'verified');
+		if (verified && (await mfaStore.sessionAal(sql, signedIn.sessionId)) !== 'aal2') {
 			throw forbidden('insufficient_aal', 'AAL2 session is required to manage passkeys when MFA is enabled');
 		}
 		return signedIn;
@@ -272,24 +272,15 @@ export function createPasskeys(deps: AuthDeps) {
 		return c.body(null, 204);
 	}
 
-	async function adminUser(c: Context) {
-		await requireAdmin(c, deps);
-		const id = c.req.param('id') ?? '';
-		if (!UUID_FORMAT.test(id)) throw notFound('validation_failed', 'user_id must be an UUID');
-		const user = await store.findUserById(sql, id);
-		if (!user) throw notFound('user_not_found', 'User not found');
-		return user;
-	}
-
 	async function adminList(c: Context) {
 		requireEnabled();
-		const user = await adminUser(c);
+		const user = await loadUser(c, deps);
 		return c.json((await credentialsOf(user.id)).map(listItem));
 	}
 
 	async function adminDelete(c: Context) {
 		requireEnabled();
-		const user = await adminUser(c);
+		const user = await loadUser(c, deps);
 		const passkey = await ownedPasskey(user.id, c.req.param('passkey_id') ?? '');
 		await sql`delete from auth.webauthn_credentials where id = ${passkey.id}`;
 		return c.body(null, 204);

@@ -18,15 +18,7 @@ export const lazyViews = $state<{
 	files?: Component<{ files: AttachmentInfo[] }>;
 	edit?: Component<{ messageId: string; draft: EditDraft; actions: MessageActions; below: string | null }>;
 	chatRow?: typeof import('$lib/components/chat-row-views');
-	tools?: Component<{
-		tools: ReplyTools;
-		replyId: string;
-		content: string;
-		segmentsHtml?: string[];
-		arriving: boolean;
-		copyable: boolean;
-		onCopied?(text: string): void;
-	}>;
+	tools?: typeof import('$lib/components/ToolReply.svelte').default;
 }>({});
 
 /** Loads a view once; a page that needs it before it renders awaits this in its load. */

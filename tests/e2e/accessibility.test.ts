@@ -1,9 +1,9 @@
 // axe on every page, each in light and in dark; streamed replies announced politely; one alert at most.
-import * as OTPAuth from 'otpauth';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { replyFor } from '../support/fake-provider.ts';
 import { png } from '../support/files.ts';
+import { totpCode } from '../support/totp.ts';
 import { expect, fakeModel, test, unique } from './support.ts';
 
 /**
@@ -232,8 +232,7 @@ test('axe finds no violations in two-factor sign-in: setting it up, and the code
 	await expect(key).toBeVisible();
 	await expectNoViolations(page, '/account setting up an authenticator app');
 	const secret = (await key.innerText()).replace(/\s+/g, '');
-	const code = (at: number) =>
-		new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: at });
+	const code = (at: number) => totpCode(secret, at);
 	await page.getByRole('textbox', { name: 'Code from your app' }).fill(code(Date.now()));
 	await page.getByRole('button', { name: 'Confirm' }).click();
 	await expect(page.getByRole('button', { name: 'Remove' })).toBeVisible();

@@ -2,11 +2,8 @@
 // page (the test computes codes from the key the page shows, as an app does), sign out, sign in
 // with the password and then the code, a wrong code refused, and the app removed again. With
 // JavaScript and without, on both targets.
-import * as OTPAuth from 'otpauth';
+import { totpCode as codeFor } from '../support/totp.ts';
 import { ChatApp, expect, test } from './support.ts';
-
-const codeFor = (key: string, at = Date.now()) =>
-	new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key.replace(/\s+/g, '')) }).generate({ timestamp: at });
 
 async function journey(app: ChatApp) {
 	const { page } = app;

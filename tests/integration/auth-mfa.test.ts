@@ -3,12 +3,9 @@
 // wrong and reused codes, and another person's factor. Codes are computed from the secret the
 // server shows, as an authenticator app computes them.
 import type { SupabaseClient } from '@supabase/supabase-js';
-import * as OTPAuth from 'otpauth';
+import { totpCode as codeFor } from '../support/totp.ts';
 import { describe, expect, it } from 'vitest';
 import { anonClient, PASSWORD, signedUpUser } from './supabase.ts';
-
-const codeFor = (secret: string, at = Date.now()) =>
-	new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: at });
 
 /** The claims of the client's current access token. */
 async function claims(client: SupabaseClient) {

@@ -3,10 +3,10 @@
 // the person's own token, reads nothing and writes nothing. The same person at aal2 reaches all of it.
 import { randomUUID } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import * as OTPAuth from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
 import { postMessage } from '../../src/lib/server/chat/messages.ts';
+import { totpCode } from '../support/totp.ts';
 import { adminClient, anonClient, PASSWORD, signedUpUser } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
@@ -26,7 +26,7 @@ describe('a person with a second factor, signed in with the password alone', () 
 		userId = person.userId;
 		aal2 = person.client as Client;
 		const { data: factor } = await aal2.auth.mfa.enroll({ factorType: 'totp' });
-		const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(factor!.totp.secret) }).generate();
+		const code = totpCode(factor!.totp.secret);
 		expect((await aal2.auth.mfa.challengeAndVerify({ factorId: factor!.id, code })).error).toBeNull();
 
 		messageId = randomUUID();

@@ -6,6 +6,7 @@ import { isAuthError } from '@supabase/supabase-js';
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Json } from '$lib/database.types';
 import { AppError, fromAuth } from './errors';
+import { hasVerifiedFactor } from './second-factor';
 
 export interface PasskeyOptions {
 	challengeId: string;
@@ -70,5 +71,5 @@ export async function signInWithPasskey(
 	});
 	if (error) throw refused(error);
 	if (!data.user) throw new AppError('auth:rejected');
-	return { secondFactor: data.user.factors?.some((factor) => factor.status === 'verified') ?? false };
+	return { secondFactor: hasVerifiedFactor(data.user) };
 }

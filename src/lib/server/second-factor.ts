@@ -19,6 +19,10 @@ export interface TotpSetup {
 
 const client = (event: RequestEvent) => event.locals.supabase;
 
+/** Whether a user (as GoTrue shows one, factors included) has a verified second factor. */
+export const hasVerifiedFactor = (user: { factors?: { status?: string }[] | null } | null | undefined) =>
+	user?.factors?.some((factor) => factor.status === 'verified') ?? false;
+
 /** The person's verified authenticator apps (an auth request: the account page alone asks). */
 export async function verifiedFactors(event: RequestEvent): Promise<Factor[]> {
 	const { data, error } = await client(event).auth.mfa.listFactors();

@@ -8,6 +8,7 @@ import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import type { Database } from '$lib/database.types';
 import type { ChatClient } from './chat/types';
 import { serverEnv } from './env';
+import { hasVerifiedFactor } from './second-factor';
 
 /** Names every auth cookie, chunks included (`sb-parley-auth-token.0`, ...). */
 export const AUTH_COOKIE = 'sb-parley-auth-token';
@@ -122,8 +123,7 @@ export function sessionHasVerifiedFactor(event: RequestEvent): boolean {
 					Uint8Array.from(atob(raw.slice(7).replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
 				)
 			: raw;
-		const session = JSON.parse(json) as { user?: { factors?: { status?: string }[] } };
-		return session.user?.factors?.some((factor) => factor.status === 'verified') ?? false;
+		return hasVerifiedFactor((JSON.parse(json) as { user?: { factors?: { status?: string }[] } }).user);
 	} catch {
 		return false;
 	}

@@ -4,6 +4,7 @@ import { credentialsSchema, resetRequestSchema } from '$lib/schemas/auth';
 import { resendConfirmation } from '$lib/server/email-links';
 import { fromAuth } from '$lib/server/errors';
 import { safeRedirectPath } from '$lib/server/redirect';
+import { hasVerifiedFactor } from '$lib/server/second-factor';
 import { actionFailure, readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -47,8 +48,7 @@ export const actions: Actions = {
 			return actionFailure(event, fromAuth(error), { email: credentials.email, errors: noFieldErrors, unconfirmed });
 		}
 		// The password is the first step for someone with an authenticator app; its code is next.
-		const secondFactor = data.user.factors?.some((factor) => factor.status === 'verified') ?? false;
-		redirect(303, secondFactor ? codeStep(redirectTo) : redirectTo);
+		redirect(303, hasVerifiedFactor(data.user) ? codeStep(redirectTo) : redirectTo);
 	},
 	signup: async (event) => {
 		const { failure, credentials, redirectTo } = await readCredentials(event);
