@@ -63,12 +63,15 @@ const tomlSchema = z.looseObject({
 					rp_origins: z.array(z.string()).default([])
 				})
 				.prefault({}),
-			// GoTrue's defaults: TOTP on, ten factors. Phone and WebAuthn factors are not implemented.
+			// The CLI's defaults: TOTP on, WebAuthn off, ten factors. Phone factors are not implemented.
 			mfa: z
 				.looseObject({
 					max_enrolled_factors: z.number().int().min(0).default(10),
 					totp: z
 						.looseObject({ enroll_enabled: z.boolean().default(true), verify_enabled: z.boolean().default(true) })
+						.prefault({}),
+					web_authn: z
+						.looseObject({ enroll_enabled: z.boolean().default(false), verify_enabled: z.boolean().default(false) })
 						.prefault({})
 				})
 				.prefault({}),
@@ -160,8 +163,14 @@ export interface AuthSettings {
 	rateLimits: RateLimitSettings;
 	/** [auth.passkey] and [auth.webauthn]: passkey sign-ins and their relying party. */
 	passkeys: { enabled: boolean; rpName: string; rpId: string; rpOrigins: string[] };
-	/** [auth.mfa]: TOTP factors, and how many factors a user may enroll. */
-	mfa: { maxEnrolledFactors: number; totpEnroll: boolean; totpVerify: boolean };
+	/** [auth.mfa]: TOTP and WebAuthn factors, and how many factors a user may enroll. */
+	mfa: {
+		maxEnrolledFactors: number;
+		totpEnroll: boolean;
+		totpVerify: boolean;
+		webauthnEnroll: boolean;
+		webauthnVerify: boolean;
+	};
 }
 
 /** [auth.rate_limit]: requests per IP address, as GoTrue's token buckets refill. */
@@ -270,6 +279,8 @@ const HONOURED = new Set([
 	'auth.mfa.max_enrolled_factors',
 	'auth.mfa.totp.enroll_enabled',
 	'auth.mfa.totp.verify_enabled',
+	'auth.mfa.web_authn.enroll_enabled',
+	'auth.mfa.web_authn.verify_enabled',
 	'auth.email.smtp.enabled',
 	'auth.email.smtp.host',
 	'auth.email.smtp.port',
@@ -443,7 +454,9 @@ export function loadStackConfig(projectRoot: string): StackConfig {
 			mfa: {
 				maxEnrolledFactors: auth.mfa.max_enrolled_factors,
 				totpEnroll: auth.mfa.totp.enroll_enabled,
-				totpVerify: auth.mfa.totp.verify_enabled
+				totpVerify: auth.mfa.totp.verify_enabled,
+				webauthnEnroll: auth.mfa.web_authn.enroll_enabled,
+				webauthnVerify: auth.mfa.web_authn.verify_enabled
 			},
 			doubleConfirmChanges: auth.email.double_confirm_changes,
 			rateLimits: {

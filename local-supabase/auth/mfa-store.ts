@@ -1,5 +1,6 @@
 // Storage for second factors: GoTrue's auth.mfa_factors, auth.mfa_challenges and
-// auth.mfa_amr_claims. Every function takes the connection first.
+// auth.mfa_amr_claims, in its columns and JSON shapes, so the rows survive a move to GoTrue.
+// Every function takes the connection first.
 import { randomUUID } from 'node:crypto';
 import type { Db, SessionRow } from './store.ts';
 import { sessionMfa } from './store.ts';
@@ -11,6 +12,8 @@ export interface FactorRow {
 	factor_type: 'totp' | 'webauthn' | 'phone';
 	status: 'unverified' | 'verified';
 	secret: string | null;
+	/** A WebAuthn factor's credential once registered, in go-webauthn's JSON as GoTrue keeps it. */
+	web_authn_credential: WebAuthnCredentialJson | null;
 }
 
 export interface ChallengeRow {
@@ -19,7 +22,37 @@ export interface ChallengeRow {
 	created_at: Date;
 	verified_at: Date | null;
 	ip_address: string;
+	/** A WebAuthn challenge's ceremony, in go-webauthn's SessionData JSON. */
+	web_authn_session_data: WebAuthnSessionJson | null;
 }
+
+/** go-webauthn's Credential, as GoTrue stores it: byte strings in standard base64. */
+export interface WebAuthnCredentialJson {
+	id: string;
+	publicKey: string;
+	attestationType: string;
+	transport: string[];
+	flags: { userPresent: boolean; userVerified: boolean; backupEligible: boolean; backupState: boolean };
+	authenticator: { AAGUID: string; signCount: number; cloneWarning: boolean; attachment: string };
+}
+
+/** go-webauthn's SessionData: the challenge and who may answer it (ids in base64url). */
+export interface WebAuthnSessionJson {
+	challenge: string;
+	rpId: string;
+	user_id: string;
+	allowed_credentials: string[] | null;
+	expires: string;
+	userVerification: string;
+}
+
+const FACTOR_COLUMNS = 'id, user_id, friendly_name, factor_type, status, secret, web_authn_credential';
+const CHALLENGE_COLUMNS =
+	'id, factor_id, created_at, verified_at, host(ip_address) as ip_address, web_authn_session_data';
+
+/** The amr method a factor's proof is named by, as GoTrue's amrMethodForFactorType. */
+export const amrMethod = (factorType: FactorRow['factor_type']) =>
+	factorType === 'totp' ? 'totp' : `mfa/${factorType}`;
 
 /** An unverified factor lasts this long, as GoTrue's default factor_expiry_duration. */
 const UNVERIFIED_FACTOR_SECONDS = 300;
@@ -31,49 +64,65 @@ export async function userFactors(db: Db, userId: string): Promise<FactorRow[]> 
 		where user_id = ${userId} and status = 'unverified'
 			and created_at < now() - make_interval(secs => ${UNVERIFIED_FACTOR_SECONDS})`;
 	return db<FactorRow[]>`
-		select id, user_id, friendly_name, factor_type, status, secret from auth.mfa_factors
-		where user_id = ${userId} order by created_at`;
+		select ${db.unsafe(FACTOR_COLUMNS)} from auth.mfa_factors where user_id = ${userId} order by created_at`;
 }
 
-export async function createTotpFactor(
+/** A new, unverified factor: TOTP with its secret, WebAuthn with none until its first challenge is answered. */
+export async function createFactor(
 	db: Db,
-	userId: string,
-	friendlyName: string,
-	secret: string
+	input: { userId: string; type: 'totp' | 'webauthn'; friendlyName: string; secret: string | null }
 ): Promise<FactorRow> {
 	const [factor] = await db<FactorRow[]>`
 		insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
-		values (${randomUUID()}, ${userId}, ${friendlyName}, 'totp', 'unverified', now(), now(), ${secret})
-		returning id, user_id, friendly_name, factor_type, status, secret`;
+		values (${randomUUID()}, ${input.userId}, ${input.friendlyName}, ${input.type}, 'unverified', now(), now(),
+			${input.secret})
+		returning ${db.unsafe(FACTOR_COLUMNS)}`;
 	return factor;
 }
 
 /** A factor of this user's, or undefined: another user's factor is not found, as in GoTrue. */
 export async function ownedFactor(db: Db, userId: string, factorId: string): Promise<FactorRow | undefined> {
 	const [factor] = await db<FactorRow[]>`
-		select id, user_id, friendly_name, factor_type, status, secret from auth.mfa_factors
-		where id = ${factorId} and user_id = ${userId}`;
+		select ${db.unsafe(FACTOR_COLUMNS)} from auth.mfa_factors where id = ${factorId} and user_id = ${userId}`;
 	return factor;
 }
 
-export async function createChallenge(db: Db, factorId: string, ip: string): Promise<ChallengeRow> {
+export async function createChallenge(
+	db: Db,
+	factorId: string,
+	ip: string,
+	webAuthnSession: WebAuthnSessionJson | null = null
+): Promise<ChallengeRow> {
 	const [challenge] = await db<ChallengeRow[]>`
 		with touched as (
 			update auth.mfa_factors set last_challenged_at = now(), updated_at = now() where id = ${factorId}
 		)
-		insert into auth.mfa_challenges (id, factor_id, created_at, ip_address)
-		values (${randomUUID()}, ${factorId}, now(), ${ip}::inet)
-		returning id, factor_id, created_at, verified_at, host(ip_address) as ip_address`;
+		insert into auth.mfa_challenges (id, factor_id, created_at, ip_address, web_authn_session_data)
+		values (${randomUUID()}, ${factorId}, now(), ${ip}::inet, ${webAuthnSession ? db.json(webAuthnSession as never) : null})
+		returning ${db.unsafe(CHALLENGE_COLUMNS)}`;
 	return challenge;
 }
 
 /** Locks the challenge for the rest of the transaction, so it is verified at most once. */
 export async function lockChallenge(db: Db, factorId: string, challengeId: string): Promise<ChallengeRow | undefined> {
 	const [challenge] = await db<ChallengeRow[]>`
-		select id, factor_id, created_at, verified_at, host(ip_address) as ip_address from auth.mfa_challenges
+		select ${db.unsafe(CHALLENGE_COLUMNS)} from auth.mfa_challenges
 		where id = ${challengeId} and factor_id = ${factorId}
 		for update`;
 	return challenge;
+}
+
+/** Keeps a WebAuthn factor's credential, or its new signature count, as GoTrue's SaveWebAuthnCredential. */
+export async function saveWebAuthnCredential(
+	db: Db,
+	factorId: string,
+	credential: WebAuthnCredentialJson,
+	aaguid: string | null
+): Promise<void> {
+	await db`
+		update auth.mfa_factors
+		set web_authn_credential = ${db.json(credential as never)}, web_authn_aaguid = ${aaguid}::uuid, updated_at = now()
+		where id = ${factorId}`;
 }
 
 export async function deleteChallenge(db: Db, challengeId: string): Promise<void> {
@@ -104,7 +153,7 @@ export async function raiseSession(
 		where id = ${factor.id} and status = 'unverified'`;
 	await db`
 		insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method)
-		values (${randomUUID()}, ${sessionId}, now(), now(), ${factor.factor_type})
+		values (${randomUUID()}, ${sessionId}, now(), now(), ${amrMethod(factor.factor_type)})
 		on conflict (session_id, authentication_method) do update set updated_at = now()`;
 	await db`
 		update auth.sessions set aal = 'aal2', factor_id = ${factor.id}, updated_at = now() where id = ${sessionId}`;
@@ -121,7 +170,7 @@ export async function raiseSession(
 export async function deleteFactor(db: Db, factor: FactorRow): Promise<void> {
 	await db`
 		delete from auth.mfa_amr_claims c using auth.sessions s
-		where c.session_id = s.id and s.factor_id = ${factor.id} and c.authentication_method = ${factor.factor_type}`;
+		where c.session_id = s.id and s.factor_id = ${factor.id} and c.authentication_method = ${amrMethod(factor.factor_type)}`;
 	await db`update auth.sessions set aal = 'aal1', factor_id = null, updated_at = now() where factor_id = ${factor.id}`;
 	await db`delete from auth.mfa_factors where id = ${factor.id}`;
 }

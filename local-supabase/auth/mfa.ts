@@ -1,6 +1,7 @@
-// Second factors (GoTrue's /factors routes): TOTP enrolment with a QR code, challenges, verifying
-// a code (which raises the session to aal2), and removal. Codes are checked by `otpauth` and the QR
-// code drawn by `qrcode`, both maintained libraries.
+// Second factors (GoTrue's /factors routes): TOTP enrolment with a QR code, WebAuthn enrolment
+// (webauthn-factors.ts), challenges, verifying a code or a key's answer (which raises the session
+// to aal2), and removal. Codes are checked by `otpauth` and the QR code drawn by `qrcode`, both
+// maintained libraries.
 //
 // Where this differs from GoTrue on purpose: a code is spent once accepted (GoTrue takes the same
 // code again with a new challenge within its window), and a factor takes five wrong codes in five
@@ -15,6 +16,7 @@ import { AuthError, badRequest, forbidden, notFound, unprocessable } from './err
 import * as mfaStore from './mfa-store.ts';
 import { sessionResponse } from './sessions.ts';
 import * as store from './store.ts';
+import { createWebAuthnFactors, webAuthnAnswer } from './webauthn-factors.ts';
 
 const PERIOD = 30;
 /** Codes one step either side of now are taken, as GoTrue's Skew: 1. */
@@ -30,7 +32,11 @@ const enrollBody = z.looseObject({
 	issuer: optionalString,
 	phone: optionalString
 });
-const verifyBody = z.looseObject({ challenge_id: optionalString, code: optionalString });
+const verifyBody = z.looseObject({
+	challenge_id: optionalString,
+	code: optionalString,
+	webauthn: z.unknown().optional()
+});
 
 /** A signed-in user who is not a guest, as GoTrue's requireNotAnonymous. */
 async function requireMember(c: Context, deps: AuthDeps) {
@@ -62,6 +68,7 @@ const totpFor = (secret: string, issuer = '', label = '') =>
 
 export function createMfa(deps: AuthDeps) {
 	const { settings } = deps;
+	const webauthn = createWebAuthnFactors(deps);
 	// The last time step accepted per factor, and wrong codes per factor (see the top).
 	const spent = new Map<string, number>();
 	const wrong = new Map<string, number[]>();
@@ -88,7 +95,8 @@ export function createMfa(deps: AuthDeps) {
 		} else if (params.factor_type === 'phone') {
 			throw unprocessable('mfa_phone_enroll_not_enabled', 'MFA enroll is disabled for Phone');
 		} else if (params.factor_type === 'webauthn') {
-			throw unprocessable('mfa_webauthn_enroll_not_enabled', 'MFA enroll is disabled for WebAuthn');
+			if (!settings.mfa.webauthnEnroll)
+				throw unprocessable('mfa_webauthn_enroll_not_enabled', 'MFA enroll is disabled for WebAuthn');
 		} else {
 			throw badRequest('validation_failed', 'factor_type needs to be totp, phone, or webauthn');
 		}
@@ -110,10 +118,24 @@ export function createMfa(deps: AuthDeps) {
 			if (verified && (await mfaStore.sessionAal(tx, sessionId)) !== 'aal2') {
 				throw forbidden('insufficient_aal', 'AAL2 required to enroll a new factor');
 			}
+			if (params.factor_type === 'webauthn') {
+				const factor = await mfaStore.createFactor(tx, {
+					userId: user.id,
+					type: 'webauthn',
+					friendlyName: params.friendly_name,
+					secret: null
+				});
+				return c.json({ id: factor.id, type: 'webauthn', friendly_name: factor.friendly_name ?? '' });
+			}
 			const issuer = params.issuer || new URL(settings.siteUrl).host;
 			const secret = new OTPAuth.Secret({ size: 20 });
 			const uri = totpFor(secret.base32, issuer, user.email ?? '').toString();
-			const factor = await mfaStore.createTotpFactor(tx, user.id, params.friendly_name, secret.base32);
+			const factor = await mfaStore.createFactor(tx, {
+				userId: user.id,
+				type: 'totp',
+				friendlyName: params.friendly_name,
+				secret: secret.base32
+			});
 			return c.json({
 				id: factor.id,
 				type: 'totp',
@@ -127,13 +149,35 @@ export function createMfa(deps: AuthDeps) {
 		});
 	}
 
-	async function challenge(c: Context) {
-		const { factor } = await requireFactor(c, deps);
-		if (factor.factor_type !== 'totp')
+	/** Refuses a factor whose type is switched off for verifying, as GoTrue does. */
+	function assertVerifiable(factor: mfaStore.FactorRow) {
+		if (factor.factor_type === 'totp') {
+			if (!settings.mfa.totpVerify)
+				throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP');
+		} else if (factor.factor_type === 'webauthn') {
+			if (!settings.mfa.webauthnVerify)
+				throw unprocessable('mfa_webauthn_verify_not_enabled', 'MFA verification is disabled for WebAuthn');
+		} else {
 			throw badRequest('validation_failed', 'factor_type needs to be totp, phone, or webauthn');
-		if (!settings.mfa.totpVerify)
-			throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP');
-		const created = await mfaStore.createChallenge(deps.sql, factor.id, clientMeta(c).ip ?? '127.0.0.1');
+		}
+	}
+
+	async function challenge(c: Context) {
+		const { factor, user } = await requireFactor(c, deps);
+		assertVerifiable(factor);
+		const ip = clientMeta(c).ip ?? '127.0.0.1';
+		if (factor.factor_type === 'webauthn') {
+			const expires = new Date(Date.now() + CHALLENGE_SECONDS * 1000);
+			const { session, webauthn: opened } = await webauthn.begin(deps.sql, user, factor, expires);
+			const created = await mfaStore.createChallenge(deps.sql, factor.id, ip, session);
+			return c.json({
+				id: created.id,
+				type: factor.factor_type,
+				expires_at: Math.floor(created.created_at.getTime() / 1000) + CHALLENGE_SECONDS,
+				webauthn: opened
+			});
+		}
+		const created = await mfaStore.createChallenge(deps.sql, factor.id, ip);
 		return c.json({
 			id: created.id,
 			type: factor.factor_type,
@@ -144,11 +188,10 @@ export function createMfa(deps: AuthDeps) {
 	async function verify(c: Context) {
 		const { factor, user, sessionId } = await requireFactor(c, deps);
 		const params = await readJson(c, verifyBody);
-		if (params.code === '') throw badRequest('validation_failed', 'Code needs to be non-empty');
-		if (factor.factor_type !== 'totp')
-			throw badRequest('validation_failed', 'factor_type needs to be totp, phone, or webauthn');
-		if (!settings.mfa.totpVerify)
-			throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP');
+		const isWebAuthn = factor.factor_type === 'webauthn';
+		if (params.code === '' && !isWebAuthn) throw badRequest('validation_failed', 'Code needs to be non-empty');
+		assertVerifiable(factor);
+		const answer = isWebAuthn ? webAuthnAnswer(params.webauthn) : undefined;
 		if (!sessionId) throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
 		if (!UUID_FORMAT.test(params.challenge_id)) {
 			throw unprocessable('mfa_factor_not_found', 'MFA factor with the provided challenge ID not found');
@@ -168,11 +211,20 @@ export function createMfa(deps: AuthDeps) {
 				expired = true;
 				return undefined;
 			}
-			const delta = totpFor(factor.secret ?? '').validate({ token: params.code, window: WINDOW, timestamp: now });
-			const step = delta === null ? null : Math.floor(now / 1000 / PERIOD) + delta;
-			if (step === null || step <= (spent.get(factor.id) ?? -1)) return null;
-			spent.set(factor.id, step);
-			if (spent.size > 10_000) spent.clear();
+			if (answer) {
+				const session = found.web_authn_session_data;
+				const accepted = session !== null && (await webauthn.finish(tx, { user, factor, session, ...answer }));
+				if (!accepted) {
+					await mfaStore.deleteChallenge(tx, found.id);
+					return null;
+				}
+			} else {
+				const delta = totpFor(factor.secret ?? '').validate({ token: params.code, window: WINDOW, timestamp: now });
+				const step = delta === null ? null : Math.floor(now / 1000 / PERIOD) + delta;
+				if (step === null || step <= (spent.get(factor.id) ?? -1)) return null;
+				spent.set(factor.id, step);
+				if (spent.size > 10_000) spent.clear();
+			}
 			await mfaStore.raiseSession(tx, { challengeId: found.id, factor, sessionId });
 			const session = await mfaStore.findSession(tx, sessionId);
 			const active = await store.activeRefreshToken(tx, sessionId);
@@ -190,7 +242,10 @@ export function createMfa(deps: AuthDeps) {
 		}
 		if (response === null) {
 			countWrong(factor.id, now);
-			throw unprocessable('mfa_verification_failed', 'Invalid TOTP code entered');
+			throw unprocessable(
+				'mfa_verification_failed',
+				isWebAuthn ? 'The WebAuthn response could not be verified' : 'Invalid TOTP code entered'
+			);
 		}
 		return c.json(response);
 	}

@@ -41,8 +41,8 @@ interface CredentialRow {
 const verifyBody = z.looseObject({ challenge_id: z.string().nullish(), credential: z.unknown() });
 const renameBody = z.looseObject({ friendly_name: z.string().nullish() });
 
-const uuidBytes = (id: string) => new Uint8Array(Buffer.from(id.replace(/-/g, ''), 'hex'));
-const uuidFromBytes = (bytes: Buffer) => {
+export const uuidBytes = (id: string) => new Uint8Array(Buffer.from(id.replace(/-/g, ''), 'hex'));
+export const uuidFromBytes = (bytes: Buffer) => {
 	const hex = bytes.toString('hex');
 	return hex.length === 32
 		? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
