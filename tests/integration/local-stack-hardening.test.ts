@@ -96,7 +96,7 @@ describe('config keys the stack does not honour', () => {
 				additional_redirect_urls: ['http://x'],
 				rate_limit: { sms_sent: 30, sign_in_sign_ups: 30 },
 				password_requirements: 'letters_digits',
-				mfa: { totp: { enroll_enabled: true }, web_authn: { enroll_enabled: true } },
+				mfa: { totp: { enroll_enabled: true }, web_authn: { enroll_enabled: true }, phone: { enroll_enabled: true } },
 				email: { enable_confirmations: false, secure_password_change: true }
 			},
 			realtime: { enabled: true },
@@ -107,7 +107,7 @@ describe('config keys the stack does not honour', () => {
 				'[auth] additional_redirect_urls is not honoured by the local stack',
 				'[auth.rate_limit] sms_sent is not honoured by the local stack',
 				'[auth] password_requirements is not honoured by the local stack',
-				'[auth.mfa] web_authn is not honoured by the local stack',
+				'[auth.mfa] phone is not honoured by the local stack',
 				'[auth.email] secure_password_change is not honoured by the local stack',
 				'[realtime] is enabled, but the local stack does not run it'
 			].sort()
