@@ -22,6 +22,8 @@ export const appEnv: Record<string, string> = {
 	AI_BASE_URL: `${fakeModelUrl}/v1`,
 	AI_MODEL: 'fake-model',
 	AI_API_KEY: 'fake-provider-key',
+	// The local stack takes security keys as a second factor (supabase/config.toml).
+	SECURITY_KEYS: 'on',
 	// A second model, behind Anthropic's wire format on the same fake, for the Model picker; the
 	// models the fake lists at /v1/models; and a server that is not there (port 9, discard).
 	// Fake Claude and Fake vision read images (attachments.test.ts); the default model does not.

@@ -44,13 +44,17 @@ export async function resolveSupabase(): Promise<SupabaseTarget> {
 			SUPABASE_DB_URL: local.DB_URL,
 			SUPABASE_JWT_SECRET: local.JWT_SECRET,
 			LOCAL_SUPABASE_AUTH_URL: local.AUTH_DIRECT_URL,
+			SECURITY_KEYS: config.auth.mfa.webauthnEnroll && config.auth.mfa.webauthnVerify ? 'on' : 'off',
 			...(local.MAILPIT_URL ? { MAILPIT_URL: local.MAILPIT_URL } : {})
 		}
 	};
 }
 
-/** What the app itself may see: the project URL and the publishable key, never a secret key. */
+/**
+ * What the app itself may see: the project URL and the publishable key, never a secret key, and
+ * whether the project takes security keys.
+ */
 export function appEnv(env: Record<string, string | undefined>): Record<string, string> {
-	const names = ['PUBLIC_SUPABASE_URL', 'PUBLIC_SUPABASE_PUBLISHABLE_KEY', 'PUBLIC_SUPABASE_ANON_KEY'];
+	const names = ['PUBLIC_SUPABASE_URL', 'PUBLIC_SUPABASE_PUBLISHABLE_KEY', 'PUBLIC_SUPABASE_ANON_KEY', 'SECURITY_KEYS'];
 	return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }

@@ -111,7 +111,9 @@ test('a passkey stands for the password: someone with an authenticator app still
 test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
-	test('the sign-in and account pages say a passkey needs JavaScript, and offer the password', async ({ page }) => {
+	test('the sign-in and account pages say a passkey or a security key needs JavaScript, and offer the password', async ({
+		page
+	}) => {
 		await page.goto('/login');
 		await expect(page.getByText('Signing in with a passkey needs JavaScript in this browser.')).toBeVisible();
 		await expect(page.getByRole('button', { name: 'Sign in with a passkey' })).toHaveCount(0);
@@ -122,5 +124,10 @@ test.describe('without JavaScript', () => {
 		await expect(
 			page.getByRole('region', { name: 'Passkeys' }).getByText('Adding a passkey needs JavaScript in this browser.')
 		).toBeVisible();
+		// So does a security key; the authenticator app is set up by forms.
+		const twoFactor = page.getByRole('region', { name: 'Two-factor sign-in' });
+		await expect(twoFactor.getByText('Adding a security key needs JavaScript in this browser.')).toBeVisible();
+		await expect(twoFactor.getByRole('button', { name: 'Add a security key' })).toHaveCount(0);
+		await expect(twoFactor.getByRole('button', { name: 'Set up an authenticator app' })).toBeVisible();
 	});
 });

@@ -1,32 +1,33 @@
 // WebAuthn second factors on the local auth server (GoTrue's factor_type "webauthn"), answered by a
 // security key in software: the first challenge registers the key and raises the session to aal2,
 // later sign-ins need its signature. Refused: a replayed or forged answer, the wrong ceremony, an
-// answer made for another site, and another person. A second auth server over the stack's
-// Postgres has them switched on; the stack itself keeps the CLI's default, off.
+// answer made for another site, and another person. The stack has them on (supabase/config.toml);
+// a second auth server over its Postgres, with the CLI's default (off), refuses them.
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadStackConfig } from '../../local-supabase/config.ts';
+import { projectRoot } from '../../scripts/supabase-env.ts';
 import { SecurityKey } from '../support/security-key.ts';
 import { startAuthServer } from './auth-server.ts';
-import { dbUrl, isLocalStack, PASSWORD, signedUpUser, uniqueEmail } from './supabase.ts';
+import { authFetch, dbUrl, isLocalStack, PASSWORD, uniqueEmail } from './supabase.ts';
 
 const ORIGIN = 'http://localhost:5173';
 const claimsOf = (token: string) =>
 	JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { aal: string; amr: { method: string }[] };
 
 describe.skipIf(!isLocalStack)('WebAuthn second factors', () => {
-	let auth: Awaited<ReturnType<typeof startAuthServer>>;
 	const sql = postgres(dbUrl ?? '', { max: 1, onnotice: () => {} });
+	afterAll(() => sql.end());
 
-	beforeAll(async () => {
-		auth = await startAuthServer({
-			mfa: { maxEnrolledFactors: 10, totpEnroll: true, totpVerify: true, webauthnEnroll: true, webauthnVerify: true },
-			passkeys: { enabled: false, rpName: 'Parley tests', rpId: 'localhost', rpOrigins: [ORIGIN] }
-		});
-	});
-	afterAll(async () => {
-		await auth?.close();
-		await sql.end();
-	});
+	// GoTrue's HTTP API through the gateway, as the app's server calls it.
+	const auth = {
+		call: (route: string, body?: unknown, headers: Record<string, string> = {}, method?: string) =>
+			authFetch(route, {
+				method: method ?? (body === undefined ? 'GET' : 'POST'),
+				headers,
+				body: body === undefined ? undefined : JSON.stringify(body)
+			})
+	};
 
 	const as = (token: string) => ({ authorization: `Bearer ${token}` });
 	async function signIn(email: string): Promise<string> {
@@ -78,7 +79,7 @@ describe.skipIf(!isLocalStack)('WebAuthn second factors', () => {
 		const opened = await challenge(token, factor.id);
 		expect(opened).toMatchObject({ type: 'webauthn', webauthn: { type: 'create' } });
 		const options = opened.webauthn.credential_options.publicKey;
-		expect(options).toMatchObject({ rp: { id: 'localhost', name: 'Parley tests' }, user: { name: email } });
+		expect(options).toMatchObject({ rp: { id: 'localhost', name: 'Parley' }, user: { name: email } });
 		expect(options.challenge).toMatch(/^[\w-]{20,}$/);
 
 		const key = new SecurityKey(ORIGIN);
@@ -174,10 +175,19 @@ describe.skipIf(!isLocalStack)('WebAuthn second factors', () => {
 		expect(row).toEqual({ user_id: userId, status: 'verified' });
 	});
 
-	it('is refused by the stack itself, where config.toml leaves WebAuthn factors off as the CLI does', async () => {
-		const { client } = await signedUpUser('no-keys');
-		const { error } = await client.auth.mfa.enroll({ factorType: 'webauthn', friendlyName: 'Key' });
-		expect(error?.code).toBe('mfa_webauthn_enroll_not_enabled');
-		expect((await client.auth.mfa.listFactors()).data?.all).toEqual([]);
+	it('is refused where [auth.mfa.web_authn] is off, the CLI’s default', async () => {
+		const { mfa } = loadStackConfig(projectRoot).auth;
+		const off = await startAuthServer({ mfa: { ...mfa, webauthnEnroll: false, webauthnVerify: false } });
+		try {
+			const signup = await (await off.call('/signup', { email: uniqueEmail('no-keys'), password: PASSWORD })).json();
+			const enrolled = await off.call('/factors', { factor_type: 'webauthn' }, as(signup.access_token));
+			expect(enrolled.status).toBe(422);
+			expect((await enrolled.json()).code).toBe('mfa_webauthn_enroll_not_enabled');
+			const [{ count }] =
+				await sql`select count(*)::int as count from auth.mfa_factors where user_id = ${signup.user.id}`;
+			expect(count).toBe(0);
+		} finally {
+			await off.close();
+		}
 	});
 });

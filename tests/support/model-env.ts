@@ -13,6 +13,7 @@ export function modelEnv(vars: Record<string, string | undefined>): ServerEnv {
 		ATTACHMENT_MAX_FILE_MB: 10,
 		ATTACHMENT_MAX_FILES: 10,
 		ATTACHMENT_TEXT_CHARS: 100_000,
+		SECURITY_KEYS: 'off',
 		models,
 		defaultModelId: defaultId,
 		tools: { servers: [], maxSteps: 5 }

@@ -59,13 +59,26 @@ export const removeFactorSchema = z.object({
 });
 
 /** A passkey ceremony's two steps, posted by the browser: ask for options, then hand back the credential. */
+// The browser's PublicKeyCredential, as its toJSON() gives it; the auth server checks it.
+const webAuthnCredential = z.looseObject({ id: z.string().min(1).max(2048), type: z.literal('public-key') });
+
 export const passkeyStepSchema = z.discriminatedUnion('step', [
 	z.object({ step: z.literal('options') }),
 	z.object({
 		step: z.literal('verify'),
 		challengeId: z.uuid({ error: 'Start again: that passkey request is not valid.' }),
-		// The browser's PublicKeyCredential, as its toJSON() gives it; the auth server checks it.
-		credential: z.looseObject({ id: z.string().min(1).max(2048), type: z.literal('public-key') })
+		credential: webAuthnCredential
+	})
+]);
+
+/** A security key's steps: the credential goes back with the factor its challenge was for. */
+export const securityKeyStepSchema = z.discriminatedUnion('step', [
+	z.object({ step: z.literal('options') }),
+	z.object({
+		step: z.literal('verify'),
+		factorId: z.uuid({ error: 'Start again: that security key request is not valid.' }),
+		challengeId: z.uuid({ error: 'Start again: that security key request is not valid.' }),
+		credential: webAuthnCredential
 	})
 ]);
 

@@ -32,6 +32,12 @@ const schema = z.object({
 	ATTACHMENT_TYPES: optional,
 	/** The most of a document's text the model reads; the rest is cut, and the page says so. */
 	ATTACHMENT_TEXT_CHARS: z.coerce.number().int().min(1000).default(100_000),
+	/**
+	 * "on" offers security keys as a second factor (Account, and the sign-in's second step). The
+	 * Supabase project must have them on too ([auth.mfa.web_authn] in config.toml); the local
+	 * stack's setting is passed on by scripts/supabase-env.ts.
+	 */
+	SECURITY_KEYS: z.enum(['on', 'off']).default('off'),
 	/** Where `npm run dev` looks for Ollama when no model is configured. */
 	OLLAMA_URL: z.url().default('http://127.0.0.1:11434/v1')
 });

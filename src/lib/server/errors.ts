@@ -55,6 +55,9 @@ const CATALOGUE = {
 	'auth:passkey_exists': [400, 'This passkey is on your account already.'],
 	'auth:passkeys_off': [404, 'Passkeys are not turned on for this Parley. Use your password.'],
 	'auth:too_many_passkeys': [400, 'You have as many passkeys as an account may have. Remove one first.'],
+	'auth:key_refused': [400, 'That security key was not accepted. Try again with the key you added.'],
+	'auth:keys_off': [404, 'Security keys are not turned on for this Parley.'],
+	'auth:too_many_factors': [400, 'You have as many sign-in methods as an account may have. Remove one first.'],
 	'unavailable:auth': [503, 'The sign-in service is not answering. Try again in a moment.'],
 	'unavailable:database': [503, 'Parley cannot reach its database right now. Try again shortly.'],
 	'unavailable:storage': [503, 'Parley cannot reach its file storage right now. Try again shortly.'],
@@ -151,7 +154,10 @@ const AUTH_CODES: Record<string, ErrorCode> = {
 	webauthn_challenge_expired: 'auth:passkey_refused',
 	webauthn_credential_exists: 'auth:passkey_exists',
 	too_many_passkeys: 'auth:too_many_passkeys',
-	passkey_disabled: 'auth:passkeys_off'
+	passkey_disabled: 'auth:passkeys_off',
+	mfa_webauthn_enroll_not_enabled: 'auth:keys_off',
+	mfa_webauthn_verify_not_enabled: 'auth:keys_off',
+	too_many_enrolled_mfa_factors: 'auth:too_many_factors'
 };
 
 /**

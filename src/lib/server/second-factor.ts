@@ -1,11 +1,16 @@
-// Two-factor sign-in with an authenticator app (TOTP), through GoTrue's factors API on the
-// request's own session: setting one up (a QR code and the secret to type), confirming it with a
-// first code, the code that completes a password sign-in, and removing one.
+// Two-factor sign-in, through GoTrue's factors API on the request's own session: an authenticator
+// app (TOTP) set up with a QR code and the secret to type and confirmed with a first code, the
+// code that completes a password sign-in, the person's factors (apps and security keys, see
+// security-keys.ts), and removing one.
 import type { RequestEvent } from '@sveltejs/kit';
 import { AppError, fromAuth } from './errors';
 
+/** An authenticator app (TOTP) or a security key (WebAuthn). */
+export type FactorKind = 'app' | 'key';
+
 export interface Factor {
 	id: string;
+	kind: FactorKind;
 	createdAt: string;
 }
 
@@ -19,15 +24,32 @@ export interface TotpSetup {
 
 const client = (event: RequestEvent) => event.locals.supabase;
 
+type FactorsOf = { factors?: { status?: string; factor_type?: string }[] | null } | null | undefined;
+
+const kindOf = (type: string | undefined): FactorKind | null =>
+	type === 'totp' ? 'app' : type === 'webauthn' ? 'key' : null;
+
 /** Whether a user (as GoTrue shows one, factors included) has a verified second factor. */
-export const hasVerifiedFactor = (user: { factors?: { status?: string }[] | null } | null | undefined) =>
+export const hasVerifiedFactor = (user: FactorsOf) =>
 	user?.factors?.some((factor) => factor.status === 'verified') ?? false;
 
-/** The person's verified authenticator apps (an auth request: the account page alone asks). */
+/** The kinds of verified factor a user (as GoTrue shows one) can complete a sign-in with. */
+export const verifiedKinds = (user: FactorsOf): FactorKind[] => [
+	...new Set(
+		(user?.factors ?? [])
+			.filter((factor) => factor.status === 'verified')
+			.flatMap((factor) => kindOf(factor.factor_type) ?? [])
+	)
+];
+
+/** The person's verified apps and keys (an auth request: the account page alone asks). */
 export async function verifiedFactors(event: RequestEvent): Promise<Factor[]> {
 	const { data, error } = await client(event).auth.mfa.listFactors();
 	if (error) throw fromAuth(error);
-	return data.totp.map((factor) => ({ id: factor.id, createdAt: factor.created_at }));
+	return data.all.flatMap((factor) => {
+		const kind = kindOf(factor.factor_type);
+		return factor.status === 'verified' && kind ? [{ id: factor.id, kind, createdAt: factor.created_at }] : [];
+	});
 }
 
 /**
@@ -38,8 +60,8 @@ export async function startTotpSetup(event: RequestEvent): Promise<TotpSetup> {
 	const auth = client(event).auth;
 	const listed = await auth.mfa.listFactors();
 	if (listed.error) throw fromAuth(listed.error);
-	for (const factor of listed.data.all.filter((candidate) => candidate.status === 'unverified'))
-		await auth.mfa.unenroll({ factorId: factor.id });
+	const unfinished = listed.data.all.filter((f) => f.factor_type === 'totp' && f.status === 'unverified');
+	for (const factor of unfinished) await auth.mfa.unenroll({ factorId: factor.id });
 	const { data, error } = await auth.mfa.enroll({
 		factorType: 'totp',
 		friendlyName: `Authenticator app ${new Date().toISOString().slice(0, 19)}`
@@ -57,12 +79,12 @@ export async function verifyCode(event: RequestEvent, factorId: string, code: st
 
 /** The code that completes a password sign-in, checked against the person's authenticator app. */
 export async function completeSignIn(event: RequestEvent, code: string): Promise<void> {
-	const [factor] = await verifiedFactors(event);
+	const factor = (await verifiedFactors(event)).find((candidate) => candidate.kind === 'app');
 	if (!factor) throw new AppError('auth:factor_gone');
 	await verifyCode(event, factor.id, code);
 }
 
-/** Removes an authenticator app; the session is renewed so its cookies no longer name it. */
+/** Removes an app or a key; the session is renewed so its cookies no longer name it. */
 export async function removeFactor(event: RequestEvent, factorId: string): Promise<void> {
 	const auth = client(event).auth;
 	const { error } = await auth.mfa.unenroll({ factorId });

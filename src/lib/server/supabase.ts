@@ -101,12 +101,13 @@ export function hasAuthCookies(event: RequestEvent): boolean {
 }
 
 /**
- * Whether the session in the cookies names a verified second factor of its user. Read from the
- * cookie here, not through auth-js's getSession(), whose user warns on every read on a server; the
- * token's signature was checked already (getClaims), and this only decides where the page sends
- * the person: the database refuses a token below aal2 on its own (see the second_factor migration).
+ * The user the session in the cookies names, as GoTrue showed them (their factors included). Read
+ * from the cookie here, not through auth-js's getSession(), whose user warns on every read on a
+ * server; the token's signature was checked already (getClaims), and this only decides where the
+ * page sends the person and what it offers them: the database refuses a token below aal2 on its
+ * own (see the second_factor migration).
  */
-export function sessionHasVerifiedFactor(event: RequestEvent): boolean {
+export function sessionUser(event: RequestEvent): { factors?: { status?: string; factor_type?: string }[] } | null {
 	const chunks = boundedCookies(event.cookies)
 		.map(({ name, value }) => ({ index: AUTH_CHUNK.exec(name), value }))
 		.filter((chunk): chunk is { index: RegExpExecArray; value: string } => chunk.index !== null);
@@ -123,8 +124,11 @@ export function sessionHasVerifiedFactor(event: RequestEvent): boolean {
 					Uint8Array.from(atob(raw.slice(7).replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
 				)
 			: raw;
-		return hasVerifiedFactor((JSON.parse(json) as { user?: { factors?: { status?: string }[] } }).user);
+		return (JSON.parse(json) as { user?: ReturnType<typeof sessionUser> }).user ?? null;
 	} catch {
-		return false;
+		return null;
 	}
 }
+
+/** Whether the session in the cookies names a verified second factor of its user. */
+export const sessionHasVerifiedFactor = (event: RequestEvent): boolean => hasVerifiedFactor(sessionUser(event));

@@ -16,19 +16,21 @@ import {
 	signOutEverywhere
 } from '$lib/server/account';
 import { requestEmailChange } from '$lib/server/email-links';
+import { serverEnv } from '$lib/server/env';
 import { AppError, describeFailure, failureText } from '$lib/server/errors';
 import { listPasskeys, removePasskey } from '$lib/server/passkeys';
 import { removeFactor, startTotpSetup, verifiedFactors, verifyCode, type TotpSetup } from '$lib/server/second-factor';
 import { actionFailure, readForm } from '$lib/server/respond';
 import type { Actions, PageServerLoad } from './$types';
 
-/** The person's authenticator apps, or why they cannot be listed now (the page still shows). */
+/** The person's apps and keys, or why they cannot be listed now (the page still shows). */
 async function twoFactor(event: Parameters<PageServerLoad>[0]) {
-	if (!event.locals.user || event.locals.user.isGuest) return { factors: [], error: null };
+	const securityKeys = serverEnv().SECURITY_KEYS === 'on';
+	if (!event.locals.user || event.locals.user.isGuest) return { factors: [], error: null, securityKeys };
 	try {
-		return { factors: await verifiedFactors(event), error: null };
+		return { factors: await verifiedFactors(event), error: null, securityKeys };
 	} catch (cause) {
-		return { factors: [], error: failureText(describeFailure(cause, 'listing second factors')) };
+		return { factors: [], error: failureText(describeFailure(cause, 'listing second factors')), securityKeys };
 	}
 }
 
@@ -148,7 +150,8 @@ export const actions: Actions = {
 		redirect(303, '/account?two-factor=on');
 	},
 	twoFactorRemove: async (event) => {
-		const parsed = removeFactorSchema.safeParse({ factorId: (await readForm(event)).get('factorId') ?? '' });
+		const form = await readForm(event);
+		const parsed = removeFactorSchema.safeParse({ factorId: form.get('factorId') ?? '' });
 		if (!parsed.success) {
 			return fail(400, { section: 'two-factor', error: parsed.error.issues[0].message, done: null, setup: null });
 		}
@@ -157,7 +160,7 @@ export const actions: Actions = {
 		} catch (cause) {
 			return actionFailure(event, cause, { section: 'two-factor', done: null, setup: null });
 		}
-		redirect(303, '/account?two-factor=off');
+		redirect(303, form.get('kind') === 'key' ? '/account?two-factor=key-off' : '/account?two-factor=off');
 	},
 	passkeyRemove: async (event) => {
 		const parsed = removePasskeySchema.safeParse({ passkeyId: (await readForm(event)).get('passkeyId') ?? '' });

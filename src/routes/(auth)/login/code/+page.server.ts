@@ -1,17 +1,27 @@
-// The second step of a password sign-in, for someone with an authenticator app: its code raises
-// the session to aal2, which the app and the database ask for (see second_factor migration).
+// The second step of a password sign-in, for someone with a second factor: the code of their
+// authenticator app, or a touch of their security key (./security-key), raises the session to
+// aal2, which the app and the database ask for (see second_factor migration).
 import { fail, redirect } from '@sveltejs/kit';
 import { totpCodeSchema } from '$lib/schemas/auth';
 import { safeRedirectPath } from '$lib/server/redirect';
 import { actionFailure, readForm } from '$lib/server/respond';
-import { completeSignIn } from '$lib/server/second-factor';
+import { completeSignIn, verifiedKinds } from '$lib/server/second-factor';
+import { sessionUser } from '$lib/server/supabase';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = (event) => {
+	const { locals, url } = event;
 	const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'));
 	if (!locals.user) redirect(303, `/login?redirectTo=${encodeURIComponent(redirectTo)}`);
 	if (!locals.user.needsSecondFactor) redirect(303, redirectTo);
-	return { email: locals.user.email, redirectTo };
+	const kinds = verifiedKinds(sessionUser(event));
+	// Someone whose factors the cookie does not show is asked for a code, as before keys.
+	return {
+		email: locals.user.email,
+		redirectTo,
+		app: kinds.includes('app') || !kinds.length,
+		key: kinds.includes('key')
+	};
 };
 
 export const actions: Actions = {

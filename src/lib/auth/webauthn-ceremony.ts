@@ -1,6 +1,7 @@
-// The browser's half of a passkey: asks the app's endpoint for options, lets the browser (and the
-// person) make or use a passkey with them, and posts the credential back. Loaded on the first
-// click, so the pages that offer it carry none of it until then.
+// The browser's half of a WebAuthn ceremony, for a passkey or a security key: asks the app's
+// endpoint for options, lets the browser (and the person) make or use a credential with them, and
+// posts it back with what the options came with. Loaded on the first click, so the pages that
+// offer it carry none of it until then.
 
 type Answer = { error: string } | { ok: Record<string, unknown> };
 
@@ -28,19 +29,29 @@ async function post(endpoint: string, body: unknown): Promise<Answer> {
 	}
 }
 
-/** Makes a passkey (`create`) or signs in with one (`get`) through `endpoint`; its last answer, or why not. */
-export async function passkeyCeremony(endpoint: string, kind: 'create' | 'get'): Promise<Answer> {
+/**
+ * Makes a credential (`create`) or uses one (`get`) through `endpoint`; its last answer, or why
+ * not, in words about the `noun` ("passkey", "security key"). `unsupported` is what a browser
+ * without WebAuthn's JSON helpers is told to do instead.
+ */
+export async function webAuthnCeremony(
+	endpoint: string,
+	kind: 'create' | 'get',
+	noun: string,
+	unsupported: string
+): Promise<Answer> {
 	const credentials = globalThis.PublicKeyCredential as JsonCredentials | undefined;
 	if (
 		!credentials?.parseCreationOptionsFromJSON ||
 		!credentials.parseRequestOptionsFromJSON ||
 		!navigator.credentials
 	) {
-		return { error: 'This browser cannot use passkeys. Use your password instead.' };
+		return { error: unsupported };
 	}
 	const started = await post(endpoint, { step: 'options' });
 	if ('error' in started) return started;
-	const { challengeId, options } = started.ok as { challengeId: string; options: unknown };
+	// What came with the options (the challenge's id, a factor's) goes back with the credential.
+	const { options, ...ceremony } = started.ok as { options: unknown };
 	let credential: Credential | null;
 	try {
 		credential =
@@ -49,10 +60,10 @@ export async function passkeyCeremony(endpoint: string, kind: 'create' | 'get'):
 				: await navigator.credentials.get({ publicKey: credentials.parseRequestOptionsFromJSON(options) });
 	} catch (error) {
 		const name = error instanceof DOMException ? error.name : '';
-		if (name === 'NotAllowedError') return { error: 'No passkey was used: the request was cancelled or timed out.' };
-		if (name === 'InvalidStateError') return { error: 'This passkey is on your account already.' };
-		return { error: 'The passkey could not be used here.' };
+		if (name === 'NotAllowedError') return { error: `No ${noun} was used: the request was cancelled or timed out.` };
+		if (name === 'InvalidStateError') return { error: `This ${noun} is on your account already.` };
+		return { error: `The ${noun} could not be used here.` };
 	}
-	if (!(credential instanceof PublicKeyCredential)) return { error: 'No passkey was used.' };
-	return post(endpoint, { step: 'verify', challengeId, credential: credential.toJSON() });
+	if (!(credential instanceof PublicKeyCredential)) return { error: `No ${noun} was used.` };
+	return post(endpoint, { step: 'verify', ...ceremony, credential: credential.toJSON() });
 }
