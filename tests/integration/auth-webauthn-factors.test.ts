@@ -9,7 +9,17 @@ import { loadStackConfig } from '../../local-supabase/config.ts';
 import { projectRoot } from '../../scripts/supabase-env.ts';
 import { SecurityKey } from '../support/security-key.ts';
 import { startAuthServer } from './auth-server.ts';
-import { authFetch, dbUrl, isLocalStack, PASSWORD, uniqueEmail } from './supabase.ts';
+import { postMessage } from '../../src/lib/server/chat/messages.ts';
+import {
+	authFetch,
+	dbUrl,
+	isLocalStack,
+	PASSWORD,
+	publishableKey,
+	signedUpUser,
+	uniqueEmail,
+	url
+} from './supabase.ts';
 
 const ORIGIN = 'http://localhost:5173';
 const claimsOf = (token: string) =>
@@ -161,6 +171,32 @@ describe.skipIf(!isLocalStack)('WebAuthn second factors', () => {
 		expect(claimsOf((await signed.json()).access_token).aal).toBe('aal2');
 		const [row] = await sql`select web_authn_credential as credential from auth.mfa_factors where id = ${factorId}`;
 		expect(row.credential.authenticator.signCount).toBeGreaterThan(0);
+	});
+
+	it('closes the database to the password alone once a key is registered, as for any second factor', async () => {
+		const person = await signedUpUser('key-rls');
+		await postMessage(person.client, { messageId: crypto.randomUUID(), content: 'Plans behind a key' });
+		const aal1 = person.session.access_token;
+		const chats = async (token: string) =>
+			(
+				await fetch(`${url}/rest/v1/chat_sessions?select=title`, {
+					headers: { apikey: publishableKey, authorization: `Bearer ${token}` }
+				})
+			).json();
+		expect(await chats(aal1)).toHaveLength(1);
+		const factor = await (await auth.call('/factors', { factor_type: 'webauthn' }, as(aal1))).json();
+		const opened = await challenge(aal1, factor.id);
+		const key = new SecurityKey(ORIGIN);
+		const verified = await verify(
+			aal1,
+			factor.id,
+			opened.id,
+			'create',
+			key.register(opened.webauthn.credential_options.publicKey)
+		);
+		const aal2 = (await verified.json()).access_token;
+		expect(await chats(aal1)).toEqual([]);
+		expect(await chats(aal2)).toHaveLength(1);
 	});
 
 	it('keeps another person from challenging, verifying or removing a key that is not theirs', async () => {
