@@ -1,34 +1,17 @@
-// Passkeys, through Chromium's virtual authenticator (the DevTools protocol's WebAuthn domain): add
-// one on the account page, sign in with it, and remove it, after which it opens nothing. WebAuthn
-// takes a domain name, so these pages are opened on localhost, which config.toml names as the
-// relying party.
+// Passkeys, through Chromium's virtual authenticator as the device's own (webauthn.ts): add one on
+// the account page, sign in with it, and remove it, after which it opens nothing.
 import { totpCode } from '../support/totp.ts';
 import { ChatApp, expect, test } from './support.ts';
+import { localhostOrigin, signUpOnLocalhost, virtualAuthenticator } from './webauthn.ts';
 
 test(
 	'adds a passkey, signs in with it, and once it is removed it signs no one in',
 	{ tag: '@vite' },
-	async ({ page, context }) => {
-		const origin = `http://localhost:${new URL(test.info().project.use.baseURL!).port}`;
-		const cdp = await context.newCDPSession(page);
-		await cdp.send('WebAuthn.enable');
-		const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-			options: {
-				protocol: 'ctap2',
-				transport: 'internal',
-				hasResidentKey: true,
-				hasUserVerification: true,
-				isUserVerified: true,
-				automaticPresenceSimulation: true
-			}
-		});
-
+	async ({ page }) => {
+		const origin = localhostOrigin();
+		const authenticator = await virtualAuthenticator(page, 'device');
 		const app = new ChatApp(page, 'passkey');
-		await page.goto(`${origin}/login`);
-		await app.ready();
-		await app.fillCredentials();
-		await page.getByRole('button', { name: 'Sign up' }).click();
-		await app.signedIn();
+		await signUpOnLocalhost(app, page, origin);
 
 		await page.goto(`${origin}/account`);
 		await app.ready();
@@ -37,7 +20,7 @@ test(
 		await expect(section.getByRole('status')).toHaveText(/The passkey is added/);
 		await expect(section.getByRole('listitem')).toHaveText(/Passkey, added/);
 		// The browser's authenticator holds it, made for this site.
-		const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+		const credentials = await authenticator.credentials();
 		expect(credentials.map((credential) => [credential.rpId, credential.isResidentCredential])).toEqual([
 			['localhost', true]
 		]);
@@ -61,29 +44,11 @@ test(
 	}
 );
 
-test('a passkey stands for the password: someone with an authenticator app still gives its code', async ({
-	page,
-	context
-}) => {
-	const origin = `http://localhost:${new URL(test.info().project.use.baseURL!).port}`;
-	const cdp = await context.newCDPSession(page);
-	await cdp.send('WebAuthn.enable');
-	await cdp.send('WebAuthn.addVirtualAuthenticator', {
-		options: {
-			protocol: 'ctap2',
-			transport: 'internal',
-			hasResidentKey: true,
-			hasUserVerification: true,
-			isUserVerified: true,
-			automaticPresenceSimulation: true
-		}
-	});
+test('a passkey stands for the password: someone with an authenticator app still gives its code', async ({ page }) => {
+	const origin = localhostOrigin();
+	await virtualAuthenticator(page, 'device');
 	const app = new ChatApp(page, 'passkey-2fa');
-	await page.goto(`${origin}/login`);
-	await app.ready();
-	await app.fillCredentials();
-	await page.getByRole('button', { name: 'Sign up' }).click();
-	await app.signedIn();
+	await signUpOnLocalhost(app, page, origin);
 	await page.goto(`${origin}/account`);
 	await app.ready();
 	await page.getByRole('button', { name: 'Add a passkey' }).click();

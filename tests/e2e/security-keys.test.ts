@@ -1,31 +1,14 @@
-// A security key as the second factor, through Chromium's virtual authenticator (the DevTools
-// protocol's WebAuthn domain) as a USB key: added on the account page, its touch completes a
-// password sign-in, and once it is removed the password alone opens the app again. WebAuthn takes
-// a domain name, so these pages are opened on localhost, which config.toml names as the relying
-// party.
+// A security key as the second factor, through Chromium's virtual authenticator as a USB key
+// (webauthn.ts): added on the account page, its touch completes a password sign-in, and once it is
+// removed the password alone opens the app again.
 import { ChatApp, expect, test } from './support.ts';
+import { localhostOrigin, signUpOnLocalhost, virtualAuthenticator } from './webauthn.ts';
 
-test('adds a security key, completes a sign-in with its touch, and removes it', async ({ page, context }) => {
-	const origin = `http://localhost:${new URL(test.info().project.use.baseURL!).port}`;
-	const cdp = await context.newCDPSession(page);
-	await cdp.send('WebAuthn.enable');
-	const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-		options: {
-			protocol: 'ctap2',
-			transport: 'usb',
-			hasResidentKey: false,
-			hasUserVerification: true,
-			isUserVerified: true,
-			automaticPresenceSimulation: true
-		}
-	});
-
+test('adds a security key, completes a sign-in with its touch, and removes it', async ({ page }) => {
+	const origin = localhostOrigin();
+	const authenticator = await virtualAuthenticator(page, 'usb key');
 	const app = new ChatApp(page, 'security-key');
-	await page.goto(`${origin}/login`);
-	await app.ready();
-	await app.fillCredentials();
-	await page.getByRole('button', { name: 'Sign up' }).click();
-	await app.signedIn();
+	await signUpOnLocalhost(app, page, origin);
 
 	await page.goto(`${origin}/account`);
 	await app.ready();
@@ -35,7 +18,7 @@ test('adds a security key, completes a sign-in with its touch, and removes it', 
 	await expect(section.getByRole('listitem')).toHaveText(/Security key, added/);
 	// An authenticator app can still be added beside it.
 	await expect(section.getByRole('button', { name: 'Set up an authenticator app' })).toBeVisible();
-	const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+	const credentials = await authenticator.credentials();
 	expect(credentials.map((credential) => [credential.rpId, credential.isResidentCredential])).toEqual([
 		['localhost', false]
 	]);
@@ -54,7 +37,7 @@ test('adds a security key, completes a sign-in with its touch, and removes it', 
 	await page.getByRole('button', { name: 'Use your security key' }).click();
 	await app.signedIn();
 	// The key signed: its count went up.
-	const [used] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+	const [used] = await authenticator.credentials();
 	expect(used.signCount).toBeGreaterThan(credentials[0].signCount);
 
 	await app.fromUserMenu('Account');
