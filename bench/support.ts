@@ -39,9 +39,10 @@ export async function startWorker(
 /**
  * A worker that answers "ok" and does nothing else, under the same wrangler dev: what workerd
  * spends on any request there (its proxy worker, the HTTP stack) before Parley runs at all.
+ * `vars` may name FETCH_URL (and FETCH_APIKEY) for its /fetch, one subrequest and nothing more.
  */
-export function startEmptyWorker(port: number): Promise<Worker> {
-	return runWrangler(path.join(projectRoot, 'bench', 'empty-worker'), port, {}, '/');
+export function startEmptyWorker(port: number, vars: Record<string, string> = {}): Promise<Worker> {
+	return runWrangler(path.join(projectRoot, 'bench', 'empty-worker'), port, vars, '/');
 }
 
 async function runWrangler(

@@ -1,0 +1,80 @@
+// Where a page view's CPU goes, by difference: the production worker in workerd (wrangler dev)
+// answering requests that each do one thing more than the one before, beside the empty worker
+// under the same wrangler dev (nothing, then one subrequest to PostgREST). Each figure is workerd's
+// process CPU (user + system, from /proc, in 10 ms ticks) over the requests, per request, after
+// ten requests to warm up; the sampling profiler (bench:profile) slows what it samples and spreads
+// the blame, this does not. Runs every row twice: the rows' spread is the noise.
+// Usage: npm run bench:cpu-split [-- requests]   (default 200 per row)
+import { createClient } from '@supabase/supabase-js';
+import { stopStack } from '../local-supabase/stack.ts';
+import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
+import { startFakeProvider } from '../tests/support/fake-provider.ts';
+import { seedChat } from '../tests/support/seed-chat.ts';
+import { cookieClient, form, startEmptyWorker, startWorker, type Worker } from './support.ts';
+
+const requests = Number(process.argv[2] ?? 200);
+const port = 8797;
+
+const target = await resolveSupabase();
+const admin = createClient(target.env.PUBLIC_SUPABASE_URL, target.env.SUPABASE_SERVICE_ROLE_KEY, {
+	auth: { persistSession: false }
+});
+const fake = await startFakeProvider({ tokenDelayMs: 5 });
+console.log('building the worker…');
+const worker = await startWorker(port, target.env, { url: fake.url, id: 'fake-model' });
+const empty = await startEmptyWorker(port + 1, {
+	// A read that answers [] (no rows for anon): the subrequest, not the body, is measured.
+	FETCH_URL: `${target.env.PUBLIC_SUPABASE_URL}/rest/v1/chat_sessions?select=id&limit=1`,
+	FETCH_APIKEY: target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY
+});
+
+async function cpuPerRequest(on: Worker, go: () => Promise<Response>): Promise<number> {
+	for (let warm = 0; warm < 10; warm++) await (await go()).arrayBuffer();
+	const before = on.cpuMs();
+	for (let n = 0; n < requests; n++) await (await go()).arrayBuffer();
+	return (on.cpuMs() - before) / requests;
+}
+
+try {
+	const { request } = cookieClient(worker.base);
+	const email = `bench-cpu-split-${Date.now()}@example.com`;
+	await (await request('/login?/signup', form({ email, password: 'bench-password-1', redirectTo: '/chat' }))).text();
+	const { data: users } = await admin.auth.admin.listUsers({ perPage: 1000 });
+	const userId = users.users.find((user) => user.email === email)?.id;
+	if (!userId) throw new Error('the bench user was not created');
+	const chat = await seedChat(
+		admin,
+		userId,
+		'Ten messages',
+		Array.from({ length: 10 }, (_, n) => (n % 2 ? `Answer ${n}, with **bold** and \`code\`.` : `Question ${n}?`))
+	);
+
+	const rows: [string, Worker, () => Promise<Response>][] = [
+		['empty worker: nothing', empty, () => fetch(empty.base)],
+		['empty worker: one fetch to PostgREST', empty, () => fetch(`${empty.base}/fetch`)],
+		['signed out: a 404 page', worker, () => fetch(`${worker.base}/no-such-page`)],
+		['signed out: the sign-in page', worker, () => fetch(`${worker.base}/login`)],
+		// No tool servers are configured here, so this answers without reading anything.
+		['signed in: JSON, no database read', worker, () => request(`/chat/${chat}/tools`)],
+		// readReply finds nothing: one PostgREST read, then a 404.
+		['signed in: JSON after one read', worker, () => request(`/api/chat/replies/${crypto.randomUUID()}`)],
+		['signed in: a new chat (list: 1 read)', worker, () => request('/chat')],
+		['signed in: a chat’s data (2 reads)', worker, () => request(`/chat/${chat}/__data.json`)],
+		['signed in: a chat of 10 messages (2 reads)', worker, () => request(`/chat/${chat}`)]
+	];
+	const figures = new Map<string, number[]>();
+	for (let round = 0; round < 2; round++) {
+		for (const [label, on, go] of rows) {
+			figures.set(label, [...(figures.get(label) ?? []), await cpuPerRequest(on, go)]);
+		}
+	}
+	console.log(`\nworkerd CPU per request, ms (${requests} requests a row, two rounds):\n`);
+	for (const [label, [first, second]] of figures) {
+		console.log(`  ${label.padEnd(44)} ${first.toFixed(2).padStart(6)} ${second.toFixed(2).padStart(6)}`);
+	}
+} finally {
+	worker.stop();
+	empty.stop();
+	await fake.close();
+	if (target.started) await stopStack(projectRoot);
+}
