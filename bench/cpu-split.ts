@@ -10,7 +10,7 @@ import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import { seedChat } from '../tests/support/seed-chat.ts';
-import { cookieClient, form, startEmptyWorker, startWorker, type Worker } from './support.ts';
+import { cookieClient, signUpBenchUser, startEmptyWorker, startWorker, type Worker } from './support.ts';
 
 const requests = Number(process.argv[2] ?? 200);
 const port = 8797;
@@ -37,11 +37,7 @@ async function cpuPerRequest(on: Worker, go: () => Promise<Response>): Promise<n
 
 try {
 	const { request } = cookieClient(worker.base);
-	const email = `bench-cpu-split-${Date.now()}@example.com`;
-	await (await request('/login?/signup', form({ email, password: 'bench-password-1', redirectTo: '/chat' }))).text();
-	const { data: users } = await admin.auth.admin.listUsers({ perPage: 1000 });
-	const userId = users.users.find((user) => user.email === email)?.id;
-	if (!userId) throw new Error('the bench user was not created');
+	const userId = await signUpBenchUser(request, admin, 'cpu-split');
 	const chat = await seedChat(
 		admin,
 		userId,

@@ -14,7 +14,7 @@ import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { chromiumLaunchOptions } from '../tests/support/chromium.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import { seedChat } from '../tests/support/seed-chat.ts';
-import { cookieClient, form, median, startEmptyWorker, startWorker } from './support.ts';
+import { cookieClient, median, signUpBenchUser, startEmptyWorker, startWorker } from './support.ts';
 
 const SIZES = [10, 1000, 5000];
 const VIEWS = 30;
@@ -69,11 +69,7 @@ const blockedSince = (page: Page, since: number) =>
 
 try {
 	const { jar, request } = cookieClient(worker.base);
-	const email = `bench-long-chat-${Date.now()}@example.com`;
-	await (await request('/login?/signup', form({ email, password: 'bench-password-1', redirectTo: '/chat' }))).text();
-	const { data: users } = await admin.auth.admin.listUsers({ perPage: 1000 });
-	const userId = users.users.find((user) => user.email === email)?.id;
-	if (!userId) throw new Error('the bench user was not created');
+	const userId = await signUpBenchUser(request, admin, 'long-chat');
 
 	const emptyCpu = async () => {
 		const before = empty.cpuMs();

@@ -1,6 +1,7 @@
 // What the benches share: the production worker under wrangler dev, and a client that keeps
 // cookies as a browser without JavaScript would.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appEnv, projectRoot } from '../scripts/supabase-env.ts';
@@ -132,3 +133,20 @@ export const stream = (body: object) => ({
 	headers: { 'content-type': 'application/json' },
 	body: JSON.stringify(body)
 });
+
+/**
+ * Signs a new person up through the worker's form on `request`'s cookie jar, and finds their id
+ * with the service-role client, for benches that seed that person's chats straight into the database.
+ */
+export async function signUpBenchUser(
+	request: ReturnType<typeof cookieClient>['request'],
+	admin: SupabaseClient,
+	label: string
+): Promise<string> {
+	const email = `bench-${label}-${Date.now()}@example.com`;
+	await (await request('/login?/signup', form({ email, password: 'bench-password-1', redirectTo: '/chat' }))).text();
+	const { data: users } = await admin.auth.admin.listUsers({ perPage: 1000 });
+	const userId = users.users.find((user) => user.email === email)?.id;
+	if (!userId) throw new Error('the bench user was not created');
+	return userId;
+}
