@@ -20,6 +20,9 @@ import { adminClient, anonClient, signedUpUser } from './supabase.ts';
 
 type Client = SupabaseClient<Database>;
 
+/** Every tool the test MCP server offers, as the model is offered them (server id and name, sorted). */
+const EVERY_TOOL = ['test__add', 'test__big', 'test__echo', 'test__fail', 'test__send_note', 'test__slow'];
+
 describe('a reply with tools', () => {
 	let fake: FakeProvider;
 	let mcp: TestMcpServer;
@@ -101,14 +104,7 @@ describe('a reply with tools', () => {
 		const asked = fake.calls.filter((call) => call.messages.some((message) => message.content === question));
 		expect(asked).toHaveLength(2);
 		// Every tool is offered; send_note, not marked safe, asks first (below).
-		expect(asked[0].tools.sort()).toEqual([
-			'test__add',
-			'test__big',
-			'test__echo',
-			'test__fail',
-			'test__send_note',
-			'test__slow'
-		]);
+		expect(asked[0].tools.sort()).toEqual(EVERY_TOOL);
 		expect(asked[1].toolResults).toEqual([{ id: expect.any(String), content: '5' }]);
 		expect(mcp.calls.at(-1)).toEqual({ tool: 'add', arguments: { a: 2, b: 3 } });
 
@@ -602,14 +598,7 @@ describe('a reply with tools', () => {
 			const elsewhere = await turn(other, tools());
 			fake.sayNext('Fine.');
 			await run(elsewhere.request);
-			expect(offered(other)).toEqual([
-				'test__add',
-				'test__big',
-				'test__echo',
-				'test__fail',
-				'test__send_note',
-				'test__slow'
-			]);
+			expect(offered(other)).toEqual(EVERY_TOOL);
 		});
 
 		it('is read by the writer with its token alone: another token reads nothing, and no one else writes the list', async () => {
