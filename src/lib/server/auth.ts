@@ -2,7 +2,8 @@
 import { isAuthRetryableFetchError } from '@supabase/supabase-js';
 import type { RequestEvent } from '@sveltejs/kit';
 import { logFailure } from './errors';
-import { clearAuthCookies, hasAuthCookies, sessionHasVerifiedFactor } from './supabase';
+import { sessionHasVerifiedFactor } from './second-factor';
+import { clearAuthCookies, hasAuthCookies } from './supabase';
 
 /**
  * getClaims() verifies the access token locally against the cached JWKS, so an ordinary page

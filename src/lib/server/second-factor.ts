@@ -4,6 +4,7 @@
 // security-keys.ts), and removing one.
 import type { RequestEvent } from '@sveltejs/kit';
 import { AppError, fromAuth } from './errors';
+import { sessionUser, type SessionUser } from './supabase';
 
 /** An authenticator app (TOTP) or a security key (WebAuthn). */
 export type FactorKind = 'app' | 'key';
@@ -24,32 +25,37 @@ export interface TotpSetup {
 
 const client = (event: RequestEvent) => event.locals.supabase;
 
-type FactorsOf = { factors?: { status?: string; factor_type?: string }[] | null } | null | undefined;
-
 const kindOf = (type: string | undefined): FactorKind | null =>
 	type === 'totp' ? 'app' : type === 'webauthn' ? 'key' : null;
 
+/** A user's verified apps and keys, from their factors as GoTrue lists them. */
+function verifiedOf(factors: SessionUser['factors']): Factor[] {
+	return (factors ?? []).flatMap((factor) => {
+		const kind = kindOf(factor.factor_type);
+		return factor.status === 'verified' && kind && factor.id
+			? [{ id: factor.id, kind, createdAt: factor.created_at ?? '' }]
+			: [];
+	});
+}
+
 /** Whether a user (as GoTrue shows one, factors included) has a verified second factor. */
-export const hasVerifiedFactor = (user: FactorsOf) =>
+export const hasVerifiedFactor = (user: SessionUser | null | undefined) =>
 	user?.factors?.some((factor) => factor.status === 'verified') ?? false;
 
-/** The kinds of verified factor a user (as GoTrue shows one) can complete a sign-in with. */
-export const verifiedKinds = (user: FactorsOf): FactorKind[] => [
-	...new Set(
-		(user?.factors ?? [])
-			.filter((factor) => factor.status === 'verified')
-			.flatMap((factor) => kindOf(factor.factor_type) ?? [])
-	)
-];
+/** Whether the session in the cookies names a verified second factor of its user. */
+export const sessionHasVerifiedFactor = (event: RequestEvent) => hasVerifiedFactor(sessionUser(event));
+
+/**
+ * The verified apps and keys the session cookie names, with no auth request: for the sign-in's
+ * second step, whose session was made by the sign-in just before.
+ */
+export const sessionFactors = (event: RequestEvent): Factor[] => verifiedOf(sessionUser(event)?.factors);
 
 /** The person's verified apps and keys (an auth request: the account page alone asks). */
 export async function verifiedFactors(event: RequestEvent): Promise<Factor[]> {
 	const { data, error } = await client(event).auth.mfa.listFactors();
 	if (error) throw fromAuth(error);
-	return data.all.flatMap((factor) => {
-		const kind = kindOf(factor.factor_type);
-		return factor.status === 'verified' && kind ? [{ id: factor.id, kind, createdAt: factor.created_at }] : [];
-	});
+	return verifiedOf(data.all);
 }
 
 /**
@@ -79,7 +85,7 @@ export async function verifyCode(event: RequestEvent, factorId: string, code: st
 
 /** The code that completes a password sign-in, checked against the person's authenticator app. */
 export async function completeSignIn(event: RequestEvent, code: string): Promise<void> {
-	const factor = (await verifiedFactors(event)).find((candidate) => candidate.kind === 'app');
+	const factor = sessionFactors(event).find((candidate) => candidate.kind === 'app');
 	if (!factor) throw new AppError('auth:factor_gone');
 	await verifyCode(event, factor.id, code);
 }

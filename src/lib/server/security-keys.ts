@@ -5,6 +5,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Json } from '$lib/database.types';
 import { AppError, fromAuth } from './errors';
+import { sessionFactors } from './second-factor';
 
 export interface KeyCeremony {
 	factorId: string;
@@ -80,9 +81,7 @@ export const finishAddingKey = (
 
 /** Asks for a touch of any of the person's keys (a challenge lets each of them answer). */
 export async function startKeySignIn(event: RequestEvent): Promise<KeyCeremony> {
-	const listed = await mfa(event).listFactors();
-	if (listed.error) throw fromAuth(listed.error);
-	const [key] = listed.data.all.filter((f) => f.factor_type === 'webauthn' && f.status === 'verified');
+	const key = sessionFactors(event).find((factor) => factor.kind === 'key');
 	if (!key) throw new AppError('auth:factor_gone');
 	return openChallenge(event, key.id);
 }

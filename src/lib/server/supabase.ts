@@ -8,7 +8,6 @@ import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import type { Database } from '$lib/database.types';
 import type { ChatClient } from './chat/types';
 import { serverEnv } from './env';
-import { hasVerifiedFactor } from './second-factor';
 
 /** Names every auth cookie, chunks included (`sb-parley-auth-token.0`, ...). */
 export const AUTH_COOKIE = 'sb-parley-auth-token';
@@ -100,6 +99,11 @@ export function hasAuthCookies(event: RequestEvent): boolean {
 	return boundedCookies(event.cookies).some(({ name }) => AUTH_CHUNK.test(name));
 }
 
+/** What the app reads of the session cookie's user: their factors, as GoTrue lists them. */
+export interface SessionUser {
+	factors?: { id?: string; status?: string; factor_type?: string; created_at?: string }[] | null;
+}
+
 /**
  * The user the session in the cookies names, as GoTrue showed them (their factors included). Read
  * from the cookie here, not through auth-js's getSession(), whose user warns on every read on a
@@ -107,7 +111,7 @@ export function hasAuthCookies(event: RequestEvent): boolean {
  * page sends the person and what it offers them: the database refuses a token below aal2 on its
  * own (see the second_factor migration).
  */
-export function sessionUser(event: RequestEvent): { factors?: { status?: string; factor_type?: string }[] } | null {
+export function sessionUser(event: RequestEvent): SessionUser | null {
 	const chunks = boundedCookies(event.cookies)
 		.map(({ name, value }) => ({ index: AUTH_CHUNK.exec(name), value }))
 		.filter((chunk): chunk is { index: RegExpExecArray; value: string } => chunk.index !== null);
@@ -124,11 +128,8 @@ export function sessionUser(event: RequestEvent): { factors?: { status?: string;
 					Uint8Array.from(atob(raw.slice(7).replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
 				)
 			: raw;
-		return (JSON.parse(json) as { user?: ReturnType<typeof sessionUser> }).user ?? null;
+		return (JSON.parse(json) as { user?: SessionUser }).user ?? null;
 	} catch {
 		return null;
 	}
 }
-
-/** Whether the session in the cookies names a verified second factor of its user. */
-export const sessionHasVerifiedFactor = (event: RequestEvent): boolean => hasVerifiedFactor(sessionUser(event));

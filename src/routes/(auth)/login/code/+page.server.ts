@@ -5,8 +5,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { totpCodeSchema } from '$lib/schemas/auth';
 import { safeRedirectPath } from '$lib/server/redirect';
 import { actionFailure, readForm } from '$lib/server/respond';
-import { completeSignIn, verifiedKinds } from '$lib/server/second-factor';
-import { sessionUser } from '$lib/server/supabase';
+import { completeSignIn, sessionFactors } from '$lib/server/second-factor';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
@@ -14,7 +13,7 @@ export const load: PageServerLoad = (event) => {
 	const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'));
 	if (!locals.user) redirect(303, `/login?redirectTo=${encodeURIComponent(redirectTo)}`);
 	if (!locals.user.needsSecondFactor) redirect(303, redirectTo);
-	const kinds = verifiedKinds(sessionUser(event));
+	const kinds = sessionFactors(event).map((factor) => factor.kind);
 	// Someone whose factors the cookie does not show is asked for a code, as before keys.
 	return {
 		email: locals.user.email,
