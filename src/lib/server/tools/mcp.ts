@@ -1,6 +1,6 @@
 // A reply's tools: the operator's Model Context Protocol servers, reached through the AI SDK's MCP
-// client (Streamable HTTP, else HTTP+SSE), each bounded by its own timeout. A server that does not answer is left
-// out, and named, and the reply goes on without its tools.
+// client (Streamable HTTP, else HTTP+SSE), each bounded by its own timeout. A server that does not
+// answer is left out, and named, and the reply goes on without its tools.
 import { createMCPClient, type MCPClient } from '@ai-sdk/mcp';
 import { dynamicTool, jsonSchema, type JSONSchema7, type ToolSet } from 'ai';
 import type { ToolServerOffer } from '$lib/chat/tool-calls';
