@@ -89,4 +89,18 @@ describe('a person with a second factor, signed in with the password alone', () 
 		expect(upload.error).not.toBeNull();
 		expect(await everything()).toEqual(before);
 	});
+
+	it('cannot reach the definer originals or the aal check in `private`, which PostgREST does not expose', async () => {
+		const before = await everything();
+		const privately = aal1.schema('private' as 'public');
+		for (const call of [
+			privately.rpc('second_factor_satisfied' as never),
+			privately.rpc('require_second_factor' as never),
+			privately.rpc('create_share' as never, { p_session_id: chatId } as never)
+		]) {
+			const { error } = await call;
+			expect(error?.code).toBe('PGRST106');
+		}
+		expect(await everything()).toEqual(before);
+	});
 });
