@@ -13,7 +13,7 @@ import {
 } from './support.ts';
 
 for (const javaScript of [true, false]) {
-	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', { tag: javaScript ? [] : ['@vite'] }, () => {
+	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', () => {
 		test.use({ javaScriptEnabled: javaScript });
 
 		test('moves the account to a new email once both addresses confirm', async ({ page }) => {

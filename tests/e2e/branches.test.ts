@@ -129,10 +129,10 @@ test(
 	}
 );
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
-	test('regenerate, edit and switching work through plain forms', async ({ page }) => {
+	test('regenerate, edit and switching work through plain forms', { tag: '@vite' }, async ({ page }) => {
 		const plain = unique('Plain question');
 		const app = await new ChatApp(page, 'nojs-branches', { javaScript: false }).signUp();
 		await app.send(plain);

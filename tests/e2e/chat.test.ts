@@ -228,7 +228,7 @@ test.describe('copy buttons', () => {
 		await expect(app.conversation.getByRole('button', { name: 'Copy code' })).toHaveCount(1);
 	});
 
-	test.describe('without JavaScript', { tag: '@vite' }, () => {
+	test.describe('without JavaScript', () => {
 		test.use({ javaScriptEnabled: false });
 
 		test('no copy button is drawn, since none could work', async ({ page }) => {

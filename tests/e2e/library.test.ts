@@ -59,7 +59,7 @@ async function append(sessionId: string, userId: string, role: 'user' | 'assista
 }
 
 for (const javaScript of [true, false]) {
-	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', { tag: javaScript ? [] : ['@vite'] }, () => {
+	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', () => {
 		test.use({ javaScriptEnabled: javaScript });
 
 		test('groups the chat list by date and renames and deletes a chat', async ({ page }) => {

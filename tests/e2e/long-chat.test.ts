@@ -63,7 +63,7 @@ test('a long chat shows its newest page, loads earlier ones in place, and a sear
 	await expect(app.message).toBeVisible();
 });
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('pages back through links; Edit on an earlier page starts a new branch, and the switcher goes back to it', async ({

@@ -1,7 +1,6 @@
 // How Parley looks, measured where it can be: the centred column, the slim header, the sidebar's
 // rows, the composer, where actions show, the greeting, search results and the share dialog, at
-// 1440 × 900 and 390 × 844. The share dialog without JavaScript also runs under vite dev (tagged
-// @vite), as a form; the rest is the same CSS and markup on both targets, so it runs on the worker.
+// 1440 × 900 and 390 × 844. It is the same CSS and markup on both targets, so it runs on the worker.
 import type { Locator, Page } from '@playwright/test';
 import { replyFor } from '../support/fake-provider.ts';
 import { admin, ChatApp, expect, fakeModel, test, unique } from './support.ts';
@@ -298,53 +297,51 @@ test('search shows one entry per chat, with its number of matches and no markdow
 });
 
 for (const javaScript of [true, false]) {
-	test(
-		`Share says what becomes public and shares nothing until asked (${javaScript ? 'JavaScript' : 'no JavaScript'})`,
-		javaScript ? {} : { tag: '@vite' },
-		async ({ browser }) => {
-			const context = await browser.newContext({ javaScriptEnabled: javaScript });
-			if (javaScript) await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-			const page = await context.newPage();
-			const app = await new ChatApp(page, 'share-dialog', { javaScript }).signUp();
-			await app.send('A chat to share');
-			await expect(app.said(replyFor('A chat to share'))).toBeVisible();
-			await app.settled();
-			const chatId = await app.chatId();
-			const shares = async () => (await admin.from('chat_shares').select('token').eq('session_id', chatId)).data ?? [];
+	test(`Share says what becomes public and shares nothing until asked (${javaScript ? 'JavaScript' : 'no JavaScript'})`, async ({
+		browser
+	}) => {
+		const context = await browser.newContext({ javaScriptEnabled: javaScript });
+		if (javaScript) await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+		const page = await context.newPage();
+		const app = await new ChatApp(page, 'share-dialog', { javaScript }).signUp();
+		await app.send('A chat to share');
+		await expect(app.said(replyFor('A chat to share'))).toBeVisible();
+		await app.settled();
+		const chatId = await app.chatId();
+		const shares = async () => (await admin.from('chat_shares').select('token').eq('session_id', chatId)).data ?? [];
 
-			await app.openChatOptions();
-			await page.getByRole('link', { name: 'Share', exact: true }).click();
-			const dialog = page.getByRole('dialog', { name: 'Share this chat' });
-			await expect(dialog).toContainText('to anyone who has the link');
-			await expect(dialog).toContainText('Nothing is public until you create the link.');
-			expect(await shares()).toEqual([]);
-			// Cancel shares nothing either.
-			await dialog.getByRole('link', { name: 'Cancel' }).click();
-			await expect(dialog).toHaveCount(0);
-			expect(await shares()).toEqual([]);
+		await app.openChatOptions();
+		await page.getByRole('link', { name: 'Share', exact: true }).click();
+		const dialog = page.getByRole('dialog', { name: 'Share this chat' });
+		await expect(dialog).toContainText('to anyone who has the link');
+		await expect(dialog).toContainText('Nothing is public until you create the link.');
+		expect(await shares()).toEqual([]);
+		// Cancel shares nothing either.
+		await dialog.getByRole('link', { name: 'Cancel' }).click();
+		await expect(dialog).toHaveCount(0);
+		expect(await shares()).toEqual([]);
 
-			const url = await app.share();
-			expect(await shares()).toHaveLength(1);
-			if (javaScript) {
-				await dialog.getByRole('button', { name: 'Copy link' }).click();
-				await expect(dialog.getByRole('status')).toHaveText('Copied');
-				expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
-			} else {
-				await expect(dialog.getByRole('button', { name: 'Copy link' })).toHaveCount(0);
-			}
-			await dialog.getByRole('link', { name: 'Close' }).click();
-			await expect(dialog).toHaveCount(0);
-
-			// The share page shows the conversation as the chat page does: bubbles and replies.
-			await page.goto(url);
-			const shared = page.getByRole('list', { name: 'Conversation' });
-			const asked = shared.getByText('A chat to share', { exact: true });
-			await expect(asked).toBeVisible();
-			await expect(shared.getByText(replyFor('A chat to share'), { exact: true })).toBeVisible();
-			expect(await asked.evaluate((element) => getComputedStyle(element).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
-			await context.close();
+		const url = await app.share();
+		expect(await shares()).toHaveLength(1);
+		if (javaScript) {
+			await dialog.getByRole('button', { name: 'Copy link' }).click();
+			await expect(dialog.getByRole('status')).toHaveText('Copied');
+			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+		} else {
+			await expect(dialog.getByRole('button', { name: 'Copy link' })).toHaveCount(0);
 		}
-	);
+		await dialog.getByRole('link', { name: 'Close' }).click();
+		await expect(dialog).toHaveCount(0);
+
+		// The share page shows the conversation as the chat page does: bubbles and replies.
+		await page.goto(url);
+		const shared = page.getByRole('list', { name: 'Conversation' });
+		const asked = shared.getByText('A chat to share', { exact: true });
+		await expect(asked).toBeVisible();
+		await expect(shared.getByText(replyFor('A chat to share'), { exact: true })).toBeVisible();
+		expect(await asked.evaluate((element) => getComputedStyle(element).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+		await context.close();
+	});
 }
 
 test('controls move in 150 to 250 ms, and not at all for a person who asked for less motion', async ({ browser }) => {

@@ -30,25 +30,21 @@ async function expectTypeset(reply: Locator) {
 	await expect.poll(() => katex.evaluate((element) => getComputedStyle(element).fontFamily)).toContain('KaTeX_Main');
 }
 
-test(
-	'a formula streams in typeset and stays so after a reload; money stays text',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		const requests = katexRequests(page);
-		await app.signUp();
-		const ask = unique('Formulas');
-		await fakeModel.say(ask, REPLY, 40);
-		await app.send(ask);
-		const reply = app.conversation.getByRole('listitem').nth(1);
-		await app.settled();
-		await expectTypeset(reply);
-		expect(requests.length, 'KaTeX loaded for the formula').toBeGreaterThan(0);
-		await page.reload();
-		await expectTypeset(app.conversation.getByRole('listitem').nth(1));
-	}
-);
+test('a formula streams in typeset and stays so after a reload; money stays text', async ({ app, page }) => {
+	const requests = katexRequests(page);
+	await app.signUp();
+	const ask = unique('Formulas');
+	await fakeModel.say(ask, REPLY, 40);
+	await app.send(ask);
+	const reply = app.conversation.getByRole('listitem').nth(1);
+	await app.settled();
+	await expectTypeset(reply);
+	expect(requests.length, 'KaTeX loaded for the formula').toBeGreaterThan(0);
+	await page.reload();
+	await expectTypeset(app.conversation.getByRole('listitem').nth(1));
+});
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the chat page and its share page show formulas', async ({ page }) => {

@@ -77,7 +77,7 @@ test('a chat’s own system prompt is saved, shown and sent', async ({ app, page
 	await promptAndSend(app, page);
 });
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the Model picker works through the plain form', async ({ page }) => {

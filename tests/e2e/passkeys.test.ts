@@ -4,45 +4,41 @@ import { totpCode } from '../support/totp.ts';
 import { ChatApp, expect, test } from './support.ts';
 import { localhostOrigin, signUpOnLocalhost, virtualAuthenticator } from './webauthn.ts';
 
-test(
-	'adds a passkey, signs in with it, and once it is removed it signs no one in',
-	{ tag: '@vite' },
-	async ({ page }) => {
-		const origin = localhostOrigin();
-		const authenticator = await virtualAuthenticator(page, 'device');
-		const app = new ChatApp(page, 'passkey');
-		await signUpOnLocalhost(app, page, origin);
+test('adds a passkey, signs in with it, and once it is removed it signs no one in', async ({ page }) => {
+	const origin = localhostOrigin();
+	const authenticator = await virtualAuthenticator(page, 'device');
+	const app = new ChatApp(page, 'passkey');
+	await signUpOnLocalhost(app, page, origin);
 
-		await page.goto(`${origin}/account`);
-		await app.ready();
-		const section = page.getByRole('region', { name: 'Passkeys' });
-		await section.getByRole('button', { name: 'Add a passkey' }).click();
-		await expect(section.getByRole('status')).toHaveText(/The passkey is added/);
-		await expect(section.getByRole('listitem')).toHaveText(/Passkey, added/);
-		// The browser's authenticator holds it, made for this site.
-		const credentials = await authenticator.credentials();
-		expect(credentials.map((credential) => [credential.rpId, credential.isResidentCredential])).toEqual([
-			['localhost', true]
-		]);
+	await page.goto(`${origin}/account`);
+	await app.ready();
+	const section = page.getByRole('region', { name: 'Passkeys' });
+	await section.getByRole('button', { name: 'Add a passkey' }).click();
+	await expect(section.getByRole('status')).toHaveText(/The passkey is added/);
+	await expect(section.getByRole('listitem')).toHaveText(/Passkey, added/);
+	// The browser's authenticator holds it, made for this site.
+	const credentials = await authenticator.credentials();
+	expect(credentials.map((credential) => [credential.rpId, credential.isResidentCredential])).toEqual([
+		['localhost', true]
+	]);
 
-		// Signed out, the passkey alone signs them in: no email, no password.
-		await app.signOut();
-		await expect(page).toHaveURL(`${origin}/login?reason=signed-out`);
-		await app.ready();
-		await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-		await app.signedIn();
-		await app.fromUserMenu('Account');
-		await expect(page.getByText(`Signed in as ${app.email}.`)).toBeVisible();
+	// Signed out, the passkey alone signs them in: no email, no password.
+	await app.signOut();
+	await expect(page).toHaveURL(`${origin}/login?reason=signed-out`);
+	await app.ready();
+	await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+	await app.signedIn();
+	await app.fromUserMenu('Account');
+	await expect(page.getByText(`Signed in as ${app.email}.`)).toBeVisible();
 
-		await section.getByRole('button', { name: 'Remove passkey Passkey' }).click();
-		await expect(section.getByRole('status')).toHaveText(/removed/);
-		await app.signOut();
-		await app.ready();
-		await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-		await expect(page.getByRole('alert')).toHaveText(/That passkey was not accepted/);
-		await expect(page).toHaveURL(/\/login/);
-	}
-);
+	await section.getByRole('button', { name: 'Remove passkey Passkey' }).click();
+	await expect(section.getByRole('status')).toHaveText(/removed/);
+	await app.signOut();
+	await app.ready();
+	await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+	await expect(page.getByRole('alert')).toHaveText(/That passkey was not accepted/);
+	await expect(page).toHaveURL(/\/login/);
+});
 
 test('a passkey stands for the password: someone with an authenticator app still gives its code', async ({ page }) => {
 	const origin = localhostOrigin();

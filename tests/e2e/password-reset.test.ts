@@ -8,7 +8,7 @@ async function signOut(app: ChatApp) {
 }
 
 for (const javaScript of [true, false]) {
-	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', { tag: javaScript ? [] : ['@vite'] }, () => {
+	test.describe(javaScript ? 'with JavaScript' : 'without JavaScript', () => {
 		test.use({ javaScriptEnabled: javaScript });
 
 		test('a forgotten password is reset through the mailed link', async ({ page }) => {
@@ -124,7 +124,7 @@ test('a reset link names its account, and one that names another signs no one in
 	}
 });
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('asking for a second mail within a minute says when to ask again, with Retry-After', async ({ page }) => {

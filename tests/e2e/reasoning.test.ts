@@ -107,7 +107,7 @@ test('a stream that breaks mid-thought keeps the thinking, and Retry answers', a
 	await expect(reply(app)).toContainText(`Echo: ${ask}`);
 });
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the thinking is a disclosure that opens and closes, and is shared only by choice', async ({ page }) => {

@@ -46,7 +46,7 @@ test('Theme steps system → light → dark → system, and the page is rendered
 	expect(await servedTheme(page, '/login')).toBe('system');
 });
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false, colorScheme: 'light' });
 
 	test('the Theme button posts, comes back to the same page, and keeps the choice', async ({ page }) => {

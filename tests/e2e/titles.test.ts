@@ -32,7 +32,7 @@ test('names a new chat after its first reply, which is not held up for it', { ta
 	expect((await fakeModel.titleCalls(FIRST)).length).toBe(before);
 });
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the title lands in the background and shows on the next page', async ({ page }) => {

@@ -313,7 +313,7 @@ test('another person can neither answer a call nor read or switch a chat’s too
 	await expect(app.said('Not sent.')).toBeVisible();
 });
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the reply’s tool cards come with the page, and open', async ({ page }) => {
@@ -332,61 +332,67 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 		await expect(add.getByText('5', { exact: true })).toBeVisible();
 	});
 
-	test('Deny through the form: the tool never runs, and the model answers without it', async ({ page }) => {
-		const app = new ChatApp(page, 'tools-deny', { javaScript: false });
-		await app.signUp();
-		const question = unique('Send the secret note');
-		const note = unique('The secret');
-		await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
-		// Slow enough that a page shown before the reply ended would show it unfinished.
-		await fakeModel.say(question, 'Understood, nothing was sent.', 300);
-		await app.send(question);
+	test(
+		'Deny through the form: the tool never runs, and the model answers without it',
+		{ tag: '@vite' },
+		async ({ page }) => {
+			const app = new ChatApp(page, 'tools-deny', { javaScript: false });
+			await app.signUp();
+			const question = unique('Send the secret note');
+			const note = unique('The secret');
+			await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
+			// Slow enough that a page shown before the reply ended would show it unfinished.
+			await fakeModel.say(question, 'Understood, nothing was sent.', 300);
+			await app.send(question);
 
-		// The post comes back as soon as the reply waits for an answer.
-		const sendNote = card(app, 'send_note');
-		await expect(sendNote).toContainText('Waiting for your answer');
-		await sendNote.getByRole('button', { name: 'Deny' }).click();
+			// The post comes back as soon as the reply waits for an answer.
+			const sendNote = card(app, 'send_note');
+			await expect(sendNote).toContainText('Waiting for your answer');
+			await sendNote.getByRole('button', { name: 'Deny' }).click();
 
-		// The answer's post came back once the reply ended: the page holds all of it, unrefreshed.
-		await expect(app.said('Understood, nothing was sent.')).toBeVisible({ timeout: 1_000 });
-		await expect(card(app, 'send_note')).toContainText('Not allowed');
-		expect(await testTools.notes()).not.toContain(note);
-		const [, second] = await fakeModel.calls(question);
-		expect(second.toolResults[0].content).toContain('did not allow');
-	});
+			// The answer's post came back once the reply ended: the page holds all of it, unrefreshed.
+			await expect(app.said('Understood, nothing was sent.')).toBeVisible({ timeout: 1_000 });
+			await expect(card(app, 'send_note')).toContainText('Not allowed');
+			expect(await testTools.notes()).not.toContain(note);
+			const [, second] = await fakeModel.calls(question);
+			expect(second.toolResults[0].content).toContain('did not allow');
+		}
+	);
 
-	test('Allow through the form runs the tool; switched off in Chat settings, it is offered no more', async ({
-		page
-	}) => {
-		const app = new ChatApp(page, 'tools-allow', { javaScript: false });
-		await app.signUp();
-		const question = unique('Note that the office is closed');
-		const note = unique('Office closed');
-		await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
-		await fakeModel.say(question, 'Noted.');
-		await app.send(question);
-		await card(app, 'send_note').getByRole('button', { name: 'Allow', exact: true }).click();
-		await expect(app.said('Noted.')).toBeVisible();
-		expect(await testTools.notes()).toContain(note);
+	test(
+		'Allow through the form runs the tool; switched off in Chat settings, it is offered no more',
+		{ tag: '@vite' },
+		async ({ page }) => {
+			const app = new ChatApp(page, 'tools-allow', { javaScript: false });
+			await app.signUp();
+			const question = unique('Note that the office is closed');
+			const note = unique('Office closed');
+			await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
+			await fakeModel.say(question, 'Noted.');
+			await app.send(question);
+			await card(app, 'send_note').getByRole('button', { name: 'Allow', exact: true }).click();
+			await expect(app.said('Noted.')).toBeVisible();
+			expect(await testTools.notes()).toContain(note);
 
-		// Chat settings is a page of its own without JavaScript (?settings), with the same switches.
-		await openSettings(app);
-		// The server that is down is named there, and under the reply, which went on without it.
-		await expect(switchFor(app, 'Gone tools', 'add')).toHaveCount(0);
-		await expect(page.getByRole('group', { name: 'Gone tools' })).toContainText('is not answering now');
-		await expect(app.conversation.getByText(/were not offered: Gone tools\./).first()).toBeVisible();
-		await switchFor(app, 'Test tools', 'send_note').uncheck();
-		await page.getByRole('button', { name: 'Save settings' }).click();
-		await openSettings(app);
-		await expect(switchFor(app, 'Test tools', 'send_note')).not.toBeChecked();
-		await expect(switchFor(app, 'Test tools', 'add')).toBeChecked();
+			// Chat settings is a page of its own without JavaScript (?settings), with the same switches.
+			await openSettings(app);
+			// The server that is down is named there, and under the reply, which went on without it.
+			await expect(switchFor(app, 'Gone tools', 'add')).toHaveCount(0);
+			await expect(page.getByRole('group', { name: 'Gone tools' })).toContainText('is not answering now');
+			await expect(app.conversation.getByText(/were not offered: Gone tools\./).first()).toBeVisible();
+			await switchFor(app, 'Test tools', 'send_note').uncheck();
+			await page.getByRole('button', { name: 'Save settings' }).click();
+			await openSettings(app);
+			await expect(switchFor(app, 'Test tools', 'send_note')).not.toBeChecked();
+			await expect(switchFor(app, 'Test tools', 'add')).toBeChecked();
 
-		const next = unique('Anything else?');
-		await fakeModel.say(next, 'Nothing.');
-		await app.send(next);
-		await expect(app.said('Nothing.')).toBeVisible();
-		const [call] = await fakeModel.calls(next);
-		expect(call.tools).not.toContain('test__send_note');
-		expect(call.tools).toContain('test__add');
-	});
+			const next = unique('Anything else?');
+			await fakeModel.say(next, 'Nothing.');
+			await app.send(next);
+			await expect(app.said('Nothing.')).toBeVisible();
+			const [call] = await fakeModel.calls(next);
+			expect(call.tools).not.toContain('test__send_note');
+			expect(call.tools).toContain('test__add');
+		}
+	);
 });

@@ -50,15 +50,11 @@ async function journey(app: ChatApp) {
 	await app.signIn();
 }
 
-test(
-	'sets up an authenticator app, signs in with its code, refuses a wrong one, and removes it',
-	{ tag: '@vite' },
-	async ({ app }) => {
-		await journey(app);
-	}
-);
+test('sets up an authenticator app, signs in with its code, refuses a wrong one, and removes it', async ({ app }) => {
+	await journey(app);
+});
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('the same, through plain forms', async ({ page }) => {
