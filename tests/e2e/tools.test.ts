@@ -78,6 +78,9 @@ test('a failing tool’s card says so, and the reply goes on', async ({ app }) =
 	await expect(app.said('The tool is broken, sorry.')).toBeVisible();
 	const failed = card(app, 'fail');
 	await expect(failed).toContainText('Failed');
+	// A new chat's first reply can end before the move to its own page does (a loaded machine): a
+	// card opened on the page being left would be closed on the next one.
+	await app.settled();
 	await failed.getByText('fail', { exact: true }).click();
 	await expect(failed.getByText('The tool broke: disk full.')).toBeVisible();
 });
