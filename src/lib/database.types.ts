@@ -231,6 +231,19 @@ export type Database = {
 			[_ in never]: never;
 		};
 		Functions: {
+			chat_page: {
+				Args: {
+					p_at?: string;
+					p_before?: string;
+					p_chars?: number;
+					p_limit?: number;
+					p_list_before_id?: string;
+					p_list_before_updated_at?: string;
+					p_list_limit?: number;
+					p_session_id: string;
+				};
+				Returns: Json;
+			};
 			create_share: {
 				Args: { p_session_id: string; p_with_thinking?: boolean; p_with_tools?: boolean };
 				Returns: {

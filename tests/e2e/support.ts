@@ -351,6 +351,16 @@ export async function authRequestsAbout(person: { userId?: string; email?: strin
 	return entries.map((entry) => `${entry.method} ${entry.path}`);
 }
 
+/** The database requests made with this person's token, as `METHOD /path`, oldest first. */
+export async function databaseRequestsFor(userId: string): Promise<string[]> {
+	const query = new URLSearchParams({ user: userId });
+	const entries = (await (await fetch(`http://127.0.0.1:4011/_control/database-requests?${query}`)).json()) as {
+		method: string;
+		path: string;
+	}[];
+	return entries.map((entry) => `${entry.method} ${entry.path}`);
+}
+
 /**
  * Every test's page reports CSP violations and dialogs (an alert() from injected markup), and the
  * test fails on any: the CSP is meant to block nothing Parley itself does, and no reply may run code.

@@ -126,4 +126,33 @@ describe('the pages of a chat of 260 messages', () => {
 		const anon = await anonClient().rpc('get_chat', { p_session_id: sessionId });
 		expect(anon.error?.code).toBe('42501');
 	});
+
+	it('chat_page answers what get_chat and list_chats answer, in one call, and shows another person nothing', async () => {
+		const args = { p_session_id: sessionId, p_limit: 20, p_chars: 12_000 };
+		const both = async (client: Client, session: string) => {
+			const { data, error } = await client.rpc('chat_page', { ...args, p_session_id: session, p_list_limit: 3 });
+			expect(error).toBeNull();
+			return data as unknown as { chat: Page; chats: Database['public']['Functions']['list_chats']['Returns'] };
+		};
+		const mine = await both(a, sessionId);
+		expect(mine.chat).toEqual(await page(a, args));
+		expect(mine.chat).toHaveLength(20);
+		expect(mine.chats).toEqual((await a.rpc('list_chats', { p_limit: 3 })).data);
+		expect(mine.chats.map((chat) => chat.id)).toEqual([sessionId]);
+
+		// B, with their own token, asking for A's chat: nothing of it, and B's own list.
+		const theirs = await both(b, sessionId);
+		expect(theirs.chat).toEqual([]);
+		expect(theirs.chats.map((chat) => chat.id)).toEqual([bSessionId]);
+		// The list pages as list_chats does: past B's only chat there is nothing.
+		const after = await b.rpc('chat_page', {
+			...args,
+			p_session_id: bSessionId,
+			p_list_before_updated_at: theirs.chats[0].updated_at,
+			p_list_before_id: bSessionId
+		});
+		expect((after.data as unknown as { chats: unknown[] }).chats).toEqual([]);
+		const anon = await anonClient().rpc('chat_page', args);
+		expect(anon.error?.code).toBe('42501');
+	});
 });

@@ -58,6 +58,7 @@ describe('a person with a second factor, signed in with the password alone', () 
 			expect(data, table).toEqual([]);
 		}
 		expect((await aal1.rpc('get_chat', { p_session_id: chatId })).data ?? []).toEqual([]);
+		expect((await aal1.rpc('chat_page', { p_session_id: chatId })).data).toEqual({ chat: [], chats: [] });
 		expect((await aal1.storage.from(BUCKET).list(userId)).data).toEqual([]);
 		// The same person at aal2 reads them all.
 		expect((await aal2.from('chat_sessions').select('id')).data).toEqual([{ id: chatId }]);

@@ -1,13 +1,16 @@
 // A pass-through proxy in front of the Supabase gateway, which the app under test talks to. It can
 // take the database away: while it is "down", /rest/v1 requests have their connection reset, as a
-// dead PostgREST does, and auth requests pass. And it notes whom each auth request was about, so a
-// test can count the auth server's requests for its own person while others run at once.
+// dead PostgREST does, and auth requests pass. And it notes whom each auth request was about, and
+// whose token each database request carried, so a test can count the requests made for its own
+// person while others run at once.
 //   POST /_control/database {"down": true|false, "user": "<uuid>"}
 //     With a user, only requests made with that person's token lose the database; without one,
 //     everyone's do.
 //   GET /_control/auth-requests?user=<uuid>&email=<address>
 //     The /auth/v1 requests that named that person: by their token, the address in the body, or
 //     the user the answer was about ({method, path} each, oldest first).
+//   GET /_control/database-requests?user=<uuid>
+//     The /rest/v1 requests made with that person's token ({method, path}, oldest first).
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -53,6 +56,7 @@ export async function startFaultProxy(options: { upstream: string; port?: number
 	let everyoneDown = false;
 	const usersDown = new Set<string>();
 	const authRequests: AuthRequest[] = [];
+	const databaseRequests: { method: string; path: string; user: string }[] = [];
 
 	const server: Server = createServer(async (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://proxy');
@@ -73,9 +77,26 @@ export async function startFaultProxy(options: { upstream: string; port?: number
 			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
 			return;
 		}
+		if (url.pathname === '/_control/database-requests') {
+			const user = url.searchParams.get('user');
+			const found = databaseRequests
+				.filter((entry) => entry.user === user)
+				.map(({ method, path: route }) => ({ method, path: route }));
+			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
+			return;
+		}
 		const subject = tokenSubject(req.headers.authorization);
+		const isDatabase = url.pathname.startsWith('/rest/v1');
 		const down = everyoneDown || (usersDown.size > 0 && usersDown.has(subject));
-		if (down && url.pathname.startsWith('/rest/v1')) return void req.socket.destroy();
+		if (down && isDatabase) return void req.socket.destroy();
+		if (isDatabase && subject) {
+			databaseRequests.push({
+				method: req.method ?? 'GET',
+				path: url.pathname.slice('/rest/v1'.length),
+				user: subject
+			});
+			if (databaseRequests.length > 20_000) databaseRequests.splice(0, 10_000);
+		}
 
 		const isAuth = url.pathname.startsWith('/auth/v1');
 		const body = isAuth ? await readBody(req) : undefined;

@@ -1,6 +1,6 @@
 import { knownTimeZone, parseCursor } from '$lib/chat/chat-list';
 import { TIME_ZONE_COOKIE } from '$lib/chat/time-zone';
-import { listSessions } from '$lib/server/chat/sessions';
+import { listChatsForLayout } from '$lib/server/chat/page-reads';
 import { describeFailure, failureText } from '$lib/server/errors';
 import { loadView } from '$lib/lazy-views.svelte';
 import type { LayoutServerLoad } from './$types';
@@ -21,7 +21,7 @@ export const load: LayoutServerLoad = async (event) => {
 		paged: after !== null
 	};
 	try {
-		const page = await listSessions(event.locals.supabase, after);
+		const page = await listChatsForLayout(event, after);
 		return { ...list, sessions: page.chats, nextCursor: page.next, sessionsError: null };
 	} catch (cause) {
 		// The chat list is not worth the page: a failed send re-renders here, and the composer

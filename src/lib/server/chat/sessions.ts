@@ -2,7 +2,7 @@
 import { CHAT_PAGE_SIZE, cursorAfter, type ChatCursor } from '$lib/chat/chat-list';
 import type { AttachmentInfo } from '$lib/chat/attachments';
 import type { ReplyTools } from '$lib/chat/tool-calls';
-import type { Json } from '$lib/database.types';
+import type { Database, Json } from '$lib/database.types';
 import { AppError, fromPostgrest } from '../errors';
 import type { ChatClient, ChatSessionSummary, StoredMessage } from './types';
 
@@ -12,22 +12,32 @@ export interface ChatPage {
 	next: string | null;
 }
 
+type ListRow = Database['public']['Functions']['list_chats']['Returns'][number];
+type ChatRow = Database['public']['Functions']['get_chat']['Returns'][number];
+
+/** list_chats' arguments for one page of the chat list, with one row more than shown. */
+const listArgs = (after: ChatCursor | null, pageSize: number) => ({
+	p_before_updated_at: after?.updatedAt,
+	p_before_id: after?.id,
+	// One row more than shown says whether there is a next page, without a count.
+	p_limit: pageSize + 1
+});
+
+function listPage(rows: ListRow[], pageSize: number): ChatPage {
+	const chats = rows.slice(0, pageSize);
+	const last = chats.at(-1);
+	return { chats, next: rows.length > pageSize && last ? cursorAfter(last) : null };
+}
+
 /** One page of the chat list, newest first, starting after `after` (keyset paging). */
 export async function listSessions(
 	client: ChatClient,
 	after: ChatCursor | null = null,
 	pageSize = CHAT_PAGE_SIZE
 ): Promise<ChatPage> {
-	// One row more than shown says whether there is a next page, without a count.
-	const { data, error } = await client.rpc('list_chats', {
-		p_before_updated_at: after?.updatedAt,
-		p_before_id: after?.id,
-		p_limit: pageSize + 1
-	});
+	const { data, error } = await client.rpc('list_chats', listArgs(after, pageSize));
 	if (error) throw fromPostgrest(error);
-	const chats = data.slice(0, pageSize);
-	const last = chats.at(-1);
-	return { chats, next: data.length > pageSize && last ? cursorAfter(last) : null };
+	return listPage(data, pageSize);
 }
 
 export interface ChatWithMessages {
@@ -78,6 +88,15 @@ const attachmentInfos = (json: Json): AttachmentInfo[] =>
 		thumbnail: file.thumbnail
 	}));
 
+/** get_chat's arguments for one page of a chat. */
+const chatArgs = (id: string, window: ChatWindow) => ({
+	p_session_id: id,
+	p_before: window.before,
+	p_at: window.at,
+	p_limit: CHAT_PAGE_MESSAGES,
+	p_chars: CHAT_PAGE_CHARS
+});
+
 /**
  * A chat and one page of its active path in one round trip, each message with its place among its
  * versions; someone else's chat reads as not found.
@@ -87,14 +106,40 @@ export async function getSessionWithMessages(
 	id: string,
 	window: ChatWindow = {}
 ): Promise<ChatWithMessages> {
-	const { data, error } = await client.rpc('get_chat', {
-		p_session_id: id,
-		p_before: window.before,
-		p_at: window.at,
-		p_limit: CHAT_PAGE_MESSAGES,
-		p_chars: CHAT_PAGE_CHARS
+	const { data, error } = await client.rpc('get_chat', chatArgs(id, window));
+	if (error) throw fromPostgrest(error);
+	return chatFromRows(id, data);
+}
+
+/**
+ * A chat page's two reads in one round trip (chat_page): one page of the chat, as
+ * getSessionWithMessages reads it, and one page of the chat list, as listSessions does. The chat
+ * is null when it is not there for this person; the list is theirs either way.
+ */
+export async function getChatAndList(
+	client: ChatClient,
+	id: string,
+	window: ChatWindow,
+	after: ChatCursor | null,
+	pageSize = CHAT_PAGE_SIZE
+): Promise<{ chat: ChatWithMessages | null; list: ChatPage }> {
+	const list = listArgs(after, pageSize);
+	const { data, error } = await client.rpc('chat_page', {
+		...chatArgs(id, window),
+		p_list_before_updated_at: list.p_before_updated_at,
+		p_list_before_id: list.p_before_id,
+		p_list_limit: list.p_limit
 	});
 	if (error) throw fromPostgrest(error);
+	// jsonb of the two functions' own rows (see the chat_page migration).
+	const both = data as unknown as { chat: ChatRow[]; chats: ListRow[] };
+	return {
+		chat: both.chat.length ? chatFromRows(id, both.chat) : null,
+		list: listPage(both.chats, pageSize)
+	};
+}
+
+function chatFromRows(id: string, data: ChatRow[]): ChatWithMessages {
 	const first = data[0];
 	if (!first) throw new AppError('not_found:chat');
 	return {

@@ -13,7 +13,8 @@ import {
 	decideToolAction
 } from '$lib/server/chat/actions';
 import { withRenderedReplies } from '$lib/server/chat/render';
-import { getSessionWithMessages, type ChatWindow } from '$lib/server/chat/sessions';
+import { chatForPage } from '$lib/server/chat/page-reads';
+import type { ChatWindow } from '$lib/server/chat/sessions';
 import { modelPicker } from '$lib/server/chat/turn';
 import { serverEnv } from '$lib/server/env';
 import { chatToolChoices } from '$lib/server/tools/choices';
@@ -55,7 +56,7 @@ export const load: PageServerLoad = async (event) => {
 		opened === 'settings' || (event.request.method === 'POST' && event.url.searchParams.has('/settings'));
 	try {
 		const [chat, toolChoices] = await Promise.all([
-			getSessionWithMessages(event.locals.supabase, id, chatWindow(event.url)),
+			chatForPage(event, id, chatWindow(event.url)),
 			settingsShown
 				? chatToolChoices(event.locals.supabase, serverEnv().tools, id, event.request.signal)
 				: Promise.resolve(null)
