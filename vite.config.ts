@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
-	server: { host: '127.0.0.1' },
+	server: {
+		host: '127.0.0.1',
+		// The local Supabase's Postgres and wrangler dev write under the project while the dev server
+		// runs: watched, every write of theirs is an event for vite to sort out.
+		watch: { ignored: ['**/.local-supabase/**', '**/.wrangler/**', '**/bench/results/**'] }
+	},
 	preview: { host: '127.0.0.1' },
 	// Fonts (KaTeX's) stay files: the CSP allows fonts from this site only, not data: URLs.
 	build: { assetsInlineLimit: (file) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined) },
