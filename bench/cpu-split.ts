@@ -4,7 +4,8 @@
 // process CPU (user + system, from /proc, in 10 ms ticks) over the requests, per request, after
 // ten requests to warm up; the sampling profiler (bench:profile) slows what it samples and spreads
 // the blame, this does not. Runs every row twice: the rows' spread is the noise.
-// Usage: npm run bench:cpu-split [-- requests]   (default 200 per row)
+// Usage: npm run bench:cpu-split [-- requests [text]]   (default 200 per row; with text, only the rows
+// whose label has it, beside the empty worker's)
 import { createClient } from '@supabase/supabase-js';
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
@@ -13,6 +14,7 @@ import { seedChat } from '../tests/support/seed-chat.ts';
 import { cookieClient, signUpBenchUser, startEmptyWorker, startWorker, type Worker } from './support.ts';
 
 const requests = Number(process.argv[2] ?? 200);
+const only = process.argv[3];
 const port = 8797;
 
 const target = await resolveSupabase();
@@ -38,12 +40,15 @@ async function cpuPerRequest(on: Worker, go: () => Promise<Response>): Promise<n
 try {
 	const { request } = cookieClient(worker.base);
 	const userId = await signUpBenchUser(request, admin, 'cpu-split');
-	const chat = await seedChat(
-		admin,
-		userId,
-		'Ten messages',
-		Array.from({ length: 10 }, (_, n) => (n % 2 ? `Answer ${n}, with **bold** and \`code\`.` : `Question ${n}?`))
+	const tenMessages = Array.from({ length: 10 }, (_, n) =>
+		n % 2 ? `Answer ${n}, with **bold** and \`code\`.` : `Question ${n}?`
 	);
+	const chat = await seedChat(admin, userId, 'Ten messages', tenMessages);
+	// Someone whose sidebar is full: the same chat, and 49 more listed beside it (a page of the list).
+	const full = cookieClient(worker.base);
+	const fullUserId = await signUpBenchUser(full.request, admin, 'cpu-split-full');
+	for (let n = 0; n < 49; n++) await seedChat(admin, fullUserId, `Chat number ${n}`, ['Hello?', 'Hi.']);
+	const fullChat = await seedChat(admin, fullUserId, 'Ten messages', tenMessages);
 
 	const rows: [string, Worker, () => Promise<Response>][] = [
 		['empty worker: nothing', empty, () => fetch(empty.base)],
@@ -57,11 +62,13 @@ try {
 		['signed in: a new chat (list: 1 read)', worker, () => request('/chat')],
 		// The chat and the chat list, in one read (chat_page).
 		['signed in: a chat’s data (1 read)', worker, () => request(`/chat/${chat}/__data.json`)],
-		['signed in: a chat of 10 messages (1 read)', worker, () => request(`/chat/${chat}`)]
+		['signed in: a chat of 10 messages (1 read)', worker, () => request(`/chat/${chat}`)],
+		['  the same, with 50 chats listed', worker, () => full.request(`/chat/${fullChat}`)]
 	];
 	const figures = new Map<string, number[]>();
 	for (let round = 0; round < 2; round++) {
 		for (const [label, on, go] of rows) {
+			if (only && on !== empty && !label.includes(only)) continue;
 			figures.set(label, [...(figures.get(label) ?? []), await cpuPerRequest(on, go)]);
 		}
 	}
