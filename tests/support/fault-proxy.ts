@@ -43,6 +43,8 @@ function named(body: Buffer): string[] {
 	}
 }
 
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+
 function readBody(stream: IncomingMessage): Promise<Buffer> {
 	return new Promise((resolve) => {
 		const chunks: Buffer[] = [];
@@ -105,7 +107,12 @@ export async function startFaultProxy(options: { upstream: string; port?: number
 		const forward = httpRequest(
 			{ host: upstream.hostname, port: upstream.port, method: req.method, path, headers },
 			(answer) => {
-				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				// Hop-by-hop headers stay on their hop. The gateway's `keep-alive: timeout=65`, passed on,
+				// told the app's fetch to keep idle sockets to this proxy longer than this proxy kept them,
+				// and a request sent on one this proxy was closing failed ("fetch failed").
+				const answerHeaders = { ...answer.headers };
+				for (const name of HOP_BY_HOP) delete answerHeaders[name];
+				res.writeHead(answer.statusCode ?? 502, answerHeaders);
 				if (!isAuth) return void answer.pipe(res);
 				const chunks: Buffer[] = [];
 				answer.on('data', (chunk: Buffer) => {
@@ -124,6 +131,8 @@ export async function startFaultProxy(options: { upstream: string; port?: number
 		if (body) forward.end(body);
 		else req.pipe(forward);
 	});
+	// As long as the gateway behind it: a client never finds this hop closing sooner than that one.
+	server.keepAliveTimeout = 65_000;
 	await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
