@@ -11,7 +11,10 @@ const root = mkdtempSync(path.join(tmpdir(), 'parley-supervisor-'));
 // As root, Postgres runs as nobody, which must be able to reach the data folder.
 chmodSync(root, 0o755);
 mkdirSync(path.join(root, 'supabase'));
-writeFileSync(path.join(root, 'supabase', 'config.toml'), '[api]\nport = 56321\n[db]\nport = 56322\n');
+// Below Linux's ephemeral range (32768–60999): a port in it can be any outgoing connection's, and
+// Postgres then cannot bind it ("Address already in use" failed a CI run on 56322). Clear of
+// stack.test's ports (31421, 31422, and its components' from 31431).
+writeFileSync(path.join(root, 'supabase', 'config.toml'), '[api]\nport = 31521\n[db]\nport = 31522\n');
 
 describe('the supervisor', () => {
 	afterAll(async () => {
