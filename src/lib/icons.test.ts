@@ -25,7 +25,7 @@ describe('the icons’ sprite', () => {
 		const sprite = iconSprite();
 		expect(sprite.match(/<symbol /g)).toHaveLength(Object.keys(ICONS).length);
 		expect(sprite).toContain('<symbol id="icon-check" viewBox="0 0 24 24"><path d="M20 6 9 17l-5-5"/></symbol>');
-		expect(sprite.startsWith('<svg xmlns="http://www.w3.org/2000/svg" hidden>')).toBe(true);
+		expect(sprite.startsWith('<svg xmlns="http://www.w3.org/2000/svg" style="display: none">')).toBe(true);
 	});
 
 	it('holds only icons a component names', () => {

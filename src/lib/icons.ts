@@ -67,7 +67,7 @@ export type IconName = keyof typeof ICONS;
 const attribute = (value: unknown) =>
 	String(value).replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
 
-/** The sprite: one hidden <svg> with a <symbol id="icon-…"> per icon, as app.html holds it. */
+/** The sprite: one undrawn <svg> with a <symbol id="icon-…"> per icon, as app.html holds it. */
 export function iconSprite(): string {
 	const symbols = Object.entries(ICONS).map(([name, drawing]) => {
 		const parts = drawing.map(([tag, attributes]) => {
@@ -76,7 +76,8 @@ export function iconSprite(): string {
 		});
 		return `<symbol id="icon-${name}" viewBox="0 0 24 24">${parts.join('')}</symbol>`;
 	});
-	return `<svg xmlns="http://www.w3.org/2000/svg" hidden>${symbols.join('')}</svg>`;
+	// Not drawn in place (an <svg> takes no `hidden`): its symbols are drawn where a <use> points.
+	return `<svg xmlns="http://www.w3.org/2000/svg" style="display: none">${symbols.join('')}</svg>`;
 }
 
 /** The comment in src/app.html that the sprite follows, on one line prettier leaves alone. */

@@ -73,6 +73,8 @@ test('on a desktop the chat list is always shown, with no drawer button', async 
 	await app.signUp();
 	await expect(app.chats).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Chats' })).toBeHidden();
+	// The app fills the window and no more: nothing outside it (the icons' sprite) takes room.
+	expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBe(DESKTOP.height);
 });
 
 test('the view follows a growing reply until the reader scrolls up', async ({ app, page }) => {
