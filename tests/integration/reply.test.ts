@@ -14,6 +14,7 @@ import { writeReply, type ReplyRequest } from '../../src/lib/server/ai/reply.ts'
 import { writeTitle } from '../../src/lib/server/ai/title.ts';
 import { postMessage } from '../../src/lib/server/chat/messages.ts';
 import { abortLocally } from '../../src/lib/server/chat/reply-control.ts';
+import { parseToolsConfig } from '../../src/lib/server/tools/config.ts';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.ts';
 import { modelEnv } from '../support/model-env.ts';
 import { adminClient, anonClient, jwtSecret, publishableKey, signedUpUser, url } from './supabase.ts';
@@ -95,6 +96,29 @@ describe('writing a reply', () => {
 		// The model saw the person's message and not the empty reply being written.
 		expect(fake.calls.at(-1)?.messages).toEqual([{ role: 'user', content: 'Hello there model' }]);
 		expect(fake.calls.at(-1)).toMatchObject({ api: 'openai', maxTokens: 1024 });
+	});
+
+	it('stores a short reply in one write, and asks nothing about tools when no tool server is set up', async () => {
+		const { posted, request } = await turn('Short and quick');
+		const asked: string[] = [];
+		const counting = createClient<Database>(url, publishableKey, {
+			auth: { persistSession: false, autoRefreshToken: false },
+			global: {
+				fetch: (input, init) => {
+					asked.push(new URL(input instanceof Request ? input.url : input).pathname);
+					return fetch(input, init);
+				}
+			}
+		});
+		// The whole reply arrives within the first progress interval (250 ms).
+		const outcome = await completeReply({
+			...request,
+			writer: { ...request.writer, client: counting },
+			tools: parseToolsConfig({})
+		});
+		expect(outcome.status).toBe('complete');
+		expect(asked).toEqual(['/rest/v1/rpc/finish_reply']);
+		expect(await stored(posted.replyId)).toMatchObject({ content: 'Echo: Short and quick', status: 'complete' });
 	});
 
 	describe('a model that thinks before answering', () => {

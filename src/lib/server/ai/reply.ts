@@ -158,7 +158,9 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 	let text = '';
 	let thought = '';
 	let tools: ReplyTools | undefined;
-	let savedAt = 0;
+	// Counted from the start, not from the epoch: a reply that ends within the first interval is
+	// stored once, by its final write, instead of once more at its first word.
+	let savedAt = Date.now();
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let inFlight: Promise<void> | undefined;
 	const save = () => {
@@ -295,7 +297,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 
 	try {
 		toolbox = request.tools
-			? await openToolbox(request.tools, AbortSignal.any(signals), ask, replyDisabledTools(request.writer))
+			? await openToolbox(request.tools, AbortSignal.any(signals), ask, () => replyDisabledTools(request.writer))
 			: null;
 		if (toolbox)
 			tools = { calls: calls.views, ...(toolbox.unavailable.length ? { unavailable: toolbox.unavailable } : {}) };

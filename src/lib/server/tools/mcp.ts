@@ -195,10 +195,11 @@ export async function openToolbox(
 	config: ToolsConfig,
 	signal: AbortSignal,
 	ask: AskApproval,
-	switchedOff: Promise<readonly string[]>
+	/** Read only when there are servers: without them a reply costs no round trip for this. */
+	switchedOff: () => Promise<readonly string[]>
 ): Promise<Toolbox | null> {
 	if (!config.servers.length) return null;
-	const [connected, off] = await Promise.all([connectAll(config, signal), switchedOff]);
+	const [connected, off] = await Promise.all([connectAll(config, signal), switchedOff()]);
 	const tools: ToolSet = {};
 	const origins = new Map<string, ToolOrigin>();
 	for (const { server, connection } of connected) {
