@@ -11,10 +11,11 @@ import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import { seedChat } from '../tests/support/seed-chat.ts';
-import { cookieClient, signUpBenchUser, startEmptyWorker, startWorker, type Worker } from './support.ts';
+import { cookieClient, signUpBenchUser, startEmptyWorker, startWorker, stream, type Worker } from './support.ts';
 
 const requests = Number(process.argv[2] ?? 200);
 const only = process.argv[3];
+const rounds = 2;
 const port = 8797;
 
 const target = await resolveSupabase();
@@ -50,6 +51,24 @@ try {
 	for (let n = 0; n < 49; n++) await seedChat(admin, fullUserId, `Chat number ${n}`, ['Hello?', 'Hi.']);
 	const fullChat = await seedChat(admin, fullUserId, 'Ten messages', tenMessages);
 
+	// Messages go round twenty chats of ten messages each, so a chat's history stays short (10 to
+	// about 60 messages), as in bench:load; the fake model answers at once, in a few words.
+	const messageChats = await Promise.all(
+		Array.from({ length: 20 }, (_, n) => seedChat(admin, userId, `Messages ${n}`, tenMessages))
+	);
+	// Past the plan's 200 replies a day, a message would be refused: cheap, and not what is measured.
+	await admin.auth.admin.updateUserById(userId, { app_metadata: { reply_limit: 100_000 } });
+	let sent = 0;
+	const sendMessage = async () => {
+		const response = await request(
+			'/api/chat',
+			stream({ messageId: crypto.randomUUID(), content: `Message ${sent}`, sessionId: messageChats[sent++ % 20] })
+		);
+		const events = await response.text();
+		if (!events.includes('"type":"done"')) throw new Error(`a message did not get its reply: ${events.slice(-200)}`);
+		return new Response(events);
+	};
+
 	const rows: [string, Worker, () => Promise<Response>][] = [
 		['empty worker: nothing', empty, () => fetch(empty.base)],
 		['empty worker: one fetch to PostgREST', empty, () => fetch(`${empty.base}/fetch`)],
@@ -63,18 +82,20 @@ try {
 		// The chat and the chat list, in one read (chat_page).
 		['signed in: a chat’s data (1 read)', worker, () => request(`/chat/${chat}/__data.json`)],
 		['signed in: a chat of 10 messages (1 read)', worker, () => request(`/chat/${chat}`)],
-		['  the same, with 50 chats listed', worker, () => full.request(`/chat/${fullChat}`)]
+		['  the same, with 50 chats listed', worker, () => full.request(`/chat/${fullChat}`)],
+		// The stream read to its end: the request, the reply's Durable Object, the model's stream.
+		['signed in: a message sent (stream)', worker, sendMessage]
 	];
 	const figures = new Map<string, number[]>();
-	for (let round = 0; round < 2; round++) {
+	for (let round = 0; round < rounds; round++) {
 		for (const [label, on, go] of rows) {
 			if (only && on !== empty && !label.includes(only)) continue;
 			figures.set(label, [...(figures.get(label) ?? []), await cpuPerRequest(on, go)]);
 		}
 	}
-	console.log(`\nworkerd CPU per request, ms (${requests} requests a row, two rounds):\n`);
-	for (const [label, [first, second]] of figures) {
-		console.log(`  ${label.padEnd(44)} ${first.toFixed(2).padStart(6)} ${second.toFixed(2).padStart(6)}`);
+	console.log(`\nworkerd CPU per request, ms (${requests} requests a row, ${rounds} rounds):\n`);
+	for (const [label, values] of figures) {
+		console.log(`  ${label.padEnd(44)} ${values.map((value) => value.toFixed(2).padStart(6)).join(' ')}`);
 	}
 } finally {
 	worker.stop();
