@@ -4,8 +4,15 @@
 // process CPU (user + system, from /proc, in 10 ms ticks) over the requests, per request, after
 // ten requests to warm up; the sampling profiler (bench:profile) slows what it samples and spreads
 // the blame, this does not. Runs every row twice: the rows' spread is the noise.
-// Usage: npm run bench:cpu-split [-- requests [text]]   (default 200 per row; with text, only the rows
-// whose label has it, beside the empty worker's)
+//
+// This machine's speed drifts by a third within minutes, so two builds measured one after the
+// other cannot be told apart by less than that. `--against=<checkout>` runs that checkout's worker
+// beside this one (its own build, its own people with the same chats) and alternates between the
+// two every 20 requests: both see the same drift, and the difference is the change's.
+//
+// Usage: npm run bench:cpu-split [-- requests [text] [--against=<dir>]]   (default 200 per row;
+// with text, only the rows whose label has it, beside the empty worker's)
+import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
@@ -13,9 +20,12 @@ import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import { seedChat } from '../tests/support/seed-chat.ts';
 import { cookieClient, signUpBenchUser, startEmptyWorker, startWorker, stream, type Worker } from './support.ts';
 
-const requests = Number(process.argv[2] ?? 200);
-const only = process.argv[3];
+const args = process.argv.slice(2);
+const against = args.find((arg) => arg.startsWith('--against='))?.slice('--against='.length);
+const [requestsArg, only] = args.filter((arg) => !arg.startsWith('--'));
+const requests = Number(requestsArg ?? 200);
 const rounds = 2;
+const batch = 20;
 const port = 8797;
 
 const target = await resolveSupabase();
@@ -23,31 +33,33 @@ const admin = createClient(target.env.PUBLIC_SUPABASE_URL, target.env.SUPABASE_S
 	auth: { persistSession: false }
 });
 const fake = await startFakeProvider({ tokenDelayMs: 5 });
+const model = { url: fake.url, id: 'fake-model' };
 console.log('building the worker…');
-const worker = await startWorker(port, target.env, { url: fake.url, id: 'fake-model' });
+const workers = [await startWorker(port, target.env, model)];
+if (against) {
+	console.log(`building the worker of ${against}…`);
+	workers.push(await startWorker(port + 2, target.env, model, path.resolve(against)));
+}
 const empty = await startEmptyWorker(port + 1, {
 	// A read that answers [] (no rows for anon): the subrequest, not the body, is measured.
 	FETCH_URL: `${target.env.PUBLIC_SUPABASE_URL}/rest/v1/chat_sessions?select=id&limit=1`,
 	FETCH_APIKEY: target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY
 });
 
-async function cpuPerRequest(on: Worker, go: () => Promise<Response>): Promise<number> {
-	for (let warm = 0; warm < 10; warm++) await (await go()).arrayBuffer();
-	const before = on.cpuMs();
-	for (let n = 0; n < requests; n++) await (await go()).arrayBuffer();
-	return (on.cpuMs() - before) / requests;
-}
+type Go = () => Promise<Response>;
 
-try {
+/** The rows' requests to one worker, by people of its own, whose chats are the same on every worker. */
+async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
 	const { request } = cookieClient(worker.base);
-	const userId = await signUpBenchUser(request, admin, 'cpu-split');
+	const tag = new URL(worker.base).port;
+	const userId = await signUpBenchUser(request, admin, `cpu-split-${tag}`);
 	const tenMessages = Array.from({ length: 10 }, (_, n) =>
 		n % 2 ? `Answer ${n}, with **bold** and \`code\`.` : `Question ${n}?`
 	);
 	const chat = await seedChat(admin, userId, 'Ten messages', tenMessages);
 	// Someone whose sidebar is full: the same chat, and 49 more listed beside it (a page of the list).
 	const full = cookieClient(worker.base);
-	const fullUserId = await signUpBenchUser(full.request, admin, 'cpu-split-full');
+	const fullUserId = await signUpBenchUser(full.request, admin, `cpu-split-full-${tag}`);
 	for (let n = 0; n < 49; n++) await seedChat(admin, fullUserId, `Chat number ${n}`, ['Hello?', 'Hi.']);
 	const fullChat = await seedChat(admin, fullUserId, 'Ten messages', tenMessages);
 
@@ -69,36 +81,66 @@ try {
 		return new Response(events);
 	};
 
-	const rows: [string, Worker, () => Promise<Response>][] = [
-		['empty worker: nothing', empty, () => fetch(empty.base)],
-		['empty worker: one fetch to PostgREST', empty, () => fetch(`${empty.base}/fetch`)],
-		['signed out: a 404 page', worker, () => fetch(`${worker.base}/no-such-page`)],
-		['signed out: the sign-in page', worker, () => fetch(`${worker.base}/login`)],
+	return new Map<string, Go>([
+		['signed out: a 404 page', () => fetch(`${worker.base}/no-such-page`)],
+		['signed out: the sign-in page', () => fetch(`${worker.base}/login`)],
 		// No tool servers are configured here, so this answers without reading anything.
-		['signed in: JSON, no database read', worker, () => request(`/chat/${chat}/tools`)],
+		['signed in: JSON, no database read', () => request(`/chat/${chat}/tools`)],
 		// readReply finds nothing: one PostgREST read, then a 404.
-		['signed in: JSON after one read', worker, () => request(`/api/chat/replies/${crypto.randomUUID()}`)],
-		['signed in: a new chat (list: 1 read)', worker, () => request('/chat')],
+		['signed in: JSON after one read', () => request(`/api/chat/replies/${crypto.randomUUID()}`)],
+		['signed in: a new chat (list: 1 read)', () => request('/chat')],
 		// The chat and the chat list, in one read (chat_page).
-		['signed in: a chat’s data (1 read)', worker, () => request(`/chat/${chat}/__data.json`)],
-		['signed in: a chat of 10 messages (1 read)', worker, () => request(`/chat/${chat}`)],
-		['  the same, with 50 chats listed', worker, () => full.request(`/chat/${fullChat}`)],
+		['signed in: a chat’s data (1 read)', () => request(`/chat/${chat}/__data.json`)],
+		['signed in: a chat of 10 messages (1 read)', () => request(`/chat/${chat}`)],
+		['  the same, with 50 chats listed', () => full.request(`/chat/${fullChat}`)],
 		// The stream read to its end: the request, the reply's Durable Object, the model's stream.
-		['signed in: a message sent (stream)', worker, sendMessage]
-	];
-	const figures = new Map<string, number[]>();
-	for (let round = 0; round < rounds; round++) {
-		for (const [label, on, go] of rows) {
-			if (only && on !== empty && !label.includes(only)) continue;
-			figures.set(label, [...(figures.get(label) ?? []), await cpuPerRequest(on, go)]);
+		['signed in: a message sent (stream)', sendMessage]
+	]);
+}
+
+/**
+ * CPU per request of each side, after ten requests each to warm up; the sides take turns, `batch`
+ * requests at a time, so that the machine's drift falls on all of them alike.
+ */
+async function cpuPerRequest(sides: { on: Worker; go: Go }[]): Promise<number[]> {
+	for (const { go } of sides) for (let warm = 0; warm < 10; warm++) await (await go()).arrayBuffer();
+	const spent = sides.map(() => 0);
+	for (let done = 0; done < requests; done += batch) {
+		for (const [index, { on, go }] of sides.entries()) {
+			const before = on.cpuMs();
+			for (let n = 0; n < batch; n++) await (await go()).arrayBuffer();
+			spent[index] += on.cpuMs() - before;
 		}
 	}
+	return spent.map((ms) => ms / Math.ceil(requests / batch) / batch);
+}
+
+try {
+	const perWorker: Map<string, Go>[] = [];
+	for (const worker of workers) perWorker.push(await requestsTo(worker));
+	const rows: [string, { on: Worker; go: Go }[]][] = [
+		['empty worker: nothing', [{ on: empty, go: () => fetch(empty.base) }]],
+		['empty worker: one fetch to PostgREST', [{ on: empty, go: () => fetch(`${empty.base}/fetch`) }]],
+		...[...perWorker[0].keys()]
+			.filter((label) => !only || label.includes(only))
+			.map((label): [string, { on: Worker; go: Go }[]] => [
+				label,
+				workers.map((on, index) => ({ on, go: perWorker[index].get(label)! }))
+			])
+	];
+	const figures = new Map<string, number[][]>();
+	for (let round = 0; round < rounds; round++) {
+		for (const [label, sides] of rows) figures.set(label, [...(figures.get(label) ?? []), await cpuPerRequest(sides)]);
+	}
 	console.log(`\nworkerd CPU per request, ms (${requests} requests a row, ${rounds} rounds):\n`);
-	for (const [label, values] of figures) {
-		console.log(`  ${label.padEnd(44)} ${values.map((value) => value.toFixed(2).padStart(6)).join(' ')}`);
+	if (against) console.log(`  ${''.padEnd(44)} ${'this checkout'.padStart(13)}   ${against}\n`);
+	const figure = (value: number | undefined) => (value === undefined ? '' : value.toFixed(2).padStart(6));
+	for (const [label, measured] of figures) {
+		const side = (index: number) => measured.map((round) => figure(round[index])).join(' ');
+		console.log(`  ${label.padEnd(44)} ${side(0)}${against && measured[0].length > 1 ? `   ${side(1)}` : ''}`);
 	}
 } finally {
-	worker.stop();
+	for (const worker of workers) worker.stop();
 	empty.stop();
 	await fake.close();
 	if (target.started) await stopStack(projectRoot);

@@ -21,20 +21,23 @@ export interface Worker {
 	stop(): void;
 }
 
-/** Builds the worker and runs it in workerd, against the given Supabase and model. */
+/**
+ * Builds the worker and runs it in workerd, against the given Supabase and model: this checkout's,
+ * or another's (`root`, with its own node_modules), for a bench that compares two.
+ */
 export async function startWorker(
 	port: number,
 	supabaseEnv: Record<string, string>,
-	model: { url: string; id: string }
+	model: { url: string; id: string },
+	root = projectRoot
 ): Promise<Worker> {
-	const build = spawnSync('vite', ['build'], { cwd: projectRoot, stdio: 'ignore' });
-	if (build.status !== 0) throw new Error('vite build failed');
-	return runWrangler(
-		projectRoot,
-		port,
-		{ ...appEnv(supabaseEnv), AI_BASE_URL: model.url, AI_MODEL: model.id },
-		'/login'
-	);
+	const build = spawnSync('vite', ['build'], {
+		cwd: root,
+		stdio: 'ignore',
+		env: { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` }
+	});
+	if (build.status !== 0) throw new Error(`vite build failed in ${root}`);
+	return runWrangler(root, port, { ...appEnv(supabaseEnv), AI_BASE_URL: model.url, AI_MODEL: model.id }, '/login');
 }
 
 /**
