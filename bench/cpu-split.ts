@@ -82,6 +82,9 @@ async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
 	};
 
 	return new Map<string, Go>([
+		// SvelteKit's pass and the hooks, with no session and no page: what the reply's Durable
+		// Object spends on reaching the app's writer (worker/index.ts), before the writer runs.
+		['signed out: JSON, refused at once', () => fetch(`${worker.base}/api/chat/replies/${crypto.randomUUID()}`)],
 		['signed out: a 404 page', () => fetch(`${worker.base}/no-such-page`)],
 		['signed out: the sign-in page', () => fetch(`${worker.base}/login`)],
 		// No tool servers are configured here, so this answers without reading anything.
