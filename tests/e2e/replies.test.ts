@@ -5,6 +5,7 @@ import { admin, ChatApp, expect, fakeModel, test, unique } from './support.ts';
 
 const LONG = Array.from({ length: 40 }, (_, index) => `word${index + 1}`).join(' ');
 const SHORT = Array.from({ length: 12 }, (_, index) => `part${index + 1}`).join(' ');
+const MEDIUM = Array.from({ length: 24 }, (_, index) => `part${index + 1}`).join(' ');
 
 /** The stored reply of the chat's one turn. */
 async function storedReply(app: ChatApp) {
@@ -57,7 +58,9 @@ test('Esc stops the reply being written', { tag: '@vite' }, async ({ app, page }
 test('a reload mid-reply shows what was written and follows the rest live', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
 	const parts = unique('Tell me in parts');
-	await fakeModel.say(parts, SHORT, 250);
+	// Six seconds of reply, so that a reload on a loaded machine (2 to 3 s under vite dev, seen in
+	// CI) still finds it being written.
+	await fakeModel.say(parts, MEDIUM, 250);
 	await app.send(parts);
 	await expect(assistant(app)).toContainText('part2');
 	const followed = page.waitForResponse((response) => response.url().includes('/api/chat/replies/'));
@@ -69,10 +72,10 @@ test('a reload mid-reply shows what was written and follows the rest live', { ta
 	expect((await followed).headers()['x-reply-follow']).toBe(source);
 	await expect(assistant(app)).toContainText('part2');
 	await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
-	await expect(assistant(app)).toContainText('part12', { timeout: 15_000 });
+	await expect(assistant(app)).toContainText('part24', { timeout: 15_000 });
 	await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
 	await expect(assistant(app)).not.toContainText('interrupted');
-	expect(await storedReply(app)).toMatchObject({ content: SHORT, status: 'complete' });
+	expect(await storedReply(app)).toMatchObject({ content: MEDIUM, status: 'complete' });
 });
 
 test('a second tab follows the same reply and can stop it', { tag: '@vite' }, async ({ app, page, context }) => {
