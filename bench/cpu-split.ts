@@ -135,7 +135,11 @@ try {
 	for (let round = 0; round < rounds; round++) {
 		for (const [label, sides] of rows) figures.set(label, [...(figures.get(label) ?? []), await cpuPerRequest(sides)]);
 	}
-	console.log(`\nworkerd CPU per request, ms (${requests} requests a row, ${rounds} rounds):\n`);
+	console.log(`\nworkerd CPU per request, ms (${requests} requests a row, ${rounds} rounds):`);
+	console.log(
+		'  the CPU time (user + system, /proc) of the workerd processes over the requests, after ten to warm up;\n' +
+			'  less the empty worker’s, under the same wrangler dev, it is the app’s own share\n'
+	);
 	if (against) console.log(`  ${''.padEnd(44)} ${'this checkout'.padStart(13)}   ${against}\n`);
 	const figure = (value: number | undefined) => (value === undefined ? '' : value.toFixed(2).padStart(6));
 	for (const [label, measured] of figures) {
