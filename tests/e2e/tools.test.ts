@@ -85,6 +85,30 @@ test('a failing tool’s card says so, and the reply goes on', async ({ app }) =
 	await expect(failed.getByText('The tool broke: disk full.')).toBeVisible();
 });
 
+test('a card the person opened stays open while the reply’s other calls go on', async ({ app }) => {
+	await app.signUp();
+	const question = unique('Add, and take your time');
+	await fakeModel.callTools(question, [
+		{ name: 'test__add', arguments: { a: 2, b: 3 } },
+		{ name: 'test__slow', arguments: { seconds: 2 } }
+	]);
+	await fakeModel.say(question, 'Both are done.');
+	await app.send(question);
+
+	const add = card(app, 'add');
+	const slow = card(app, 'slow');
+	await expect(slow).toContainText('Running…');
+	await expect(add).not.toContainText('Running…');
+	await add.getByText('add', { exact: true }).click();
+	await expect(add.getByText('5', { exact: true })).toBeVisible();
+	// The slow call's end, and the reply's, redraw the cards: the one opened stays open.
+	await expect(slow).not.toContainText('Running…');
+	await expect(app.said('Both are done.')).toBeVisible();
+	await app.settled();
+	await expect(add.getByText('5', { exact: true })).toBeVisible();
+	await expect(slow.getByText('Done after 2 s.')).toBeHidden();
+});
+
 test('a tool that is not marked safe waits for Allow, and runs once allowed', { tag: '@vite' }, async ({ app }) => {
 	await app.signUp();
 	const question = unique('Tell the team lunch is at one');
