@@ -102,7 +102,8 @@ export async function sendMessage(
 			if (!sessionId) moved = goto(resolve('/(app)/chat/[id]', { id: event.sessionId }));
 		}
 	});
-	await moved;
+	// A move that fails (another navigation took over) still settles the turn, which frees the composer.
+	await moved?.catch(() => {});
 	return settle(stored);
 }
 
