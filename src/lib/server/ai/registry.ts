@@ -6,7 +6,7 @@ import type { ServerEnv } from '../env';
 import { createDemoModel, DEMO_MODEL_ID } from './demo-model';
 import { discovered } from './discovery';
 import { DEFAULT_CONTEXT_TOKENS, DEFAULT_MAX_OUTPUT_TOKENS, type ModelConfig } from './models-config';
-import { createLanguageModel } from './providers';
+import { languageModel } from './providers';
 
 export interface ChatModel {
 	model: LanguageModel;
@@ -161,7 +161,7 @@ export class ModelRegistry {
 
 	#instantiate(config: ModelConfig): ChatModel {
 		return {
-			model: config.provider === 'demo' ? createDemoModel() : createLanguageModel(config, this.#platformEnv),
+			model: config.provider === 'demo' ? createDemoModel() : languageModel(config, this.#platformEnv),
 			id: config.id,
 			provider: config.provider,
 			label: config.label,
