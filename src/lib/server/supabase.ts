@@ -68,23 +68,38 @@ export function createRequestClient(event: RequestEvent) {
 }
 
 /**
- * A client with no session and no cookies: for proving a password (the account page) without
- * touching this browser's own session, and for a reply's writer, whose credential is the reply's
- * writer token (see chat/messages.ts). Any session it gets lives in memory only, for the one call.
+ * A client with no session and no cookies: for proving a password (the account page) or a link's
+ * code without touching this browser's own session. Any session it gets lives in memory only,
+ * for the one call.
  */
-export function createSessionlessClient(headers: Record<string, string> = {}): ChatClient {
+export function createSessionlessClient(): ChatClient {
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
 	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, {
-		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
+	});
+}
+
+/**
+ * A client that acts as no one and cannot become anyone: it sends the project's key alone, and its
+ * `auth` throws if touched (supabase-js builds no auth client when given `accessToken`, which also
+ * spares each reply building one). For a reply's writer, whose credential is the reply's writer
+ * token, an argument of each call (see chat/messages.ts), and for a share page.
+ */
+function createAnonymousClient(headers: Record<string, string> = {}): ChatClient {
+	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
+	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, {
+		accessToken: async () => null,
 		global: { headers }
 	});
 }
+
+export const createWriterClient = (): ChatClient => createAnonymousClient();
 
 /**
  * A share page's client: anonymous, sending the share's token, which the attachments bucket's
  * policy reads to let it fetch that share's files and nothing else.
  */
-export const createShareClient = (token: string): ChatClient => createSessionlessClient({ 'x-share-token': token });
+export const createShareClient = (token: string): ChatClient => createAnonymousClient({ 'x-share-token': token });
 
 /** Removes this visitor's auth cookies without a network call: those that exist, within the bound. */
 export function clearAuthCookies(event: RequestEvent): void {
