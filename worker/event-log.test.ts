@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventLog } from './event-log';
+import { EventLog, KEPT_AFTER_END_MS, ReplyLogs } from './event-log';
 
 const encoder = new TextEncoder();
 
@@ -49,5 +49,65 @@ describe('EventLog', () => {
 		writer.end();
 		await relayed;
 		expect(await staying).toBe('a\nb\n');
+	});
+});
+
+describe('ReplyLogs', () => {
+	it('keeps each reply of one object apart, however many run at once', async () => {
+		const logs = new ReplyLogs();
+		const first = source();
+		const second = source();
+		const firstStarted = logs.start('reply-1', first.stream);
+		const secondStarted = logs.start('reply-2', second.stream);
+		const firstReader = text(firstStarted.log.reader());
+		first.push('one a\n');
+		second.push('two a\n');
+		first.push('one b\n');
+		await tick();
+		const follower = text(logs.reader('reply-2')!);
+		second.push('two b\n');
+		first.end();
+		second.end();
+		await Promise.all([firstStarted.relayed, secondStarted.relayed]);
+		expect(await firstReader).toBe('one a\none b\n');
+		expect(await follower).toBe('two a\ntwo b\n');
+		expect(logs.reader('reply-3')).toBeNull();
+	});
+
+	it('lets a log go a while after its reply ended, never while it runs', async () => {
+		let now = 0;
+		const logs = new ReplyLogs(() => now);
+		const ended = source();
+		const running = source();
+		const endedStarted = logs.start('ended', ended.stream);
+		logs.start('running', running.stream);
+		ended.push('done\n');
+		ended.end();
+		await endedStarted.relayed;
+
+		now = KEPT_AFTER_END_MS;
+		// A late follower still gets the whole reply.
+		expect(await text(logs.reader('ended')!)).toBe('done\n');
+
+		now = KEPT_AFTER_END_MS + 1;
+		expect(logs.reader('ended')).toBeNull();
+		now = 10 * KEPT_AFTER_END_MS;
+		expect(logs.reader('running')).not.toBeNull();
+		expect(logs.size).toBe(1);
+		running.end();
+	});
+
+	it('starts a new log for a retry of the same reply', async () => {
+		const logs = new ReplyLogs();
+		const first = source();
+		logs.start('reply', first.stream);
+		first.push('old\n');
+		first.end();
+		const retry = source();
+		const retried = logs.start('reply', retry.stream);
+		retry.push('new\n');
+		retry.end();
+		await retried.relayed;
+		expect(await text(logs.reader('reply')!)).toBe('new\n');
 	});
 });

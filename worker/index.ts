@@ -2,7 +2,7 @@
 // and the Durable Object that writes replies (src/lib/server/chat/reply-writer.ts).
 import { DurableObject } from 'cloudflare:workers';
 import app from 'parley:sveltekit-worker';
-import { EventLog } from './event-log';
+import { ReplyLogs } from './event-log';
 import { malformedRequest } from './malformed-request';
 
 /**
@@ -25,26 +25,25 @@ export default {
 };
 
 /**
- * One reply being written. The object runs the app's own writer (the /internal/reply-writer
- * route, reached in-process, never over the network) with the turn it was given, and streams the
- * events back, to the tab that asked and to any follower (event-log.ts). If the browser, and with
- * it this request, goes away, the writer's pending work (the model's stream, the database writes,
- * waitUntil) keeps the object running to the end: Durable Objects stay alive for pending I/O
- * without a connected client (compatibility dates from 2026-10-01 on).
+ * The replies of one person, each written as it is asked for. The object runs the app's own
+ * writer (the /internal/reply-writer route, reached in-process, never over the network) with the
+ * turn it was given, and streams the events back, to the tab that asked and to any follower
+ * (event-log.ts). If the browser, and with it this call, goes away, the writer's pending work
+ * (the model's stream, the database writes, waitUntil) keeps the object running to the end:
+ * Durable Objects stay alive for pending I/O without a connected client (compatibility dates
+ * from 2026-10-01 on).
  */
 export class ReplyWriter extends DurableObject<Record<string, unknown>> {
-	/** The reply's events, for followers; none until a writer has run in this object. */
-	private log: EventLog | null = null;
+	private readonly logs = new ReplyLogs();
 
-	async fetch(request: Request): Promise<Response> {
-		// A follower (already allowed by the app: the reply is theirs) reads the events from here.
-		if (request.method === 'GET') {
-			return this.log
-				? new Response(this.log.reader(), { headers: { 'content-type': 'application/x-ndjson' } })
-				: new Response(null, { status: 404 });
-		}
-		const turn: unknown = await request.json();
-		const internal = new URL('/internal/reply-writer', request.url);
+	/** A follower's stream of a reply's events (the app has checked that the reply is theirs); null if none is held here. */
+	follow(replyId: string): ReadableStream<Uint8Array> | null {
+		return this.logs.reader(replyId);
+	}
+
+	/** Writes the reply of the turn given, and returns its events; throws if the writer refused it. */
+	async write(replyId: string, turn: unknown): Promise<ReadableStream<Uint8Array>> {
+		const internal = new URL('/internal/reply-writer', 'https://reply-writer.internal/');
 		const response = await app.fetch(
 			new Request(internal, { method: 'POST', headers: { origin: internal.origin, 'cache-control': 'no-cache' } }),
 			// The turn travels in env, where only this object can put it.
@@ -54,11 +53,9 @@ export class ReplyWriter extends DurableObject<Record<string, unknown>> {
 				passThroughOnException: () => {}
 			}
 		);
-		if (!response.ok || !response.body) return response;
-		// A retry of the same reply starts a new log.
-		const log = new EventLog();
-		this.log = log;
-		this.ctx.waitUntil(log.relay(response.body));
-		return new Response(log.reader(), { status: response.status, headers: response.headers });
+		if (!response.ok || !response.body) throw new Error(`The reply writer answered ${response.status}.`);
+		const { log, relayed } = this.logs.start(replyId, response.body);
+		this.ctx.waitUntil(relayed);
+		return log.reader();
 	}
 }

@@ -97,6 +97,43 @@ test('a second tab follows the same reply and can stop it', { tag: '@vite' }, as
 	await expect.poll(async () => (await storedReply(app)).status).toBe('stopped');
 });
 
+// On the worker one Durable Object writes all of a person's replies: two at once, in two chats,
+// each reach their own tab, and a reload follows the right one.
+test(
+	'two replies of one person at once, in two chats, each go to their own chat',
+	{ tag: '@vite' },
+	async ({ app, page, context }) => {
+		await app.signUp();
+		const alpha = Array.from({ length: 40 }, (_, index) => `alpha${index + 1}`).join(' ');
+		const beta = Array.from({ length: 40 }, (_, index) => `beta${index + 1}`).join(' ');
+		const first = unique('First at once');
+		const second = unique('Second at once');
+		await fakeModel.say(first, alpha, 200);
+		await fakeModel.say(second, beta, 200);
+		await app.send(first);
+		await expect(assistant(app)).toContainText('alpha1');
+
+		const other = new ChatApp(await context.newPage(), 'other');
+		await other.page.goto('/chat');
+		await other.send(second);
+		await expect(assistant(other)).toContainText('beta1');
+		await expect(other.page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+
+		const followed = page.waitForResponse((response) => response.url().includes('/api/chat/replies/'));
+		await page.reload();
+		await app.ready();
+		const source = test.info().project.name === 'worker' ? 'durable-object' : 'database';
+		expect((await followed).headers()['x-reply-follow']).toBe(source);
+		await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+		await expect(assistant(app)).toContainText('alpha40', { timeout: 20_000 });
+		await expect(assistant(other)).toContainText('beta40', { timeout: 20_000 });
+		await expect(assistant(app)).not.toContainText('beta');
+		await expect(assistant(other)).not.toContainText('alpha');
+		await expect.poll(() => storedReply(app)).toMatchObject({ content: alpha, status: 'complete' });
+		await expect.poll(() => storedReply(other)).toMatchObject({ content: beta, status: 'complete' });
+	}
+);
+
 test(
 	'closing the tab mid-reply still leaves the whole reply stored',
 	{ tag: '@vite' },
@@ -142,7 +179,7 @@ test(
 		await fakeModel.say(take, slow, 500);
 		const started = page.waitForResponse((response) => response.url().endsWith('/api/chat'));
 		await app.send(take);
-		// On the worker the reply is written in its own Durable Object; under vite, by the request.
+		// On the worker the reply is written in the person's Durable Object; under vite, by the request.
 		const writer = test.info().project.name === 'worker' ? 'durable-object' : 'request';
 		expect((await started).headers()['x-reply-writer']).toBe(writer);
 		await expect(assistant(app)).toContainText('slow2');

@@ -1,5 +1,5 @@
-// Where a reply is written. On Cloudflare (the REPLY_WRITER binding, see worker/index.ts) each
-// reply is written in a Durable Object of its own: a request's waitUntil ends 30 s after its
+// Where a reply is written. On Cloudflare (the REPLY_WRITER binding, see worker/index.ts) a
+// person's replies are written in a Durable Object of theirs: a request's waitUntil ends 30 s after its
 // browser leaves, but a Durable Object keeps running while the model's stream and the database
 // writes are pending, however long the reply. Under vite dev, and wherever the binding is
 // missing, the request's own process writes it and simply runs on (a Node server does not stop).
@@ -15,9 +15,27 @@ import { replyStream } from './stream';
 /** The binding's name in wrangler.toml. */
 const BINDING = 'REPLY_WRITER';
 
-function writerObjects(event: RequestEvent): DurableObjectNamespace | null {
+/** The object's methods, called over the binding (worker/index.ts's ReplyWriter). */
+interface ReplyWriterObject {
+	write(replyId: string, turn: unknown): Promise<ReadableStream<Uint8Array>>;
+	follow(replyId: string): Promise<ReadableStream<Uint8Array> | null>;
+}
+
+/**
+ * The object that writes a person's replies, in every chat and tab; null without the binding.
+ * One per person rather than one per reply: an object is made the first time its name is used,
+ * and making one for every reply cost every message that making (under wrangler dev, a SQLite
+ * database on disk each time; `bench:cpu-split` measured 2–3 ms of CPU a message against one
+ * object kept for many).
+ */
+function writerObject(event: RequestEvent): ReplyWriterObject | null {
 	const namespace = event.platform?.env?.[BINDING] as DurableObjectNamespace | undefined;
-	return namespace ?? null;
+	if (!namespace) return null;
+	// Replies are written and followed only for someone signed in (the (app) routes and the API
+	// check first); without a person there is no object to name.
+	const person = event.locals.user?.id;
+	if (!person) throw new AppError('unauthorized:session');
+	return namespace.get(namespace.idFromName(person)) as unknown as ReplyWriterObject;
 }
 
 /** Who writes a reply; the streaming endpoint names it in the X-Reply-Writer header. */
@@ -30,21 +48,14 @@ export async function startReply(
 ): Promise<{ events: ReadableStream<Uint8Array>; writer: ReplyWriterKind }> {
 	// The history's images get links, made now with the person's token, for the writer to fetch them.
 	const turn = { ...posted, history: await withImageLinks(event.locals.supabase, posted.history) };
-	const objects = writerObjects(event);
-	if (!objects) return { events: await replyStream(event, turn), writer: 'request' };
-	// One object per reply, named by the reply's id.
-	const writer = objects.get(objects.idFromName(turn.replyId));
+	const writer = writerObject(event);
+	if (!writer) return { events: await replyStream(event, turn), writer: 'request' };
 	// The turn carries the reply's writer token, which can write this one reply and nothing else;
 	// it goes over the binding, never the network, and the object keeps it in memory only.
-	const response = await writer.fetch('https://reply-writer.internal/', {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(turn)
+	const events = await writer.write(turn.replyId, turn).catch((cause: unknown) => {
+		throw new AppError('internal', { message: 'The reply writer could not start the reply.', cause });
 	});
-	if (!response.ok || !response.body) {
-		throw new AppError('internal', { message: `The reply writer answered ${response.status}.` });
-	}
-	return { events: response.body as ReadableStream<Uint8Array>, writer: 'durable-object' };
+	return { events, writer: 'durable-object' };
 }
 
 /**
@@ -93,11 +104,7 @@ export async function followFromWriter(
 	event: RequestEvent,
 	replyId: string
 ): Promise<ReadableStream<Uint8Array> | null> {
-	const objects = writerObjects(event);
-	if (!objects) return null;
-	const response = await objects
-		.get(objects.idFromName(replyId))
-		.fetch('https://reply-writer.internal/')
-		.catch(() => null);
-	return response?.ok && response.body ? (response.body as ReadableStream<Uint8Array>) : null;
+	const writer = writerObject(event);
+	if (!writer) return null;
+	return writer.follow(replyId).catch(() => null);
 }
