@@ -59,9 +59,11 @@ export class EventLog {
 	}
 }
 
-/** How long a reply's log is kept after its end: a follower that read the reply as still being
+/**
+ * How long a reply's log is kept after its end: a follower that read the reply as still being
  * written just before it ended asks for it a moment later. After that, followers read the
- * database, which then holds the whole reply. */
+ * database, which then holds the whole reply.
+ */
 export const KEPT_AFTER_END_MS = 60_000;
 
 /**

@@ -1,7 +1,7 @@
 // Where a reply is written. On Cloudflare (the REPLY_WRITER binding, see worker/index.ts) a
-// person's replies are written in a Durable Object of theirs: a request's waitUntil ends 30 s after its
-// browser leaves, but a Durable Object keeps running while the model's stream and the database
-// writes are pending, however long the reply. Under vite dev, and wherever the binding is
+// person's replies are written in a Durable Object of theirs: a request's waitUntil ends 30 s
+// after its browser leaves, but a Durable Object keeps running while the model's stream and the
+// database writes are pending, however long the reply. Under vite dev, and wherever the binding is
 // missing, the request's own process writes it and simply runs on (a Node server does not stop).
 // Either way the events are the same NDJSON (see stream.ts), and what is written does not
 // depend on anyone reading them.
