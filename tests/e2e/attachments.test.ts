@@ -70,6 +70,8 @@ test(
 			page.request.get((await files.getByRole('link', { name: 'screenshot.png' }).getAttribute('href'))!)
 		]);
 		expect(small.headers()['content-type']).toBe('image/webp');
+		// A file never changes under its address, so the browser keeps it; pages are kept by no cache.
+		expect(small.headers()['cache-control']).toBe('private, max-age=31536000, immutable');
 		expect((await small.body()).length).toBeLessThan(300_000);
 		expect(sha(await whole.body())).toBe(sha(image));
 		const download = files.getByRole('link', { name: /report\.pdf/ });

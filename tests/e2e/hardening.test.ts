@@ -206,6 +206,27 @@ test(
 	}
 );
 
+test(
+	'after signing out, Back shows no chat: a signed-in page is kept by no cache',
+	{ tag: '@vite' },
+	async ({ app, page }) => {
+		await app.signUp();
+		const secret = unique('Something private');
+		await app.send(secret);
+		await expect(app.said(replyFor(secret))).toBeVisible();
+		await app.settled();
+		const chat = await page.goto(page.url());
+		await expect(app.said(secret)).toBeVisible();
+
+		await app.signOut();
+		await expect(page).toHaveURL(/\/login/);
+		await page.goBack();
+		await expect(page).toHaveURL(/\/login/);
+		await expect(page.getByText(secret)).toHaveCount(0);
+		expect(chat!.headers()['cache-control']).toBe('private, no-store');
+	}
+);
+
 test.describe('without JavaScript', { tag: '@vite' }, () => {
 	test.use({ javaScriptEnabled: false });
 
