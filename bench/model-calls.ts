@@ -54,6 +54,9 @@ async function reply(fresh: number | null): Promise<string> {
 	return text;
 }
 
+/** Models built so far for a reply alone: each gets a key of its own. */
+let built = 0;
+
 /** CPU ms per reply (user + system of this process). */
 async function cpuPerReply(fresh: boolean): Promise<number> {
 	const before = process.cpuUsage();
@@ -61,7 +64,6 @@ async function cpuPerReply(fresh: boolean): Promise<number> {
 	const spent = process.cpuUsage(before);
 	return (spent.user + spent.system) / 1000 / replies;
 }
-let built = 0;
 
 // The two take turns, three rounds each after one to warm up, so that the JIT and the heap
 // settle on both alike; each round is printed.
