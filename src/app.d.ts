@@ -8,6 +8,9 @@ declare global {
 			/** This request's Supabase client. It carries the visitor's JWT from the auth cookies,
 			 * so every query runs under their RLS policies. Never shared between requests. */
 			supabase: SupabaseClient<Database>;
+			/** Auth on the session in this request's cookies (@supabase/ssr): signing in and out,
+			 * refreshing, changing the account. What it changes is written back to the cookies. */
+			auth: SupabaseClient<Database>['auth'];
 			/** The signed-in person, from a locally verified JWT; null for visitors. A guest is an
 			 * anonymous sign-in ("Try it without an account"), with no email until they add one. */
 			user: {

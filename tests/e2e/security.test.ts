@@ -318,6 +318,25 @@ test('a revoked session lands on /login with a message', { tag: '@vite' }, async
 	await expect(page).toHaveURL(/\/chat$/);
 });
 
+test(
+	'a session whose token was changed after signing is refused and dropped, as one revoked',
+	{ tag: '@vite' },
+	async ({ app, page, context }) => {
+		await app.signUp();
+		const session = await readSession(context);
+		// Someone else's user id in the token, the signature left as it was: the cookie is the
+		// browser's to write, so the app must check every claim against the signature.
+		const [header, payload, signature] = session.access_token.split('.');
+		const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+		const changed = Buffer.from(JSON.stringify({ ...claims, sub: crypto.randomUUID() })).toString('base64url');
+		await writeSession(context, { ...session, access_token: `${header}.${changed}.${signature}` });
+
+		await page.goto('/chat');
+		await expect(page).toHaveURL(/\/login\?redirectTo=%2Fchat&reason=session-ended$/);
+		expect((await context.cookies()).some((cookie) => cookie.name === 'sb-parley-auth-token')).toBe(false);
+	}
+);
+
 test('sign-in keeps the email on error and redirects only within the site', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
 	await app.signOut();

@@ -19,7 +19,7 @@ export async function changePassword(event: RequestEvent, current: string, next:
 		throw proof.error.code === 'invalid_credentials' ? new AppError('auth:wrong_password') : fromAuth(proof.error);
 	}
 	await probe.auth.signOut({ scope: 'local' });
-	const { error } = await event.locals.supabase.auth.updateUser({ password: next });
+	const { error } = await event.locals.auth.updateUser({ password: next });
 	if (error) throw fromAuth(error);
 }
 
@@ -34,17 +34,17 @@ export async function createAccountForGuest(
 	password: string
 ): Promise<'created' | 'confirmation-sent'> {
 	if (!event.locals.user?.isGuest) throw new AppError('auth:rejected', { message: 'You have an account already.' });
-	const { data, error } = await event.locals.supabase.auth.updateUser({ email, password });
+	const { data, error } = await event.locals.auth.updateUser({ email, password });
 	if (error) throw fromAuth(error);
 	if (data.user.is_anonymous) return 'confirmation-sent';
-	const renewed = await event.locals.supabase.auth.refreshSession();
+	const renewed = await event.locals.auth.refreshSession();
 	if (renewed.error) throw fromAuth(renewed.error);
 	return 'created';
 }
 
 /** Ends every session of the person, this one included. */
 export async function signOutEverywhere(event: RequestEvent): Promise<void> {
-	const { error } = await event.locals.supabase.auth.signOut({ scope: 'global' });
+	const { error } = await event.locals.auth.signOut({ scope: 'global' });
 	if (error) throw fromAuth(error);
 	clearAuthCookies(event);
 }

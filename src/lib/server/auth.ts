@@ -5,16 +5,19 @@ import { logFailure } from './errors';
 import { sessionHasVerifiedFactor } from './second-factor';
 import { clearAuthCookies, hasAuthCookies } from './supabase';
 
+type Visitor = Pick<App.Locals, 'user' | 'sessionEnded'>;
+
 /**
- * getClaims() verifies the access token locally against the cached JWKS, so an ordinary page
- * view costs the auth server nothing. Only an expired token costs a request: auth-js then
- * refreshes it and hands the new session to the cookie setter.
+ * For a session that access-token.ts could not vouch for: auth-js's getClaims() verifies the
+ * access token against the cached JWKS too, and refreshes a token about to expire, handing the new
+ * session to the cookie setter (an auth request, once an hour or so); it drops a session that
+ * cannot be refreshed or verified.
  */
-export async function resolveUser(event: RequestEvent): Promise<Pick<App.Locals, 'user' | 'sessionEnded'>> {
+export async function resolveUser(event: RequestEvent): Promise<Visitor> {
 	const arrivedWithSession = hasAuthCookies(event);
 	if (!arrivedWithSession) return { user: null, sessionEnded: false };
 
-	const { data, error } = await event.locals.supabase.auth.getClaims();
+	const { data, error } = await event.locals.auth.getClaims();
 	const claims = data?.claims;
 	if (error && isAuthRetryableFetchError(error)) {
 		// The auth server is unreachable (a cold isolate without the JWKS, or a refresh that
@@ -28,6 +31,14 @@ export async function resolveUser(event: RequestEvent): Promise<Pick<App.Locals,
 		clearAuthCookies(event);
 		return { user: null, sessionEnded: true };
 	}
+	return signedIn(event, { ...claims, sub: claims.sub });
+}
+
+/** The person a verified access token's claims name. */
+export function signedIn(
+	event: RequestEvent,
+	claims: { sub: string; email?: unknown; is_anonymous?: unknown; aal?: unknown }
+): Visitor {
 	const isGuest = claims.is_anonymous === true;
 	return {
 		user: {

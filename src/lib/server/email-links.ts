@@ -27,7 +27,7 @@ const KINDS: Record<string, LinkKind> = {
 
 /** Sends the reset mail. An unknown address is answered like a known one, by GoTrue too. */
 export async function requestPasswordReset(event: RequestEvent, email: string): Promise<void> {
-	const { error } = await event.locals.supabase.auth.resetPasswordForEmail(email, {
+	const { error } = await event.locals.auth.resetPasswordForEmail(email, {
 		redirectTo: new URL(CONFIRM_PATH, event.url).href
 	});
 	if (error) throw fromAuth(error);
@@ -35,7 +35,7 @@ export async function requestPasswordReset(event: RequestEvent, email: string): 
 
 /** Mails the confirmation link again to an address that has not confirmed yet. */
 export async function resendConfirmation(event: RequestEvent, email: string): Promise<void> {
-	const { error } = await event.locals.supabase.auth.resend({
+	const { error } = await event.locals.auth.resend({
 		type: 'signup',
 		email,
 		options: { emailRedirectTo: new URL(CONFIRM_PATH, event.url).href }
@@ -124,7 +124,7 @@ async function spendLink(event: RequestEvent, kind: LinkKind): Promise<{ signedI
 		throw new AppError('auth:link_mismatch');
 	}
 	const { access_token, refresh_token } = data.session;
-	const installed = await event.locals.supabase.auth.setSession({ access_token, refresh_token });
+	const installed = await event.locals.auth.setSession({ access_token, refresh_token });
 	if (installed.error) throw fromAuth(installed.error);
 	return { signedIn: true };
 }
@@ -132,7 +132,7 @@ async function spendLink(event: RequestEvent, kind: LinkKind): Promise<{ signedI
 /** Spends a held reset link, then sets the password. */
 export async function finishPasswordReset(event: RequestEvent, password: string): Promise<void> {
 	await spendLink(event, 'recovery');
-	const { error } = await event.locals.supabase.auth.updateUser({ password });
+	const { error } = await event.locals.auth.updateUser({ password });
 	if (error) throw fromAuth(error);
 }
 
@@ -152,7 +152,7 @@ export async function confirmEmailChange(event: RequestEvent): Promise<'changed'
 
 /** Asks for the account to move to a new address; the change waits for the mailed links. */
 export async function requestEmailChange(event: RequestEvent, email: string): Promise<void> {
-	const { error } = await event.locals.supabase.auth.updateUser(
+	const { error } = await event.locals.auth.updateUser(
 		{ email },
 		{ emailRedirectTo: new URL(CONFIRM_PATH, event.url).href }
 	);

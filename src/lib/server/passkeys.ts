@@ -20,7 +20,7 @@ export interface Passkey {
 	lastUsedAt: string | null;
 }
 
-const passkeyApi = (event: RequestEvent) => event.locals.supabase.auth.passkey;
+const passkeyApi = (event: RequestEvent) => event.locals.auth.passkey;
 
 /** auth-js's own WebAuthn errors belong to a browser ceremony; here they mean a credential refused. */
 const refused = (error: unknown) =>

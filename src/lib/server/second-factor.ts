@@ -23,8 +23,6 @@ export interface TotpSetup {
 	secret: string;
 }
 
-const client = (event: RequestEvent) => event.locals.supabase;
-
 const kindOf = (type: string | undefined): FactorKind | null =>
 	type === 'totp' ? 'app' : type === 'webauthn' ? 'key' : null;
 
@@ -53,7 +51,7 @@ export const sessionFactors = (event: RequestEvent): Factor[] => verifiedOf(sess
 
 /** The person's verified apps and keys (an auth request: the account page alone asks). */
 export async function verifiedFactors(event: RequestEvent): Promise<Factor[]> {
-	const { data, error } = await client(event).auth.mfa.listFactors();
+	const { data, error } = await event.locals.auth.mfa.listFactors();
 	if (error) throw fromAuth(error);
 	return verifiedOf(data.all);
 }
@@ -63,7 +61,7 @@ export async function verifiedFactors(event: RequestEvent): Promise<Factor[]> {
  * setup that was never confirmed (the server would refuse a second of the same name).
  */
 export async function startTotpSetup(event: RequestEvent): Promise<TotpSetup> {
-	const auth = client(event).auth;
+	const auth = event.locals.auth;
 	const listed = await auth.mfa.listFactors();
 	if (listed.error) throw fromAuth(listed.error);
 	const unfinished = listed.data.all.filter((f) => f.factor_type === 'totp' && f.status === 'unverified');
@@ -79,7 +77,7 @@ export async function startTotpSetup(event: RequestEvent): Promise<TotpSetup> {
 
 /** A code for one of the person's factors; the session rises to aal2 and its cookies are renewed. */
 export async function verifyCode(event: RequestEvent, factorId: string, code: string): Promise<void> {
-	const { error } = await client(event).auth.mfa.challengeAndVerify({ factorId, code });
+	const { error } = await event.locals.auth.mfa.challengeAndVerify({ factorId, code });
 	if (error) throw fromAuth(error);
 }
 
@@ -92,7 +90,7 @@ export async function completeSignIn(event: RequestEvent, code: string): Promise
 
 /** Removes an app or a key; the session is renewed so its cookies no longer name it. */
 export async function removeFactor(event: RequestEvent, factorId: string): Promise<void> {
-	const auth = client(event).auth;
+	const auth = event.locals.auth;
 	const { error } = await auth.mfa.unenroll({ factorId });
 	if (error) throw fromAuth(error);
 	const renewed = await auth.refreshSession();

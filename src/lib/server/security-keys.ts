@@ -14,7 +14,7 @@ export interface KeyCeremony {
 	options: Json;
 }
 
-const mfa = (event: RequestEvent) => event.locals.supabase.auth.mfa;
+const mfa = (event: RequestEvent) => event.locals.auth.mfa;
 
 /** The relying party: this site. GoTrue checks against its own [auth.webauthn] settings. */
 const relyingParty = (event: RequestEvent) => ({ rpId: event.url.hostname, rpOrigins: [event.url.origin] });

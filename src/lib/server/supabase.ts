@@ -80,26 +80,38 @@ export function createSessionlessClient(): ChatClient {
 }
 
 /**
- * A client that acts as no one and cannot become anyone: it sends the project's key alone, and its
- * `auth` throws if touched (supabase-js builds no auth client when given `accessToken`, which also
- * spares each reply building one). For a reply's writer, whose credential is the reply's writer
- * token, an argument of each call (see chat/messages.ts), and for a share page.
+ * A client that sends one access token, or none, and cannot change it: its `auth` throws if
+ * touched (supabase-js builds no auth client when given `accessToken`, which also spares building
+ * one).
  */
-function createAnonymousClient(headers: Record<string, string> = {}): ChatClient {
+function createFixedTokenClient(token: string | null, headers: Record<string, string> = {}): ChatClient {
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
 	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, {
-		accessToken: async () => null,
+		accessToken: async () => token,
 		global: { headers }
 	});
 }
 
-export const createWriterClient = (): ChatClient => createAnonymousClient();
+/**
+ * A request's data client while its session's access token lives, the token checked already (see
+ * access-token.ts): it reads and writes as the person, as the cookie-backed client would, without
+ * an auth client. Anything that changes the session goes through `locals.auth` instead.
+ */
+export const createTokenClient = (token: string): ChatClient => createFixedTokenClient(token);
+
+/**
+ * A client that acts as no one and cannot become anyone: it sends the project's key alone. For a
+ * reply's writer, whose credential is the reply's writer token, an argument of each call (see
+ * chat/messages.ts), and for a share page.
+ */
+export const createWriterClient = (): ChatClient => createFixedTokenClient(null);
 
 /**
  * A share page's client: anonymous, sending the share's token, which the attachments bucket's
  * policy reads to let it fetch that share's files and nothing else.
  */
-export const createShareClient = (token: string): ChatClient => createAnonymousClient({ 'x-share-token': token });
+export const createShareClient = (token: string): ChatClient =>
+	createFixedTokenClient(null, { 'x-share-token': token });
 
 /** Removes this visitor's auth cookies without a network call: those that exist, within the bound. */
 export function clearAuthCookies(event: RequestEvent): void {
@@ -114,22 +126,25 @@ export function hasAuthCookies(event: RequestEvent): boolean {
 	return boundedCookies(event.cookies).some(({ name }) => AUTH_CHUNK.test(name));
 }
 
-/** What the app reads of the session cookie's user: their factors, as GoTrue lists them. */
+/** What the app reads of the session cookie's user: their factors, as GoTrue listed them. */
 export interface SessionUser {
 	factors?: { id?: string; status?: string; factor_type?: string; created_at?: string }[] | null;
 }
 
-/**
- * The user the session in the cookies names, as GoTrue showed them (their factors included). Read
- * from the cookie here, not through auth-js's getSession(), whose user warns on every read on a
- * server; the token's signature was checked already (getClaims), and this only decides where the
- * page sends the person and what it offers them: the database refuses a token below aal2 on its
- * own (see the second_factor migration).
- */
-export function sessionUser(event: RequestEvent): SessionUser | null {
+/** What the app reads of the session in the cookies, as auth-js stored it. Nothing in it is
+ * trusted before its access token's signature is checked (see access-token.ts). */
+interface StoredSession {
+	access_token?: unknown;
+	expires_at?: unknown;
+	user?: SessionUser;
+}
+
+/** The session in the cookies, whole or in chunks, as auth-js wrote it; null when there is none. */
+export function storedSession(event: RequestEvent): StoredSession | null {
 	const chunks = boundedCookies(event.cookies)
 		.map(({ name, value }) => ({ index: AUTH_CHUNK.exec(name), value }))
 		.filter((chunk): chunk is { index: RegExpExecArray; value: string } => chunk.index !== null);
+	if (chunks.length === 0) return null;
 	const whole = chunks.find((chunk) => chunk.index[1] === undefined);
 	const raw = whole
 		? whole.value
@@ -143,8 +158,18 @@ export function sessionUser(event: RequestEvent): SessionUser | null {
 					Uint8Array.from(atob(raw.slice(7).replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
 				)
 			: raw;
-		return (JSON.parse(json) as { user?: SessionUser }).user ?? null;
+		const session: unknown = JSON.parse(json);
+		return session && typeof session === 'object' ? (session as StoredSession) : null;
 	} catch {
 		return null;
 	}
 }
+
+/**
+ * The user the session in the cookies names, as GoTrue showed them (their factors included). Read
+ * from the cookie here, not through auth-js's getSession(), whose user warns on every read on a
+ * server; the token's signature was checked already (see auth.ts), and this only decides where the
+ * page sends the person and what it offers them: the database refuses a token below aal2 on its
+ * own (see the second_factor migration).
+ */
+export const sessionUser = (event: RequestEvent): SessionUser | null => storedSession(event)?.user ?? null;

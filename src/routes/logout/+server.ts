@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async (event) => {
 	if (event.locals.user) {
 		// Local scope ends this device's session and leaves the person's other devices signed in.
-		const { error } = await event.locals.supabase.auth.signOut({ scope: 'local' });
+		const { error } = await event.locals.auth.signOut({ scope: 'local' });
 		if (error) clearAuthCookies(event);
 	}
 	redirect(303, '/login?reason=signed-out');

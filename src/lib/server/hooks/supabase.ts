@@ -1,16 +1,26 @@
 import type { Handle } from '@sveltejs/kit';
-import { resolveUser } from '../auth';
-import { createRequestClient } from '../supabase';
+import { verifiedAccess } from '../access-token';
+import { resolveUser, signedIn } from '../auth';
+import { createRequestClient, createTokenClient } from '../supabase';
 
 export const supabaseHandle: Handle = async ({ event, resolve }) => {
-	// Built on first use: a request without a session that reads nothing (the sign-in page, a
-	// share link, the reply writer's own route) builds no client at all.
-	let client: App.Locals['supabase'] | undefined;
-	Object.defineProperty(event.locals, 'supabase', {
-		get: () => (client ??= createRequestClient(event)),
-		enumerable: true,
-		configurable: true
+	// An ordinary request, its session's token live and checked, reads and writes through a client
+	// that sends that token, with no auth client built. The cookie-backed client (@supabase/ssr),
+	// which can refresh, sign in and out and change the account, is built on first use of
+	// `locals.auth`, and from then on serves the data too, with whatever session it holds. A request
+	// without a session that reads nothing (the sign-in page, a share link) builds neither.
+	const access = await verifiedAccess(event);
+	let sessionClient: App.Locals['supabase'] | undefined;
+	let tokenClient: App.Locals['supabase'] | undefined;
+	const cookieBacked = () => (sessionClient ??= createRequestClient(event));
+	Object.defineProperties(event.locals, {
+		supabase: {
+			get: () => sessionClient ?? (access ? (tokenClient ??= createTokenClient(access.token)) : cookieBacked()),
+			enumerable: true,
+			configurable: true
+		},
+		auth: { get: () => cookieBacked().auth, enumerable: true, configurable: true }
 	});
-	Object.assign(event.locals, await resolveUser(event));
+	Object.assign(event.locals, access ? signedIn(event, access.claims) : await resolveUser(event));
 	return resolve(event);
 };

@@ -41,7 +41,7 @@ export const actions: Actions = {
 	signin: async (event) => {
 		const { failure, credentials, redirectTo } = await readCredentials(event);
 		if (failure) return failure;
-		const { data, error } = await event.locals.supabase.auth.signInWithPassword(credentials);
+		const { data, error } = await event.locals.auth.signInWithPassword(credentials);
 		if (error) {
 			// An account waiting for its confirmation link gets a button to have it sent again.
 			const unconfirmed = error.code === 'email_not_confirmed';
@@ -53,7 +53,7 @@ export const actions: Actions = {
 	signup: async (event) => {
 		const { failure, credentials, redirectTo } = await readCredentials(event);
 		if (failure) return failure;
-		const { data, error } = await event.locals.supabase.auth.signUp(credentials);
+		const { data, error } = await event.locals.auth.signUp(credentials);
 		if (error) return actionFailure(event, fromAuth(error), { email: credentials.email, errors: noFieldErrors });
 		if (!data.session) {
 			return { email: credentials.email, confirmationSent: true };
@@ -76,7 +76,7 @@ export const actions: Actions = {
 	/** "Try it without an account": an anonymous sign-in, under the guest plan's limits. */
 	guest: async (event) => {
 		const form = await readForm(event);
-		const { error } = await event.locals.supabase.auth.signInAnonymously();
+		const { error } = await event.locals.auth.signInAnonymously();
 		if (error) return actionFailure(event, fromAuth(error), { email: '', errors: noFieldErrors });
 		redirect(303, safeRedirectPath(String(form.get('redirectTo') ?? '')));
 	}
