@@ -1,6 +1,10 @@
 // Where a page view's CPU goes, by difference: the production worker in workerd (wrangler dev)
 // answering requests that each do one thing more than the one before, beside the empty worker
-// under the same wrangler dev (nothing, then one subrequest to PostgREST). Each figure is workerd's
+// under the same wrangler dev (nothing; one subrequest to PostgREST; and a message's I/O with no
+// work on it: the posted JSON read, a write, a Durable Object that relays the model's stream as it
+// comes, and the reply's final write, bench/empty-worker). Less the row of the same I/O, a
+// figure is the app's own work: a chat page less one fetch, a message less the message's I/O.
+// Each figure is workerd's
 // process CPU (user + system, from /proc, in 10 ms ticks) over the requests, per request, after
 // ten requests to warm up; the sampling profiler (bench:profile) slows what it samples and spreads
 // the blame, this does not. Runs every row twice: the rows' spread is the noise.
@@ -43,8 +47,17 @@ if (against) {
 const empty = await startEmptyWorker(port + 1, {
 	// A read that answers [] (no rows for anon): the subrequest, not the body, is measured.
 	FETCH_URL: `${target.env.PUBLIC_SUPABASE_URL}/rest/v1/chat_sessions?select=id&limit=1`,
-	FETCH_APIKEY: target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY
+	FETCH_APIKEY: target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY,
+	MODEL_URL: fake.url
 });
+let emptyMessages = 0;
+/** A message's I/O alone (bench/empty-worker): two requests, a Durable Object, the model's stream. */
+const emptyMessage = async () => {
+	const response = await fetch(`${empty.base}/message`, stream({ content: `Message ${emptyMessages++}` }));
+	const events = await response.text();
+	if (!events.includes('[DONE]')) throw new Error(`the empty worker's message did not end: ${events.slice(-200)}`);
+	return new Response(events);
+};
 
 type Go = () => Promise<Response>;
 
@@ -124,6 +137,7 @@ try {
 	const rows: [string, { on: Worker; go: Go }[]][] = [
 		['empty worker: nothing', [{ on: empty, go: () => fetch(empty.base) }]],
 		['empty worker: one fetch to PostgREST', [{ on: empty, go: () => fetch(`${empty.base}/fetch`) }]],
+		['empty worker: a message’s I/O, no work', [{ on: empty, go: emptyMessage }]],
 		...[...perWorker[0].keys()]
 			.filter((label) => !only || label.includes(only))
 			.map((label): [string, { on: Worker; go: Go }[]] => [

@@ -1,12 +1,40 @@
 // The floor for the benches: a worker that does no work, run by the same wrangler dev. At /fetch
 // (when FETCH_URL is set) it makes one request there and answers with its body: what a
-// subrequest alone costs workerd (bench/cpu-split.ts).
+// subrequest alone costs workerd (bench/cpu-split.ts). At /message (when MODEL_URL is set too) it
+// does a sent message's I/O and nothing else: it reads the posted JSON, makes one request as the
+// message's write, and hands the turn to a Durable Object, which asks the model for a streamed
+// reply, relays its bytes as they come, and makes one more request as the reply's final write.
+import { DurableObject } from 'cloudflare:workers';
+
+const read = (env) => fetch(env.FETCH_URL, { headers: { apikey: env.FETCH_APIKEY ?? '' } }).then((r) => r.text());
+
+export class Relay extends DurableObject {
+	async write(content) {
+		const model = await fetch(`${this.env.MODEL_URL}/chat/completions`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: 'Bearer none' },
+			body: JSON.stringify({ model: 'fake-model', stream: true, messages: [{ role: 'user', content }] })
+		});
+		const { readable, writable } = new TransformStream();
+		this.ctx.waitUntil(
+			model.body
+				.pipeTo(writable, { preventClose: true })
+				.then(() => read(this.env))
+				.then(() => writable.close())
+		);
+		return readable;
+	}
+}
+
 export default {
-	fetch(request, env) {
-		if (env.FETCH_URL && new URL(request.url).pathname === '/fetch') {
-			return fetch(env.FETCH_URL, { headers: { apikey: env.FETCH_APIKEY ?? '' } }).then(
-				async (response) => new Response(await response.text())
-			);
+	async fetch(request, env) {
+		const { pathname } = new URL(request.url);
+		if (env.FETCH_URL && pathname === '/fetch') return new Response(await read(env));
+		if (env.FETCH_URL && env.MODEL_URL && pathname === '/message' && request.method === 'POST') {
+			const { content } = await request.json();
+			await read(env);
+			const relay = env.RELAY.get(env.RELAY.idFromName('bench'));
+			return new Response(await relay.write(content), { headers: { 'content-type': 'text/event-stream' } });
 		}
 		return new Response('ok');
 	}
