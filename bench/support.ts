@@ -21,6 +21,16 @@ export interface Worker {
 	stop(): void;
 }
 
+/** `vite build` in a checkout (with its own node_modules): the worker, and the server under .svelte-kit/output. */
+export function buildApp(root = projectRoot): void {
+	const build = spawnSync('vite', ['build'], {
+		cwd: root,
+		stdio: 'ignore',
+		env: { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` }
+	});
+	if (build.status !== 0) throw new Error(`vite build failed in ${root}`);
+}
+
 /**
  * Builds the worker and runs it in workerd, against the given Supabase and model: this checkout's,
  * or another's (`root`, with its own node_modules), for a bench that compares two.
@@ -31,12 +41,7 @@ export async function startWorker(
 	model: { url: string; id: string },
 	root = projectRoot
 ): Promise<Worker> {
-	const build = spawnSync('vite', ['build'], {
-		cwd: root,
-		stdio: 'ignore',
-		env: { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` }
-	});
-	if (build.status !== 0) throw new Error(`vite build failed in ${root}`);
+	buildApp(root);
 	return runWrangler(root, port, { ...appEnv(supabaseEnv), AI_BASE_URL: model.url, AI_MODEL: model.id }, '/login');
 }
 
