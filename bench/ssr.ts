@@ -13,7 +13,7 @@ import { createClient } from '@supabase/supabase-js';
 import { stopStack } from '../local-supabase/stack.ts';
 import { appEnv, projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { seedChat } from '../tests/support/seed-chat.ts';
-import { buildApp, form } from './support.ts';
+import { buildApp, cookieClient, form } from './support.ts';
 
 const args = process.argv.slice(2);
 const roots = [
@@ -47,24 +47,9 @@ async function startServer(root: string): Promise<BuiltServer> {
 }
 
 /** A visitor of one server, keeping their cookies as a browser would. */
-function visitor(server: BuiltServer) {
-	const jar = new Map<string, string>();
-	return async (pathname: string, init: RequestInit = {}) => {
-		const headers = new Headers(init.headers);
-		headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
-		if (init.method === 'POST') headers.set('origin', ORIGIN);
-		const response = await server.respond(new Request(`${ORIGIN}${pathname}`, { ...init, headers }), {
-			getClientAddress: () => '127.0.0.1'
-		});
-		for (const line of response.headers.getSetCookie()) {
-			const [pair] = line.split(';');
-			const [name, ...value] = pair.split('=');
-			if (/Max-Age=0/i.test(line)) jar.delete(name);
-			else jar.set(name, value.join('='));
-		}
-		return response;
-	};
-}
+const visitor = (server: BuiltServer) =>
+	cookieClient(ORIGIN, (url, init) => server.respond(new Request(url, init), { getClientAddress: () => '127.0.0.1' }))
+		.request;
 
 type Go = () => Promise<Response>;
 

@@ -111,14 +111,20 @@ function descendantsCpuMs(pid: number, name: string): number {
 	return total;
 }
 
-/** A client with its own cookie jar; POSTs carry the site's Origin, as a browser's do. */
-export function cookieClient(base: string) {
+/**
+ * A client with its own cookie jar; POSTs carry the site's Origin, as a browser's do. It sends
+ * over HTTP, or through `send` (bench/ssr.ts hands requests to a server in the same process).
+ */
+export function cookieClient(
+	base: string,
+	send: (url: string, init: RequestInit) => Promise<Response> = (url, init) => fetch(url, init)
+) {
 	const jar = new Map<string, string>();
 	async function request(path: string, init: RequestInit = {}) {
 		const headers = new Headers(init.headers);
 		headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
 		if (init.method === 'POST') headers.set('origin', base);
-		const response = await fetch(`${base}${path}`, { ...init, headers, redirect: 'manual' });
+		const response = await send(`${base}${path}`, { ...init, headers, redirect: 'manual' });
 		for (const line of response.headers.getSetCookie()) {
 			const [pair] = line.split(';');
 			const [name, ...value] = pair.split('=');
