@@ -108,13 +108,17 @@ test(
 		const beta = Array.from({ length: 40 }, (_, index) => `beta${index + 1}`).join(' ');
 		const first = unique('First at once');
 		const second = unique('Second at once');
-		await fakeModel.say(first, alpha, 200);
+		// The first reply must still run when its tab is reloaded, after the second has begun: the
+		// other tab is opened first, and the first reply is the slower (12 s against 8 s), so that a
+		// busy machine does not see it end before the reload.
+		await fakeModel.say(first, alpha, 300);
 		await fakeModel.say(second, beta, 200);
+		const other = new ChatApp(await context.newPage(), 'other');
+		await other.page.goto('/chat');
+		await other.ready();
 		await app.send(first);
 		await expect(assistant(app)).toContainText('alpha1');
 
-		const other = new ChatApp(await context.newPage(), 'other');
-		await other.page.goto('/chat');
 		await other.send(second);
 		await expect(assistant(other)).toContainText('beta1');
 		await expect(other.page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
