@@ -22,6 +22,9 @@ test(
 	'attach by the button, remove one, send: the model gets the image and the PDF’s text; a reload and a share show them; no one else gets them; deleting the chat deletes the files',
 	{ tag: '@vite' },
 	async ({ app, page, browser }) => {
+		// The whole life of a file, with a second person and a share page: 18–30 s in clean CI runs
+		// under vite, where it is often the first test and compiles the pages it opens.
+		test.setTimeout(60_000);
 		await app.signUp();
 		await app.ready();
 		// Large enough for the browser to make it a small copy (at most 400 pixels a side).

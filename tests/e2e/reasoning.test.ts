@@ -57,7 +57,9 @@ test(
 	async ({ app, page }) => {
 		await app.signUp();
 		const ask = unique('Think slowly');
-		await fakeModel.say(ask, 'Done thinking.', 300, THOUGHT);
+		// About 8 s of thinking: the reload must come while it lasts, on a busy machine too (at 300
+		// ms a word, a CI run under vite once reloaded after the thought had ended).
+		await fakeModel.say(ask, 'Done thinking.', 500, THOUGHT);
 		await app.send(ask);
 		await expect(summary(reply(app))).toHaveText(/^Thinking… \d+ s$/);
 		await app.chatId();
