@@ -8,7 +8,7 @@
 // which refreshes, fetches the keys itself or drops the session, as before.
 import type { RequestEvent } from '@sveltejs/kit';
 import { serverEnv } from './env';
-import { storedSession } from './supabase';
+import { storedSession, type SessionUser } from './supabase';
 
 export interface AccessClaims {
 	sub: string;
@@ -21,6 +21,8 @@ export interface AccessClaims {
 export interface VerifiedAccess {
 	token: string;
 	claims: AccessClaims;
+	/** The session's user as GoTrue showed them (their factors), read from the same cookie. */
+	user: SessionUser | null;
 }
 
 // auth-js refreshes a session this close to its end (EXPIRY_MARGIN_MS); so does the fallback.
@@ -86,6 +88,7 @@ function currentProjectKeys(): Promise<SigningKeys | null> {
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> {
 	const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
@@ -113,7 +116,7 @@ export async function verifyAccessToken(
 		if (Math.min(claims.exp, expiresAt ?? Infinity) * 1000 - Date.now() < REFRESH_MARGIN_MS) return null;
 		const signing = (await keys())?.get(header.kid);
 		if (!signing || signing.alg !== header.alg) return null;
-		const signed = new TextEncoder().encode(`${parts[0]}.${parts[1]}`);
+		const signed = encoder.encode(`${parts[0]}.${parts[1]}`);
 		const valid = await crypto.subtle.verify(VERIFY_PARAMS[header.alg], signing.key, base64UrlBytes(parts[2]), signed);
 		return valid ? (claims as unknown as AccessClaims) : null;
 	} catch {
@@ -129,5 +132,5 @@ export async function verifiedAccess(event: RequestEvent): Promise<VerifiedAcces
 	// auth-js refreshes by the session's own expires_at: so does this, by declining.
 	const expiresAt = typeof session?.expires_at === 'number' ? session.expires_at : undefined;
 	const claims = await verifyAccessToken(token, currentProjectKeys, expiresAt);
-	return claims && { token, claims };
+	return claims && { token, claims, user: session?.user ?? null };
 }

@@ -2,8 +2,8 @@
 import { isAuthRetryableFetchError } from '@supabase/supabase-js';
 import type { RequestEvent } from '@sveltejs/kit';
 import { logFailure } from './errors';
-import { sessionHasVerifiedFactor } from './second-factor';
-import { clearAuthCookies, hasAuthCookies } from './supabase';
+import { hasVerifiedFactor } from './second-factor';
+import { clearAuthCookies, hasAuthCookies, sessionUser, type SessionUser } from './supabase';
 
 type Visitor = Pick<App.Locals, 'user' | 'sessionEnded'>;
 
@@ -31,13 +31,13 @@ export async function resolveUser(event: RequestEvent): Promise<Visitor> {
 		clearAuthCookies(event);
 		return { user: null, sessionEnded: true };
 	}
-	return signedIn(event, { ...claims, sub: claims.sub });
+	return signedIn({ ...claims, sub: claims.sub }, sessionUser(event));
 }
 
-/** The person a verified access token's claims name. */
+/** The person a verified access token's claims name; `storedUser` is the same session's user. */
 export function signedIn(
-	event: RequestEvent,
-	claims: { sub: string; email?: unknown; is_anonymous?: unknown; aal?: unknown }
+	claims: { sub: string; email?: unknown; is_anonymous?: unknown; aal?: unknown },
+	storedUser: SessionUser | null
 ): Visitor {
 	const isGuest = claims.is_anonymous === true;
 	return {
@@ -46,7 +46,7 @@ export function signedIn(
 			email: typeof claims.email === 'string' && claims.email !== '' ? claims.email : null,
 			isGuest,
 			// Signed in with the password alone by someone who has a second factor: the code is next.
-			needsSecondFactor: claims.aal !== 'aal2' && !isGuest && sessionHasVerifiedFactor(event)
+			needsSecondFactor: claims.aal !== 'aal2' && !isGuest && hasVerifiedFactor(storedUser)
 		},
 		sessionEnded: false
 	};

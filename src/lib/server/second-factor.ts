@@ -40,9 +40,6 @@ function verifiedOf(factors: SessionUser['factors']): Factor[] {
 export const hasVerifiedFactor = (user: SessionUser | null | undefined) =>
 	user?.factors?.some((factor) => factor.status === 'verified') ?? false;
 
-/** Whether the session in the cookies names a verified second factor of its user. */
-export const sessionHasVerifiedFactor = (event: RequestEvent) => hasVerifiedFactor(sessionUser(event));
-
 /**
  * The verified apps and keys the session cookie names, with no auth request: for the sign-in's
  * second step, whose session was made by the sign-in just before.

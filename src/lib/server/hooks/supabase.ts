@@ -21,6 +21,6 @@ export const supabaseHandle: Handle = async ({ event, resolve }) => {
 		},
 		auth: { get: () => cookieBacked().auth, enumerable: true, configurable: true }
 	});
-	Object.assign(event.locals, access ? signedIn(event, access.claims) : await resolveUser(event));
+	Object.assign(event.locals, access ? signedIn(access.claims, access.user) : await resolveUser(event));
 	return resolve(event);
 };
