@@ -2,6 +2,7 @@
 // and the Durable Object that writes replies (src/lib/server/chat/reply-writer.ts).
 import { DurableObject } from 'cloudflare:workers';
 import app from 'parley:sveltekit-worker';
+import { _writeReply as writeReply } from 'parley:reply-writer';
 import { ReplyLogs } from './event-log';
 import { malformedRequest } from './malformed-request';
 
@@ -25,9 +26,9 @@ export default {
 };
 
 /**
- * The replies of one person, each written as it is asked for. The object runs the app's own
- * writer (the /internal/reply-writer route, reached in-process, never over the network) with the
- * turn it was given, and streams the events back, to the tab that asked and to any follower
+ * The replies of one person, each written as it is asked for. The object calls the app's own
+ * writer (exported by the /internal/reply-writer route's module, called in-process, never over
+ * the network) with the turn it was given, and streams the events back, to the tab that asked and to any follower
  * (event-log.ts). If the browser, and with it this call, goes away, the writer's pending work
  * (the model's stream, the database writes, waitUntil) keeps the object running to the end:
  * Durable Objects stay alive for pending I/O without a connected client (compatibility dates
@@ -43,18 +44,12 @@ export class ReplyWriter extends DurableObject<Record<string, unknown>> {
 
 	/** Writes the reply of the turn given, and returns its events; throws if the writer refused it. */
 	async write(replyId: string, turn: unknown): Promise<ReadableStream<Uint8Array>> {
-		const internal = new URL('/internal/reply-writer', 'https://reply-writer.internal/');
-		const response = await app.fetch(
-			new Request(internal, { method: 'POST', headers: { origin: internal.origin, 'cache-control': 'no-cache' } }),
-			// The turn travels in env, where only this object can put it.
-			{ ...this.env, PARLEY_REPLY_TURN: turn },
-			{
-				waitUntil: (promise: Promise<unknown>) => this.ctx.waitUntil(promise),
-				passThroughOnException: () => {}
-			}
-		);
-		if (!response.ok || !response.body) throw new Error(`The reply writer answered ${response.status}.`);
-		const { log, relayed } = this.logs.start(replyId, response.body);
+		const events = await writeReply(turn, {
+			env: this.env,
+			ctx: { waitUntil: (promise: Promise<unknown>) => this.ctx.waitUntil(promise), passThroughOnException: () => {} },
+			caches
+		});
+		const { log, relayed } = this.logs.start(replyId, events);
 		this.ctx.waitUntil(relayed);
 		return log.reader();
 	}

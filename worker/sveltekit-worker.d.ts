@@ -1,4 +1,4 @@
-// adapter-cloudflare's build output, aliased in wrangler.toml, so the entry type-checks before a build.
+// The app's build output, aliased in wrangler.toml, so the entry type-checks before a build.
 declare module 'parley:sveltekit-worker' {
 	const worker: {
 		fetch(
@@ -8,4 +8,16 @@ declare module 'parley:sveltekit-worker' {
 		): Promise<Response>;
 	};
 	export default worker;
+}
+
+// The reply writer, as src/routes/internal/reply-writer/+server.ts exports it from SvelteKit's build.
+declare module 'parley:reply-writer' {
+	export function _writeReply(
+		turn: unknown,
+		platform: {
+			env: Record<string, unknown>;
+			ctx: Pick<ExecutionContext, 'waitUntil' | 'passThroughOnException'>;
+			caches: CacheStorage;
+		}
+	): Promise<ReadableStream<Uint8Array>>;
 }

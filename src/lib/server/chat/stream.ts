@@ -1,13 +1,12 @@
 // Relays a reply being written as NDJSON events (see $lib/chat/stream-protocol).
-import type { RequestEvent } from '@sveltejs/kit';
 import type { StreamEvent } from '$lib/chat/stream-protocol';
 import { writeReply } from '../ai/reply';
 import { describeFailure, failureText } from '../errors';
 import type { PostedMessage } from './messages';
-import { replyRequest, titleAfter } from './turn';
+import { replyRequest, titleAfter, type OnPlatform } from './turn';
 
 /** The events of a reply this request writes (a turn with isNew; see follow.ts for the others). */
-export async function replyStream(event: RequestEvent, turn: PostedMessage): Promise<ReadableStream<Uint8Array>> {
+export async function replyStream(event: OnPlatform, turn: PostedMessage): Promise<ReadableStream<Uint8Array>> {
 	const encoder = new TextEncoder();
 	// The reply is written to the end whether or not the browser stays: a reload or another tab
 	// follows it from the database (see follow.ts), and Stop is how a person ends it early.

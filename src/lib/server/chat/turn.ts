@@ -12,7 +12,10 @@ import { contextChars } from '../ai/context';
 import type { ChatSettings, HistoryBudget } from './messages';
 import type { HistoryMessage } from './types';
 
-export const chatModels = (event: RequestEvent) => modelRegistry(serverEnv(), event.platform?.env);
+/** What a reply's writing needs of a request: its platform (bindings, waitUntil), and nothing else. */
+export type OnPlatform = Pick<RequestEvent, 'platform'>;
+
+export const chatModels = (event: OnPlatform) => modelRegistry(serverEnv(), event.platform?.env);
 
 /** Refuses a model id the picker does not offer (any more), before anything is stored. */
 export function checkModel(event: RequestEvent, model: string | undefined): void {
@@ -52,7 +55,7 @@ export function historyBudget(event: RequestEvent): HistoryBudget {
 }
 
 export function replyRequest(
-	event: RequestEvent,
+	event: OnPlatform,
 	turn: {
 		sessionId: string;
 		replyId: string;
@@ -101,7 +104,7 @@ export function modelPicker(event: RequestEvent, chatModel: string | null = null
  * After a chat's first complete reply, starts writing its title in the background (kept alive on
  * Workers by waitUntil). Resolves to the stored title or null; null at once when there is none to write.
  */
-export function titleAfter(event: RequestEvent, request: ReplyRequest, outcome: ReplyOutcome): Promise<string | null> {
+export function titleAfter(event: OnPlatform, request: ReplyRequest, outcome: ReplyOutcome): Promise<string | null> {
 	if (!request.title || outcome.status !== 'complete') return Promise.resolve(null);
 	const job = writeTitle(request.writer, request.chatModel, request.title, outcome.content);
 	event.platform?.ctx?.waitUntil(job);

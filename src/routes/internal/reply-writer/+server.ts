@@ -1,16 +1,15 @@
-// The writer's side of the ReplyWriter Durable Object (worker/index.ts): the object hands this
-// app the turn it was given, and relays the events. The turn arrives in platform.env, which
-// only the object sets; no request from outside can reach this, and to it the route is a 404.
+// The ReplyWriter Durable Object's way into the app (worker/index.ts). The object imports this
+// module from the build, where a route's module has a path that does not change, and calls
+// _writeReply with the turn it was given: the reply is written without going through SvelteKit's
+// request handling a second time (the hooks, the routing, a Request and a Response in between).
+// No request reaches the writer: to one from outside, this route is a 404.
 import { error } from '@sveltejs/kit';
-import { STREAM_CONTENT_TYPE } from '$lib/chat/stream-protocol';
 import type { PostedMessage } from '$lib/server/chat/messages';
 import { replyStream } from '$lib/server/chat/stream';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = async (event) => {
-	const turn = event.platform?.env?.PARLEY_REPLY_TURN as PostedMessage | undefined;
-	if (!turn || typeof turn !== 'object') error(404, 'Not found');
-	return new Response(await replyStream(event, turn), {
-		headers: { 'content-type': STREAM_CONTENT_TYPE, 'cache-control': 'no-store' }
-	});
-};
+/** The events of the turn's reply, as the object relays them (see $lib/chat/stream-protocol). */
+export const _writeReply = (turn: PostedMessage, platform: App.Platform): Promise<ReadableStream<Uint8Array>> =>
+	replyStream({ platform }, turn);
+
+export const fallback: RequestHandler = () => error(404, 'Not found');
