@@ -1,13 +1,14 @@
 // Where a page view's CPU goes, by difference: the production worker in workerd (wrangler dev)
 // answering requests that each do one thing more than the one before, beside the empty worker
-// under the same wrangler dev (nothing; one subrequest to PostgREST; and a message's I/O with no
-// work on it: the posted JSON read, a write, a Durable Object that relays the model's stream as it
-// comes, and the reply's final write, bench/empty-worker). Less the row of the same I/O, a
-// figure is the app's own work: a chat page less one fetch, a message less the message's I/O.
-// Each figure is workerd's
-// process CPU (user + system, from /proc, in 10 ms ticks) over the requests, per request, after
-// ten requests to warm up; the sampling profiler (bench:profile) slows what it samples and spreads
-// the blame, this does not. Runs every row twice: the rows' spread is the noise.
+// under the same wrangler dev, with the same static files in front of it (nothing; one
+// subrequest to PostgREST; that subrequest answering a chat page's bytes; and a message's I/O
+// with no work on it: the posted JSON read, a write, a Durable Object that relays the model's
+// stream as it comes, and the reply's final write, bench/empty-worker). Less the row of the same
+// I/O, a figure is the app's own work: a chat page less one fetch answering its bytes, a message
+// less the message's I/O. Each figure is workerd's process CPU (user + system, from /proc, in
+// 10 ms ticks) over the requests, per request, after ten requests to warm up; the sampling
+// profiler (bench:profile) slows what it samples and spreads the blame, this does not. Runs every
+// row twice: the rows' spread is the noise.
 //
 // This machine's speed drifts by a third within minutes, so two builds measured one after the
 // other cannot be told apart by less than that. `--against=<checkout>` runs that checkout's worker
@@ -61,6 +62,8 @@ const emptyMessage = async () => {
 
 type Go = () => Promise<Response>;
 
+const CHAT_PAGE = 'signed in: a chat of 10 messages (1 read)';
+
 /** The rows' requests to one worker, by people of its own, whose chats are the same on every worker. */
 async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
 	const { request } = cookieClient(worker.base);
@@ -95,8 +98,7 @@ async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
 	};
 
 	return new Map<string, Go>([
-		// SvelteKit's pass and the hooks, with no session and no page: what the reply's Durable
-		// Object spends on reaching the app's writer (worker/index.ts), before the writer runs.
+		// SvelteKit's pass and the hooks, with no session and no page.
 		['signed out: JSON, refused at once', () => fetch(`${worker.base}/api/chat/replies/${crypto.randomUUID()}`)],
 		['signed out: a 404 page', () => fetch(`${worker.base}/no-such-page`)],
 		['signed out: the sign-in page', () => fetch(`${worker.base}/login`)],
@@ -107,7 +109,7 @@ async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
 		['signed in: a new chat (list: 1 read)', () => request('/chat')],
 		// The chat and the chat list, in one read (chat_page).
 		['signed in: a chat’s data (1 read)', () => request(`/chat/${chat}/__data.json`)],
-		['signed in: a chat of 10 messages (1 read)', () => request(`/chat/${chat}`)],
+		[CHAT_PAGE, () => request(`/chat/${chat}`)],
 		['  the same, with 50 chats listed', () => full.request(`/chat/${fullChat}`)],
 		// The stream read to its end: the request, the reply's Durable Object, the model's stream.
 		['signed in: a message sent (stream)', sendMessage]
@@ -134,9 +136,16 @@ async function cpuPerRequest(sides: { on: Worker; go: Go }[]): Promise<number[]>
 try {
 	const perWorker: Map<string, Go>[] = [];
 	for (const worker of workers) perWorker.push(await requestsTo(worker));
+	// A chat page's bytes, for the empty worker to answer as many: relaying them costs workerd and
+	// wrangler dev's proxy CPU (about 0.8 ms for 58 KB on this machine) before any work.
+	const pageBytes = (await (await perWorker[0].get(CHAT_PAGE)!()).arrayBuffer()).byteLength;
 	const rows: [string, { on: Worker; go: Go }[]][] = [
 		['empty worker: nothing', [{ on: empty, go: () => fetch(empty.base) }]],
 		['empty worker: one fetch to PostgREST', [{ on: empty, go: () => fetch(`${empty.base}/fetch`) }]],
+		[
+			`empty worker: one fetch, answering ${Math.round(pageBytes / 1000)} KB`,
+			[{ on: empty, go: () => fetch(`${empty.base}/fetch?bytes=${pageBytes}`) }]
+		],
 		['empty worker: a message’s I/O, no work', [{ on: empty, go: emptyMessage }]],
 		...[...perWorker[0].keys()]
 			.filter((label) => !only || label.includes(only))

@@ -1,9 +1,10 @@
 // The floor for the benches: a worker that does no work, run by the same wrangler dev. At /fetch
 // (when FETCH_URL is set) it makes one request there and answers with its body: what a
-// subrequest alone costs workerd (bench/cpu-split.ts). At /message (when MODEL_URL is set too) it
-// does a sent message's I/O and nothing else: it reads the posted JSON, makes one request as the
-// message's write, and hands the turn to a Durable Object, which asks the model for a streamed
-// reply, relays its bytes as they come, and makes one more request as the reply's final write.
+// subrequest alone costs workerd (bench/cpu-split.ts); with ?bytes=n, it answers n bytes of HTML,
+// as a page would. At /message (when MODEL_URL is set too) it does a sent message's I/O and
+// nothing else: it reads the posted JSON, makes one request as the message's write, and hands the
+// turn to a Durable Object, which asks the model for a streamed reply, relays its bytes as they
+// come, and makes one more request as the reply's final write.
 import { DurableObject } from 'cloudflare:workers';
 
 const read = (env) => fetch(env.FETCH_URL, { headers: { apikey: env.FETCH_APIKEY ?? '' } }).then((r) => r.text());
@@ -28,8 +29,16 @@ export class Relay extends DurableObject {
 
 export default {
 	async fetch(request, env) {
-		const { pathname } = new URL(request.url);
-		if (env.FETCH_URL && pathname === '/fetch') return new Response(await read(env));
+		const { pathname, searchParams } = new URL(request.url);
+		if (env.FETCH_URL && pathname === '/fetch') {
+			// ?bytes=n answers as many bytes of HTML as a page of n bytes: what relaying it costs.
+			const body = await read(env);
+			const bytes = Number(searchParams.get('bytes') ?? 0);
+			if (!bytes) return new Response(body);
+			return new Response(body + ' '.repeat(Math.max(0, bytes - body.length)), {
+				headers: { 'content-type': 'text/html; charset=utf-8' }
+			});
+		}
 		if (env.FETCH_URL && env.MODEL_URL && pathname === '/message' && request.method === 'POST') {
 			const { content } = await request.json();
 			await read(env);
