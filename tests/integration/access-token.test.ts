@@ -3,9 +3,10 @@
 // project, and for nothing else, so that auth-js, which refreshes or drops, has the last word.
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signingKeysOf, verifyAccessToken } from '../../src/lib/server/access-token.ts';
+import { signingKeysOf, verifyAccessToken, type SigningKeys } from '../../src/lib/server/access-token.ts';
 import { jwtSecret, publishableKey, signedUpUser, url } from './supabase.ts';
 
+const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' };
 const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const decode = (token: string) =>
 	token.split('.').map((piece, index) => (index < 2 ? JSON.parse(Buffer.from(piece, 'base64url').toString()) : piece));
@@ -65,5 +66,27 @@ describe('checking an access token without auth-js', () => {
 		expect(await verifyAccessToken(token, unreachable)).toBeNull();
 		expect(await verifyAccessToken('not.a.token', keys)).toBeNull();
 		expect(await verifyAccessToken('', keys)).toBeNull();
+	});
+
+	it('checks a token it vouched for again when the keys no longer hold the key that checked it', async () => {
+		// Vouched for once, the token is remembered with its key.
+		expect(await verifyAccessToken(token, keys)).toMatchObject({ sub: userId });
+		// The project's key was rotated: its id now names another key, which did not sign this token.
+		const { kid } = decode(token)[0] as { kid: string };
+		const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+		const rotated: SigningKeys = new Map([
+			[
+				kid,
+				{
+					alg: 'ES256',
+					key: await crypto.subtle.importKey('jwk', publicKey.export({ format: 'jwk' }), ECDSA_P256, false, ['verify'])
+				}
+			]
+		]);
+		expect(await verifyAccessToken(token, async () => rotated)).toBeNull();
+		expect(await verifyAccessToken(token, async () => new Map())).toBeNull();
+		expect(await verifyAccessToken(token, async () => null)).toBeNull();
+		// With the key that signed it, it checks out again.
+		expect(await verifyAccessToken(token, keys)).toMatchObject({ sub: userId });
 	});
 });

@@ -20,7 +20,7 @@ export interface AccessClaims {
 
 export interface VerifiedAccess {
 	token: string;
-	claims: AccessClaims;
+	claims: Readonly<AccessClaims>;
 	/** The session's user as GoTrue showed them (their factors), read from the same cookie. */
 	user: SessionUser | null;
 }
@@ -87,25 +87,42 @@ function currentProjectKeys(): Promise<SigningKeys | null> {
 	return projectKeys();
 }
 
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> {
-	const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-	return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-}
+const jsonPart = (text: string): Record<string, unknown> => JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
 
-const jsonPart = (text: string): Record<string, unknown> => JSON.parse(decoder.decode(base64UrlBytes(text)));
+const lastsPastMargin = (exp: number, expiresAt: number | undefined) =>
+	Math.min(exp, expiresAt ?? Infinity) * 1000 - Date.now() >= REFRESH_MARGIN_MS;
+
+// Tokens whose signature checked out, with the key that checked it: a person sends the same token
+// with every request for its hour, and its signature cannot change, so it is decoded and checked
+// once an isolate rather than every time. An entry counts only while the key set still holds that
+// very key (keys fetched again after a rotation check the token anew); the token's life is
+// checked on every request. The oldest entries go first.
+const VERIFIED_MAX = 1000;
+const verified = new Map<string, { claims: Readonly<AccessClaims>; kid: string; key: CryptoKey }>();
+
+function rememberVerified(token: string, entry: { claims: Readonly<AccessClaims>; kid: string; key: CryptoKey }) {
+	verified.set(token, entry);
+	if (verified.size > VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+}
 
 /**
  * The token's claims if it is signed by one of the keys and lives on for more than the refresh
- * margin (as does the session it came in, `expiresAt`, when given); else null.
+ * margin (as does the session it came in, `expiresAt`, when given); else null. The claims are
+ * shared by every request with the same token: read them, do not change them.
  */
 export async function verifyAccessToken(
 	token: string,
 	keys: () => Promise<SigningKeys | null> = currentProjectKeys,
 	expiresAt?: number
-): Promise<AccessClaims | null> {
+): Promise<Readonly<AccessClaims> | null> {
+	const known = verified.get(token);
+	if (known) {
+		if (!lastsPastMargin(known.claims.exp, expiresAt)) return null;
+		if ((await keys())?.get(known.kid)?.key === known.key) return known.claims;
+		verified.delete(token);
+	}
 	const parts = token.split('.');
 	if (parts.length !== 3) return null;
 	try {
@@ -113,12 +130,20 @@ export async function verifyAccessToken(
 		const claims = jsonPart(parts[1]);
 		if (typeof header.kid !== 'string' || typeof header.alg !== 'string') return null;
 		if (typeof claims.sub !== 'string' || claims.sub === '' || typeof claims.exp !== 'number') return null;
-		if (Math.min(claims.exp, expiresAt ?? Infinity) * 1000 - Date.now() < REFRESH_MARGIN_MS) return null;
+		if (!lastsPastMargin(claims.exp, expiresAt)) return null;
 		const signing = (await keys())?.get(header.kid);
 		if (!signing || signing.alg !== header.alg) return null;
 		const signed = encoder.encode(`${parts[0]}.${parts[1]}`);
-		const valid = await crypto.subtle.verify(VERIFY_PARAMS[header.alg], signing.key, base64UrlBytes(parts[2]), signed);
-		return valid ? (claims as unknown as AccessClaims) : null;
+		const valid = await crypto.subtle.verify(
+			VERIFY_PARAMS[header.alg],
+			signing.key,
+			Buffer.from(parts[2], 'base64url'),
+			signed
+		);
+		if (!valid) return null;
+		const checked = Object.freeze(claims as unknown as AccessClaims);
+		rememberVerified(token, { claims: checked, kid: header.kid, key: signing.key });
+		return checked;
 	} catch {
 		return null;
 	}

@@ -153,11 +153,7 @@ export function storedSession(event: RequestEvent): StoredSession | null {
 				.map((chunk) => chunk.value)
 				.join('');
 	try {
-		const json = raw.startsWith('base64-')
-			? new TextDecoder().decode(
-					Uint8Array.from(atob(raw.slice(7).replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
-				)
-			: raw;
+		const json = raw.startsWith('base64-') ? Buffer.from(raw.slice(7), 'base64url').toString('utf8') : raw;
 		const session: unknown = JSON.parse(json);
 		return session && typeof session === 'object' ? (session as StoredSession) : null;
 	} catch {
