@@ -28,11 +28,11 @@ export default {
 /**
  * The replies of one person, each written as it is asked for. The object calls the app's own
  * writer (exported by the /internal/reply-writer route's module, called in-process, never over
- * the network) with the turn it was given, and streams the events back, to the tab that asked and to any follower
- * (event-log.ts). If the browser, and with it this call, goes away, the writer's pending work
- * (the model's stream, the database writes, waitUntil) keeps the object running to the end:
- * Durable Objects stay alive for pending I/O without a connected client (compatibility dates
- * from 2026-10-01 on).
+ * the network) with the turn it was given, and streams the events back, to the tab that asked
+ * and to any follower (event-log.ts). If the browser, and with it this call, goes away, the
+ * writer's pending work (the model's stream, the database writes, waitUntil) keeps the object
+ * running to the end: Durable Objects stay alive for pending I/O without a connected client
+ * (compatibility dates from 2026-10-01 on).
  */
 export class ReplyWriter extends DurableObject<Record<string, unknown>> {
 	private readonly logs = new ReplyLogs();
