@@ -3,6 +3,7 @@ import type { StreamEvent } from '$lib/chat/stream-protocol';
 import { writeReply } from '../ai/reply';
 import { describeFailure, failureText } from '../errors';
 import type { PostedMessage } from './messages';
+import { coalescingSender } from './coalesce';
 import { replyRequest, titleAfter, type OnPlatform } from './turn';
 
 /** The events of a reply this request writes (a turn with isNew; see follow.ts for the others). */
@@ -24,16 +25,18 @@ export async function replyStream(event: OnPlatform, turn: PostedMessage): Promi
 					open = false;
 				}
 			};
+			// Text that comes close together goes out as one event (coalesce.ts).
+			const out = coalescingSender(send);
 			const relay = async () => {
-				send({ type: 'start', sessionId: turn.sessionId, replyId: turn.replyId, model: request.chatModel.id });
+				out.send({ type: 'start', sessionId: turn.sessionId, replyId: turn.replyId, model: request.chatModel.id });
 				const run = writeReply(request);
 				for (;;) {
 					const step = await run.next();
 					if (step.done) {
 						const outcome = step.value;
 						// The cards as stored: calls a stop ended, the step limit, a server that was down.
-						if (outcome.tools) send({ type: 'tools', tools: outcome.tools });
-						send(
+						if (outcome.tools) out.send({ type: 'tools', tools: outcome.tools });
+						out.send(
 							outcome.status === 'complete'
 								? { type: 'done' }
 								: outcome.status === 'stopped'
@@ -42,20 +45,21 @@ export async function replyStream(event: OnPlatform, turn: PostedMessage): Promi
 						);
 						// The turn is over for the browser; the stream stays open for the title alone.
 						const title = await titleAfter(event, request, outcome);
-						if (title) send({ type: 'title', sessionId: turn.sessionId, title });
+						if (title) out.send({ type: 'title', sessionId: turn.sessionId, title });
 						return;
 					}
 					const piece = step.value;
-					if (piece.kind === 'tools') send({ type: 'tools', tools: piece.tools });
-					else send({ type: piece.kind === 'reasoning' ? 'reasoning' : 'delta', text: piece.text });
+					if (piece.kind === 'tools') out.send({ type: 'tools', tools: piece.tools });
+					else out.text({ type: piece.kind === 'reasoning' ? 'reasoning' : 'delta', text: piece.text });
 				}
 			};
 			const finished = relay()
 				.catch((error: unknown) => {
 					const failure = describeFailure(error, `streaming reply ${turn.replyId}`);
-					send({ type: 'error', message: `The reply could not be saved. ${failureText(failure)}` });
+					out.send({ type: 'error', message: `The reply could not be saved. ${failureText(failure)}` });
 				})
 				.finally(() => {
+					out.flush();
 					if (open) controller.close();
 					open = false;
 				});
