@@ -3,12 +3,13 @@
 // under the same wrangler dev, with the same static files in front of it (nothing; one
 // subrequest to PostgREST; that subrequest answering a chat page's bytes; and a message's I/O
 // with no work on it: the posted JSON read, a write, a Durable Object that relays the model's
-// stream as it comes, and the reply's final write, bench/empty-worker). Less the row of the same
-// I/O, a figure is the app's own work: a chat page less one fetch answering its bytes, a message
-// less the message's I/O. Each figure is workerd's process CPU (user + system, from /proc, in
-// 10 ms ticks) over the requests, per request, after ten requests to warm up; the sampling
-// profiler (bench:profile) slows what it samples and spreads the blame, this does not. Runs every
-// row twice: the rows' spread is the noise.
+// stream as it comes, and the reply's final write, bench/empty-worker; for a reply of a few
+// words, and of a hundred, each word its own chunk of the model's stream). Less the row of the
+// same I/O, a figure is the app's own work: a chat page less one fetch answering its bytes, a
+// message less the message's I/O. Each figure is workerd's process CPU (user + system, from
+// /proc, in 10 ms ticks) over the requests, per request, after ten requests to warm up; the
+// sampling profiler (bench:profile) slows what it samples and spreads the blame, this does not.
+// Runs every row twice: the rows' spread is the noise.
 //
 // This machine's speed drifts by a third within minutes, so two builds measured one after the
 // other cannot be told apart by less than that. `--against=<checkout>` runs that checkout's worker
@@ -51,10 +52,14 @@ const empty = await startEmptyWorker(port + 1, {
 	FETCH_APIKEY: target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY,
 	MODEL_URL: fake.url
 });
+// The fake model echoes a message word by word: a long message gets a reply of as many words, each
+// its own chunk of the model's stream, as a real model sends a token or two at a time.
+const LONG_MESSAGE = Array.from({ length: 100 }, (_, n) => `word${n}`).join(' ');
 let emptyMessages = 0;
 /** A message's I/O alone (bench/empty-worker): two requests, a Durable Object, the model's stream. */
-const emptyMessage = async () => {
-	const response = await fetch(`${empty.base}/message`, stream({ content: `Message ${emptyMessages++}` }));
+const emptyMessage = (long: boolean) => async () => {
+	const content = `Message ${emptyMessages++}${long ? ` ${LONG_MESSAGE}` : ''}`;
+	const response = await fetch(`${empty.base}/message`, stream({ content }));
 	const events = await response.text();
 	if (!events.includes('[DONE]')) throw new Error(`the empty worker's message did not end: ${events.slice(-200)}`);
 	return new Response(events);
@@ -87,10 +92,22 @@ async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
 	// Past the plan's 200 replies a day, a message would be refused: cheap, and not what is measured.
 	await admin.auth.admin.updateUserById(userId, { app_metadata: { reply_limit: 100_000 } });
 	let sent = 0;
-	const sendMessage = async () => {
-		const response = await request(
+	// Long messages are someone else's, so that the short ones' histories, and the first person's
+	// chat list, stay as they were.
+	const long = cookieClient(worker.base);
+	const longUserId = await signUpBenchUser(long.request, admin, `cpu-split-long-${tag}`);
+	await admin.auth.admin.updateUserById(longUserId, { app_metadata: { reply_limit: 100_000 } });
+	const longChats = await Promise.all(
+		Array.from({ length: 20 }, (_, n) => seedChat(admin, longUserId, `Long messages ${n}`, tenMessages))
+	);
+	const sendMessage = (isLong: boolean) => async () => {
+		const response = await (isLong ? long.request : request)(
 			'/api/chat',
-			stream({ messageId: crypto.randomUUID(), content: `Message ${sent}`, sessionId: messageChats[sent++ % 20] })
+			stream({
+				messageId: crypto.randomUUID(),
+				content: `Message ${sent}${isLong ? ` ${LONG_MESSAGE}` : ''}`,
+				sessionId: (isLong ? longChats : messageChats)[sent++ % 20]
+			})
 		);
 		const events = await response.text();
 		if (!events.includes('"type":"done"')) throw new Error(`a message did not get its reply: ${events.slice(-200)}`);
@@ -112,7 +129,8 @@ async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
 		[CHAT_PAGE, () => request(`/chat/${chat}`)],
 		['  the same, with 50 chats listed', () => full.request(`/chat/${fullChat}`)],
 		// The stream read to its end: the request, the reply's Durable Object, the model's stream.
-		['signed in: a message sent (stream)', sendMessage]
+		['signed in: a message sent (stream)', sendMessage(false)],
+		['signed in: a message sent, a reply of 100 words', sendMessage(true)]
 	]);
 }
 
@@ -146,7 +164,8 @@ try {
 			`empty worker: one fetch, answering ${Math.round(pageBytes / 1000)} KB`,
 			[{ on: empty, go: () => fetch(`${empty.base}/fetch?bytes=${pageBytes}`) }]
 		],
-		['empty worker: a message’s I/O, no work', [{ on: empty, go: emptyMessage }]],
+		['empty worker: a message’s I/O, no work', [{ on: empty, go: emptyMessage(false) }]],
+		['empty worker: the same, a reply of 100 words', [{ on: empty, go: emptyMessage(true) }]],
 		...[...perWorker[0].keys()]
 			.filter((label) => !only || label.includes(only))
 			.map((label): [string, { on: Worker; go: Go }[]] => [
