@@ -26,7 +26,17 @@ describe('coalescing a reply’s text into fewer events', () => {
 		]);
 	});
 
-	it('sends text at once when the last event went out longer ago than the window', () => {
+	it('sends the first text at once after the stream’s start, however soon it comes', () => {
+		const out = sender();
+		out.send({ type: 'start', sessionId: 's', replyId: 'r', model: 'm' });
+		out.text({ type: 'delta', text: 'Hi' });
+		expect(sent).toEqual([
+			{ type: 'start', sessionId: 's', replyId: 'r', model: 'm' },
+			{ type: 'delta', text: 'Hi' }
+		]);
+	});
+
+	it('sends text at once when the last text went out longer ago than the window', () => {
 		const out = sender();
 		out.text({ type: 'delta', text: 'One' });
 		vi.advanceTimersByTime(COALESCE_MS + 1);

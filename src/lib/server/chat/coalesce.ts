@@ -1,7 +1,7 @@
 // A model sends its reply a token or two at a time, and every event costs the Worker the same
 // again however short it is: encoding it, the Durable Object's log, the hop to the request, the
 // response's write, and the browser's render of it. Text that comes within COALESCE_MS of the
-// last event sent waits and goes out with the text after it, as one event; the first text goes
+// last text sent waits and goes out with the text after it, as one event; the first text goes
 // at once, so the first words are not held back, and text is never held for longer than that.
 import type { StreamEvent } from '$lib/chat/stream-protocol';
 
@@ -21,10 +21,12 @@ export interface CoalescingSender {
 export function coalescingSender(send: (event: StreamEvent) => void, now = () => Date.now()): CoalescingSender {
 	let held: TextEvent | null = null;
 	let timer: ReturnType<typeof setTimeout> | null = null;
-	let lastSent = -Infinity;
+	// The window runs from the last text sent: other events (the start, tool cards) are no reason
+	// to hold the text after them.
+	let lastText = -Infinity;
 
-	const sendNow = (event: StreamEvent) => {
-		lastSent = now();
+	const sendText = (event: TextEvent) => {
+		lastText = now();
 		send(event);
 	};
 	const flush = () => {
@@ -33,7 +35,7 @@ export function coalescingSender(send: (event: StreamEvent) => void, now = () =>
 		if (!held) return;
 		const event = held;
 		held = null;
-		sendNow(event);
+		sendText(event);
 	};
 
 	return {
@@ -44,14 +46,14 @@ export function coalescingSender(send: (event: StreamEvent) => void, now = () =>
 				held = { type: held.type, text: held.text + event.text };
 				return;
 			}
-			const wait = COALESCE_MS - (now() - lastSent);
-			if (wait <= 0) return sendNow(event);
+			const wait = COALESCE_MS - (now() - lastText);
+			if (wait <= 0) return sendText(event);
 			held = event;
 			timer = setTimeout(flush, wait);
 		},
 		send(event) {
 			flush();
-			sendNow(event);
+			send(event);
 		},
 		flush
 	};
