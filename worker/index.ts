@@ -2,7 +2,7 @@
 // and the Durable Object that writes replies (src/lib/server/chat/reply-writer.ts).
 import { DurableObject } from 'cloudflare:workers';
 import app from 'parley:sveltekit-worker';
-import { _writeReply as writeReply } from 'parley:reply-writer';
+import { _stopReply as stopReply, _writeReply as writeReply } from 'parley:reply-writer';
 import { ReplyLogs } from './event-log';
 import { malformedRequest } from './malformed-request';
 
@@ -40,6 +40,11 @@ export class ReplyWriter extends DurableObject<Record<string, unknown>> {
 	/** A follower's stream of a reply's events (the app has checked that the reply is theirs); null if none is held here. */
 	follow(replyId: string): ReadableStream<Uint8Array> | null {
 		return this.logs.reader(replyId);
+	}
+
+	/** Stops the reply if this object is writing it; the app has recorded the stop, under RLS. */
+	stop(replyId: string): boolean {
+		return stopReply(replyId);
 	}
 
 	/** Writes the reply of the turn given, and returns its events; throws if the writer refused it. */

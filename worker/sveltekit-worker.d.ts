@@ -20,4 +20,5 @@ declare module 'parley:reply-writer' {
 			caches: CacheStorage;
 		}
 	): Promise<ReadableStream<Uint8Array>>;
+	export function _stopReply(replyId: string): boolean;
 }

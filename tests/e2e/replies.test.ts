@@ -55,6 +55,22 @@ test('Esc stops the reply being written', { tag: '@vite' }, async ({ app, page }
 	await expect.poll(async () => (await storedReply(app)).status).toBe('stopped');
 });
 
+test('Stop ends a reply at once while the model is silent', { tag: '@vite' }, async ({ app, page }) => {
+	await app.signUp();
+	const ponder = unique('Ponder this');
+	// One word, then 20 s of silence: no progress is written meanwhile, so only the stop itself,
+	// carried to where the reply is written (the Durable Object on the worker), can end it soon.
+	await fakeModel.say(ponder, 'Hmm, well', 20_000);
+	await app.send(ponder);
+	await expect(assistant(app)).toContainText('Hmm,');
+	// Stored once: the writer has nothing more to write until its heartbeat, 10 s after it began.
+	await expect.poll(async () => (await storedReply(app)).content).toBe('Hmm, ');
+	await page.getByRole('button', { name: 'Stop' }).click();
+	// Well before the heartbeat, which would otherwise be the first to hear of the stop.
+	await expect(assistant(app)).toContainText('You stopped this reply.', { timeout: 4_000 });
+	expect(await storedReply(app)).toMatchObject({ content: 'Hmm, ', status: 'stopped' });
+});
+
 test('a reload mid-reply shows what was written and follows the rest live', { tag: '@vite' }, async ({ app, page }) => {
 	await app.signUp();
 	const parts = unique('Tell me in parts');

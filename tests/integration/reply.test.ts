@@ -98,8 +98,8 @@ describe('writing a reply', () => {
 		expect(fake.calls.at(-1)).toMatchObject({ api: 'openai', maxTokens: 1024 });
 	});
 
-	it('writes no progress in a reply’s first 250 ms, and asks nothing about tools when no tool server is set up', async () => {
-		const { posted, request } = await turn('Short and quick');
+	/** A client for the writer that notes each request's path, and when it went, from now. */
+	function countingClient() {
 		const started = Date.now();
 		const asked: { path: string; at: number }[] = [];
 		const counting = createClient<Database>(url, publishableKey, {
@@ -114,6 +114,12 @@ describe('writing a reply', () => {
 				}
 			}
 		});
+		return { asked, counting };
+	}
+
+	it('writes no progress in a reply’s first 250 ms, and asks nothing about tools when no tool server is set up', async () => {
+		const { posted, request } = await turn('Short and quick');
+		const { asked, counting } = countingClient();
 		const outcome = await completeReply({
 			...request,
 			writer: { ...request.writer, client: counting },
@@ -127,6 +133,30 @@ describe('writing a reply', () => {
 		for (const { at } of progress) expect(at).toBeGreaterThanOrEqual(245);
 		expect(asked.map(({ path }) => path)).not.toContain('/rest/v1/rpc/reply_disabled_tools');
 		expect(asked).toHaveLength(progress.length + 1);
+	});
+
+	it('stores progress four times a second, or as seldom as it is told (a writer followed from memory)', async () => {
+		const words = Array.from({ length: 16 }, (_, index) => `w${index}`).join(' ');
+		const progressTimes = async (progressEveryMs?: number) => {
+			// 16 words 100 ms apart: a reply of about 1.6 s.
+			fake.sayNext(words, 100);
+			const { posted, request } = await turn('Take your time');
+			const { asked, counting } = countingClient();
+			const outcome = await completeReply({
+				...request,
+				writer: { ...request.writer, client: counting },
+				progressEveryMs
+			});
+			expect(outcome).toMatchObject({ status: 'complete', content: words });
+			expect(await stored(posted.replyId)).toMatchObject({ content: words, status: 'complete' });
+			return asked.filter(({ path }) => path === '/rest/v1/rpc/write_reply_progress').map(({ at }) => at);
+		};
+		const often = await progressTimes();
+		expect(often.length).toBeGreaterThanOrEqual(4);
+		const seldom = await progressTimes(1_000);
+		expect(seldom.length).toBeGreaterThanOrEqual(1);
+		expect(seldom.length).toBeLessThanOrEqual(2);
+		seldom.forEach((at, index) => expect(at - (seldom[index - 1] ?? 0)).toBeGreaterThanOrEqual(995));
 	});
 
 	describe('a model that thinks before answering', () => {

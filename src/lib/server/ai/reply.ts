@@ -36,6 +36,8 @@ export interface ReplyRequest {
 	title?: TitleJob;
 	/** The operator's tool servers; a reply without them only talks. */
 	tools?: ToolsConfig;
+	/** How often what has arrived is stored; PROGRESS_INTERVAL_MS unless set. */
+	progressEveryMs?: number;
 }
 
 export interface ReplyOutcome {
@@ -144,7 +146,8 @@ async function withImageBytes(messages: ModelMessage[], signal: AbortSignal): Pr
 }
 
 // What has arrived is stored at most this long after it arrived, so a reload or another tab
-// can pick the reply up from the database.
+// can pick the reply up from the database. (A writer whose followers read its memory instead
+// stores less often: see progressEveryMs.)
 const PROGRESS_INTERVAL_MS = 250;
 // While the model thinks and sends nothing, a write this often says the writer is alive; the
 // database counts a writer gone after 30 s (private.writer_timeout).
@@ -173,8 +176,9 @@ function progressWriter(request: ReplyRequest, onVerdict: (verdict: ProgressVerd
 			.catch(() => {})
 			.finally(() => (inFlight = undefined));
 	};
+	const interval = request.progressEveryMs ?? PROGRESS_INTERVAL_MS;
 	const schedule = () => {
-		timer ??= setTimeout(save, Math.max(0, savedAt + PROGRESS_INTERVAL_MS - Date.now()));
+		timer ??= setTimeout(save, Math.max(0, savedAt + interval - Date.now()));
 	};
 	const heartbeat = setInterval(schedule, HEARTBEAT_MS);
 	return {

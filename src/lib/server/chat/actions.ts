@@ -27,9 +27,8 @@ import {
 	type PostedMessage
 } from './messages';
 import { followReply } from './follow';
-import { abortLocally } from './reply-control';
 import { createShare } from './shares';
-import { followFromWriter, replyEnded, startReply } from './reply-writer';
+import { followFromWriter, replyEnded, startReply, stopWriting } from './reply-writer';
 import { checkImages, checkModel, historyBudget } from './turn';
 
 function firstIssue(error: { issues: { message: string }[] }): string {
@@ -179,7 +178,7 @@ export const selectVersionAction = (event: RequestEvent) =>
 export const stopReplyAction = (event: RequestEvent, sessionId: string) =>
 	oneIdAction(event, 'replyId', async (replyId) => {
 		await stopReply(event.locals.supabase, replyId);
-		abortLocally(replyId);
+		await stopWriting(event, replyId);
 		return sessionId;
 	});
 

@@ -2,9 +2,10 @@
 // the same NDJSON events as the streaming endpoint, beginning with everything written so far. A
 // GET with no side effects. On Cloudflare the reply's Durable Object relays its events from
 // memory (reply-writer.ts). Under vite dev, or when the object holds none, the database is read:
-// the stored text is at most ~250 ms behind the model (ai/reply.ts writes it in batches), and this
-// reads it every 250 ms, until the reply ends, its writer is gone, or ten minutes have passed (the
-// page can follow again).
+// the stored text is at most ~250 ms behind the model (ai/reply.ts writes it in batches; an
+// object, whose followers need no such writes, stores it once a second), and this reads it every
+// 250 ms, until the reply ends, its writer is gone, or ten minutes have passed (the page can
+// follow again).
 import type { StreamEvent } from '$lib/chat/stream-protocol';
 import type { ReplyTools } from '$lib/chat/tool-calls';
 import { AppError, describeFailure, failureText, fromPostgrest } from '../errors';

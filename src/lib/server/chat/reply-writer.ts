@@ -10,6 +10,7 @@ import type { StreamEvent } from '$lib/chat/stream-protocol';
 import { withImageLinks } from '../attachments/history';
 import { AppError } from '../errors';
 import type { PostedMessage } from './messages';
+import { abortLocally } from './reply-control';
 import { replyStream } from './stream';
 
 /** The binding's name in wrangler.toml. */
@@ -19,6 +20,7 @@ const BINDING = 'REPLY_WRITER';
 interface ReplyWriterObject {
 	write(replyId: string, turn: unknown): Promise<ReadableStream<Uint8Array>>;
 	follow(replyId: string): Promise<ReadableStream<Uint8Array> | null>;
+	stop(replyId: string): Promise<boolean>;
 }
 
 /**
@@ -107,4 +109,19 @@ export async function followFromWriter(
 	const writer = writerObject(event);
 	if (!writer) return null;
 	return writer.follow(replyId).catch(() => null);
+}
+
+/**
+ * Ends a reply's model call where it is being written, at once: in the person's Durable Object,
+ * or in this process without one. Call it only once the stop is recorded in the database, under
+ * RLS (a foreign id never gets here); a writer this cannot reach hears the stop at its next
+ * progress write instead.
+ */
+export async function stopWriting(event: RequestEvent, replyId: string): Promise<void> {
+	const writer = writerObject(event);
+	if (!writer) {
+		abortLocally(replyId);
+		return;
+	}
+	await writer.stop(replyId).catch(() => false);
 }

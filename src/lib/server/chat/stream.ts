@@ -6,12 +6,19 @@ import type { PostedMessage } from './messages';
 import { coalescingSender } from './coalesce';
 import { replyRequest, titleAfter, type OnPlatform } from './turn';
 
-/** The events of a reply this request writes (a turn with isNew; see follow.ts for the others). */
-export async function replyStream(event: OnPlatform, turn: PostedMessage): Promise<ReadableStream<Uint8Array>> {
+/**
+ * The events of a reply this request writes (a turn with isNew; see follow.ts for the others).
+ * `progressEveryMs`: how often the writer stores what has arrived (see ai/reply.ts).
+ */
+export async function replyStream(
+	event: OnPlatform,
+	turn: PostedMessage,
+	progressEveryMs?: number
+): Promise<ReadableStream<Uint8Array>> {
 	const encoder = new TextEncoder();
 	// The reply is written to the end whether or not the browser stays: a reload or another tab
-	// follows it from the database (see follow.ts), and Stop is how a person ends it early.
-	const request = replyRequest(event, turn);
+	// follows it (see follow.ts), and Stop is how a person ends it early.
+	const request = { ...replyRequest(event, turn), progressEveryMs };
 
 	// Whether anyone still reads: the browser (or a form post waiting for the end) may leave.
 	let open = true;

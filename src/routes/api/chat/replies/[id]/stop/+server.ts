@@ -2,7 +2,7 @@
 import { json } from '@sveltejs/kit';
 import { chatId } from '$lib/schemas/chat';
 import { stopReply } from '$lib/server/chat/messages';
-import { abortLocally } from '$lib/server/chat/reply-control';
+import { stopWriting } from '$lib/server/chat/reply-writer';
 import { AppError } from '$lib/server/errors';
 import { jsonFailure } from '$lib/server/respond';
 import type { RequestHandler } from './$types';
@@ -14,7 +14,7 @@ export const POST: RequestHandler = async (event) => {
 	try {
 		const status = await stopReply(event.locals.supabase, replyId.data);
 		// Only after the database has recorded it under RLS: a foreign id never reaches here.
-		abortLocally(replyId.data);
+		await stopWriting(event, replyId.data);
 		return json({ status });
 	} catch (cause) {
 		return jsonFailure(event, cause);
