@@ -6,8 +6,10 @@
 //     the page did before, for comparison;
 //   - the same people's writes straight to PostgREST with their own JWT: post_message, then
 //     finish_reply with the reply's writer token;
-//   - p50/p95/p99 of both, their ratio, and workerd's CPU per message and per page view, next to
-//     its CPU per request to an empty worker (wrangler dev's own share);
+//   - p50/p95/p99 of both, their ratio, the app's database round trips per message (PostgREST
+//     requests, counted by the local gateway; the direct writes make two), and workerd's CPU per
+//     message and per page view, next to its CPU per request to an empty worker (wrangler dev's
+//     own share);
 //   - afterwards, the database is checked: nothing lost, duplicated or crossed between people.
 // Usage: npm run bench:load [-- users messages] [--reload]
 import { createClient } from '@supabase/supabase-js';
@@ -32,6 +34,18 @@ const fake = await startFakeProvider({ tokenDelayMs: 0 });
 console.log('building the worker…');
 const worker = await startWorker(port, target.env, { url: fake.url, id: 'fake-model' });
 const sql = postgres(target.env.SUPABASE_DB_URL, { max: 2, onnotice: () => {} });
+
+/** PostgREST requests so far, by method and path, as the local gateway counts them. */
+const databaseRequests = async () =>
+	Object.fromEntries(
+		Object.entries(
+			(
+				(await (await fetch(`${target.env.PUBLIC_SUPABASE_URL}/_local/requests`)).json()) as {
+					byRoute: Record<string, number>;
+				}
+			).byRoute
+		).filter(([route]) => route.includes(' /rest/v1/'))
+	);
 
 const summary = (label: string, values: number[]) =>
 	`${label.padEnd(34)} p50 ${percentile(values, 50).toFixed(0).padStart(6)}  p95 ${percentile(values, 95)
@@ -64,6 +78,7 @@ try {
 	const appLatencies: number[] = [];
 	const appFailures: string[] = [];
 	const cpuBefore = worker.cpuMs();
+	const requestsBefore = await databaseRequests();
 	const appStarted = performance.now();
 	await Promise.all(
 		appPeople.map(async ({ client }, person) => {
@@ -89,6 +104,15 @@ try {
 	);
 	const appSeconds = (performance.now() - appStarted) / 1000;
 	const cpuPerMessage = (worker.cpuMs() - cpuBefore) / (users * messages);
+	const requestsPerMessage = Object.entries(await databaseRequests())
+		.map(
+			([route, count]) =>
+				[
+					route.replace(/^POST \/rest\/v1\/(rpc\/)?/, ''),
+					(count - (requestsBefore[route] ?? 0)) / (users * messages)
+				] as const
+		)
+		.filter(([, perMessage]) => perMessage > 0);
 
 	// Page views, for the worker's CPU per view.
 	const viewer = appPeople[0].client;
@@ -149,6 +173,12 @@ try {
 	console.log(summary(`PostgREST direct, ${directSeconds.toFixed(1)} s`, directLatencies));
 	const ratio = (p: number) => (percentile(appLatencies, p) / percentile(directLatencies, p)).toFixed(2);
 	console.log(`app ÷ direct                       p50 ${ratio(50)}×  p95 ${ratio(95)}×  p99 ${ratio(99)}×`);
+	const roundTrips = requestsPerMessage.reduce((sum, [, perMessage]) => sum + perMessage, 0);
+	console.log(
+		`app's database round trips per message: ${roundTrips.toFixed(2)} (` +
+			requestsPerMessage.map(([route, perMessage]) => `${route} ${perMessage.toFixed(2)}`).join(', ') +
+			'); direct: 2'
+	);
 	console.log(
 		`workerd CPU per message: ${cpuPerMessage.toFixed(2)} ms; per page view of /chat/[id]: ${cpuPerView.toFixed(2)} ms`
 	);
