@@ -1,5 +1,5 @@
 // Where the Worker's CPU goes: V8's sampling profiler, through wrangler dev's inspector (port
-// 9229), over a run of page views of /chat/[id] or of messages sent (the stream endpoint, and the
+// 9229), over a run of page views of /chat/[id] or of messages sent in chats of 20 (the stream endpoint, and the
 // reply's Durable Object, which runs in the same isolate locally). Prints the functions with the
 // most time of their own and in all, with their place in wrangler's bundle. The profiler slows
 // what it samples: read the shares, not the milliseconds; bench:long-chat and bench:load measure
@@ -8,10 +8,11 @@
 // Usage: npm run bench:profile [-- page|message [requests]]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createClient } from '@supabase/supabase-js';
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
-import { cookieClient, form, startWorker, stream } from './support.ts';
+import { cookieClient, signUpBenchUser, startWorker, stream } from './support.ts';
 
 const kind = process.argv[2] === 'message' ? 'message' : 'page';
 const requests = Number(process.argv[3] ?? 100);
@@ -96,14 +97,29 @@ console.log('building the worker…');
 const worker = await startWorker(port, target.env, { url: fake.url, id: 'fake-model' });
 try {
 	const { request } = cookieClient(worker.base);
-	const email = `bench-profile-${Date.now()}@example.com`;
-	await (await request('/login?/signup', form({ email, password: 'bench-password-1', redirectTo: '/chat' }))).text();
+	const admin = createClient(target.env.PUBLIC_SUPABASE_URL, target.env.SUPABASE_SERVICE_ROLE_KEY, {
+		auth: { persistSession: false, autoRefreshToken: false }
+	});
+	const userId = await signUpBenchUser(request, admin, 'profile');
+	// Past the plan's 200 replies a day, a message is refused: cheap, and not what is profiled.
+	await admin.auth.admin.updateUserById(userId, { app_metadata: { reply_limit: 100_000 } });
 	const first = await request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'Hello there' }));
 	const sessionId = (JSON.parse((await first.text()).split('\n')[0]) as { sessionId: string }).sessionId;
-	const once =
-		kind === 'page'
-			? () => request(`/chat/${sessionId}`)
-			: () => request('/api/chat', stream({ messageId: crypto.randomUUID(), content: 'Next', sessionId }));
+	// Messages go to chats of 20, as bench:load sends them: a chat's history grows with each one,
+	// and one chat of hundreds would make the profile about reading long histories.
+	let sent = 0;
+	let chat: string | undefined;
+	const send = async () => {
+		const response = await request(
+			'/api/chat',
+			stream({ messageId: crypto.randomUUID(), content: 'Next', ...(chat ? { sessionId: chat } : {}) })
+		);
+		const body = await response.text();
+		if (!response.ok) throw new Error(`a message was refused: ${response.status} ${body.slice(0, 200)}`);
+		chat = ++sent % 20 ? (JSON.parse(body.split('\n')[0]) as { sessionId: string }).sessionId : undefined;
+		return new Response(body);
+	};
+	const once = kind === 'page' ? () => request(`/chat/${sessionId}`) : send;
 	// Warm up first: the profile is of the steady state, not of the first compile.
 	for (let warm = 0; warm < 20; warm++) await (await once()).text();
 
