@@ -1,7 +1,7 @@
 // The per-request Supabase client. It reads and writes the session through SvelteKit's cookies,
 // so queries carry the visitor's JWT and RLS sees their auth.uid(). There is deliberately no
 // module-level client: one would either carry no JWT (the 42501 failure Parley exists to avoid)
-// or someone else's.
+// or someone else's. (The reply writer's client is kept, as it acts as no one: see writerClient.)
 import { createServerClient } from '@supabase/ssr';
 import { createClient } from '@supabase/supabase-js';
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
@@ -99,12 +99,21 @@ function createFixedTokenClient(token: string | null, headers: Record<string, st
  */
 export const createTokenClient = (token: string): ChatClient => createFixedTokenClient(token);
 
+let writer: { project: string; client: ChatClient } | undefined;
+
 /**
  * A client that acts as no one and cannot become anyone: it sends the project's key alone. For a
  * reply's writer, whose credential is the reply's writer token, an argument of each call (see
- * chat/messages.ts), and for a share page.
+ * chat/messages.ts). The one client kept beyond a request: it holds no one's token or session, so
+ * every reply the isolate writes can share it, and none pays for building one (a supabase-js
+ * client builds its Realtime and Storage clients too).
  */
-export const createWriterClient = (): ChatClient => createFixedTokenClient(null);
+export function writerClient(): ChatClient {
+	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
+	const project = `${PUBLIC_SUPABASE_URL} ${supabaseKey}`;
+	if (writer?.project !== project) writer = { project, client: createFixedTokenClient(null) };
+	return writer.client;
+}
 
 /**
  * A share page's client: anonymous, sending the share's token, which the attachments bucket's

@@ -7,7 +7,7 @@ import type { ModelPicker } from '$lib/chat/model-picker';
 import { modelRegistry } from '../ai/registry';
 import { serverEnv } from '../env';
 import { AppError } from '../errors';
-import { createWriterClient } from '../supabase';
+import { writerClient } from '../supabase';
 import { contextChars } from '../ai/context';
 import type { ChatSettings, HistoryBudget } from './messages';
 import type { HistoryMessage } from './types';
@@ -77,7 +77,7 @@ export function replyRequest(
 		// The reply is stored after the response may have gone, and may outlast the person's access
 		// token: the writer holds the reply's own writer token instead (a resubmit has none, and
 		// writes nothing).
-		writer: { client: createWriterClient(), replyId: turn.replyId, token: turn.writerToken ?? '' },
+		writer: { client: writerClient(), replyId: turn.replyId, token: turn.writerToken ?? '' },
 		chatModel: chatModels(event).chatModel(turn.settings.model),
 		replyId: turn.replyId,
 		history: turn.history,
