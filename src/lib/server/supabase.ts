@@ -99,7 +99,7 @@ function createFixedTokenClient(token: string | null, headers: Record<string, st
  */
 export const createTokenClient = (token: string): ChatClient => createFixedTokenClient(token);
 
-let writer: { project: string; client: ChatClient } | undefined;
+let keptWriterClient: { project: string; client: ChatClient } | undefined;
 
 /**
  * A client that acts as no one and cannot become anyone: it sends the project's key alone. For a
@@ -111,8 +111,8 @@ let writer: { project: string; client: ChatClient } | undefined;
 export function writerClient(): ChatClient {
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
 	const project = `${PUBLIC_SUPABASE_URL} ${supabaseKey}`;
-	if (writer?.project !== project) writer = { project, client: createFixedTokenClient(null) };
-	return writer.client;
+	if (keptWriterClient?.project !== project) keptWriterClient = { project, client: createFixedTokenClient(null) };
+	return keptWriterClient.client;
 }
 
 /**
