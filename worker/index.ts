@@ -17,17 +17,13 @@ import { _stopReply as stopReply, _writeReply as writeReply } from 'parley:reply
 import { ReplyLogs } from './event-log';
 import { malformedRequest } from './malformed-request';
 
-interface AssetsBinding {
-	fetch(input: string): Promise<Response>;
-}
-
 const server = new Server(manifest);
 // Known from the first request: the origin `read` (from $app/server) fetches static assets at.
 let origin: string | undefined;
 const initialized = server.init({
 	env: env as Record<string, string>,
 	read: async (file) => {
-		const response = await (env as { ASSETS: AssetsBinding }).ASSETS.fetch(`${origin}/${file}`);
+		const response = await (env as { ASSETS: Fetcher }).ASSETS.fetch(`${origin}/${file}`);
 		if (!response.ok) throw new Error(`read(${file}) failed: ${response.status} ${response.statusText}`);
 		return response.body!;
 	}
