@@ -22,44 +22,43 @@ async function repliesTo(app: ChatApp, question: string) {
 	return data!;
 }
 
-test(
-	'Regenerate adds a version of the reply, and the switcher shows either, after a reload too',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		const question = unique('Pick a number');
-		await app.signUp();
-		await app.send(question);
-		await expect(app.said(replyFor(question))).toBeVisible();
-		await app.settled();
+test('Regenerate adds a version of the reply, and the switcher shows either, after a reload too', async ({
+	app,
+	page
+}) => {
+	const question = unique('Pick a number');
+	await app.signUp();
+	await app.send(question);
+	await expect(app.said(replyFor(question))).toBeVisible();
+	await app.settled();
 
-		await fakeModel.say(question, 'Seven');
-		const titleCalls = (await fakeModel.titleCalls(question)).length;
-		await item(app, replyFor(question)).getByRole('button', { name: 'Regenerate' }).click();
-		await expect(app.said('Seven')).toBeVisible();
-		await app.settled();
-		// The chat was named after its first reply; a new version of it asks for no title.
-		expect((await fakeModel.titleCalls(question)).length).toBe(titleCalls);
-		await expect(app.said(replyFor(question))).toHaveCount(0);
-		await expect(versions(app)).toContainText('2 / 2');
-		// The model was given the question alone, not the reply it replaces.
-		expect((await fakeModel.calls(question)).at(-1)!.messages).toEqual([{ role: 'user', content: question }]);
+	await fakeModel.say(question, 'Seven');
+	const titleCalls = (await fakeModel.titleCalls(question)).length;
+	await item(app, replyFor(question)).getByRole('button', { name: 'Regenerate' }).click();
+	await expect(app.said('Seven')).toBeVisible();
+	await app.settled();
+	// The chat was named after its first reply; a new version of it asks for no title.
+	expect((await fakeModel.titleCalls(question)).length).toBe(titleCalls);
+	await expect(app.said(replyFor(question))).toHaveCount(0);
+	await expect(versions(app)).toContainText('2 / 2');
+	// The model was given the question alone, not the reply it replaces.
+	expect((await fakeModel.calls(question)).at(-1)!.messages).toEqual([{ role: 'user', content: question }]);
 
-		await versions(app).getByRole('button', { name: 'Previous version' }).click();
-		await expect(app.said(replyFor(question))).toBeVisible();
-		await expect(versions(app)).toContainText('1 / 2');
-		await expect(versions(app).getByRole('button', { name: 'Previous version' })).toBeDisabled();
-		await page.reload();
-		await app.ready();
-		await expect(app.said(replyFor(question))).toBeVisible();
-		await expect(versions(app)).toContainText('1 / 2');
-		await versions(app).getByRole('button', { name: 'Next version' }).click();
-		await expect(app.said('Seven')).toBeVisible();
-		expect(await repliesTo(app, question)).toEqual([
-			{ content: replyFor(question), status: 'complete' },
-			{ content: 'Seven', status: 'complete' }
-		]);
-	}
-);
+	await versions(app).getByRole('button', { name: 'Previous version' }).click();
+	await expect(app.said(replyFor(question))).toBeVisible();
+	await expect(versions(app)).toContainText('1 / 2');
+	await expect(versions(app).getByRole('button', { name: 'Previous version' })).toBeDisabled();
+	await page.reload();
+	await app.ready();
+	await expect(app.said(replyFor(question))).toBeVisible();
+	await expect(versions(app)).toContainText('1 / 2');
+	await versions(app).getByRole('button', { name: 'Next version' }).click();
+	await expect(app.said('Seven')).toBeVisible();
+	expect(await repliesTo(app, question)).toEqual([
+		{ content: replyFor(question), status: 'complete' },
+		{ content: 'Seven', status: 'complete' }
+	]);
+});
 
 test('Edit starts a new branch from that message, and the old branch stays reachable', async ({ app, page }) => {
 	const [first, second, third] = ['First question', 'Second question', 'Third question'].map(unique);
@@ -132,7 +131,7 @@ test(
 test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
-	test('regenerate, edit and switching work through plain forms', { tag: '@vite' }, async ({ page }) => {
+	test('regenerate, edit and switching work through plain forms', async ({ page }) => {
 		const plain = unique('Plain question');
 		const app = await new ChatApp(page, 'nojs-branches', { javaScript: false }).signUp();
 		await app.send(plain);

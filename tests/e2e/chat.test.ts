@@ -129,7 +129,7 @@ test('empty and oversized messages are refused before sending, with the text kep
 	expect(await storedFor(await app.userId())).toEqual({ sessions: [], messages: [] });
 });
 
-test('a finished reply stays on screen without reloading the page’s data', { tag: '@vite' }, async ({ app, page }) => {
+test('a finished reply stays on screen without reloading the page’s data', async ({ app, page }) => {
 	await app.signUp();
 	await app.send('First chat');
 	await expect(app.said(replyFor('First chat'))).toBeVisible();
@@ -162,7 +162,7 @@ test('a finished reply stays on screen without reloading the page’s data', { t
 	expect(second).not.toBe(await app.chatId());
 });
 
-test('messages sent one after another on the same page are each stored', { tag: '@vite' }, async ({ app, page }) => {
+test('messages sent one after another on the same page are each stored', async ({ app, page }) => {
 	await app.signUp();
 	for (const text of ['One', 'Two', 'Three']) {
 		await app.send(text);
@@ -179,28 +179,27 @@ test('messages sent one after another on the same page are each stored', { tag: 
 	for (const text of ['One', 'Two', 'Three']) await expect(app.said(replyFor(text))).toBeVisible();
 });
 
-test(
-	'Enter while a reply is being written sends nothing, shows no error, and keeps the text',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		await app.signUp();
-		const longOne = unique('A long one');
-		await fakeModel.say(longOne, Array.from({ length: 120 }, (_, index) => `w${index}`).join(' '));
-		await app.send(longOne);
-		await expect(app.conversation.getByText(/w5\b/)).toBeVisible();
-		await app.message.fill('Sent too early');
-		await app.message.press('Enter');
-		await expect(app.message).toHaveValue('Sent too early');
-		await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
-		await app.settled();
-		await expect(page.getByRole('alert')).toHaveCount(0);
-		await expect(app.message).toHaveValue('Sent too early');
-		const stored = await storedFor(await app.userId());
-		expect(stored.messages.some((message) => message.content === 'Sent too early')).toBe(false);
-		await page.getByRole('button', { name: 'Send' }).click();
-		await expect(app.said(replyFor('Sent too early'))).toBeVisible();
-	}
-);
+test('Enter while a reply is being written sends nothing, shows no error, and keeps the text', async ({
+	app,
+	page
+}) => {
+	await app.signUp();
+	const longOne = unique('A long one');
+	await fakeModel.say(longOne, Array.from({ length: 120 }, (_, index) => `w${index}`).join(' '));
+	await app.send(longOne);
+	await expect(app.conversation.getByText(/w5\b/)).toBeVisible();
+	await app.message.fill('Sent too early');
+	await app.message.press('Enter');
+	await expect(app.message).toHaveValue('Sent too early');
+	await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+	await app.settled();
+	await expect(page.getByRole('alert')).toHaveCount(0);
+	await expect(app.message).toHaveValue('Sent too early');
+	const stored = await storedFor(await app.userId());
+	expect(stored.messages.some((message) => message.content === 'Sent too early')).toBe(false);
+	await page.getByRole('button', { name: 'Send' }).click();
+	await expect(app.said(replyFor('Sent too early'))).toBeVisible();
+});
 
 test.describe('copy buttons', () => {
 	const REPLY = 'Here it is:\n\n```js\nconst answer = 42;\n```\n\nAnd **done**.';

@@ -24,7 +24,7 @@ const REDIRECTS = [
 	'javascript:alert(1)'
 ];
 
-test('redirectTo never leaves the site, signed in or signing in', { tag: '@vite' }, async ({ app, page }) => {
+test('redirectTo never leaves the site, signed in or signing in', async ({ app, page }) => {
 	await app.signUp();
 	const origin = new URL(page.url()).origin;
 	for (const target of REDIRECTS) {
@@ -188,46 +188,38 @@ test(
 	}
 );
 
-test(
-	'a new chat whose reply arrives at once ends on the chat, not on an empty New chat',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		await app.signUp();
-		for (let attempt = 0; attempt < 3; attempt++) {
-			await page.goto('/chat');
-			const quick = unique(`Quick one ${attempt}`);
-			await fakeModel.say(quick, 'Done.');
-			await app.send(quick);
-			await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
-			await expect(app.said(quick)).toBeVisible();
-			await expect(app.said('Done.')).toBeVisible();
-			await expect(page.getByRole('heading', { level: 1 })).toHaveText(quick);
-		}
+test('a new chat whose reply arrives at once ends on the chat, not on an empty New chat', async ({ app, page }) => {
+	await app.signUp();
+	for (let attempt = 0; attempt < 3; attempt++) {
+		await page.goto('/chat');
+		const quick = unique(`Quick one ${attempt}`);
+		await fakeModel.say(quick, 'Done.');
+		await app.send(quick);
+		await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);
+		await expect(app.said(quick)).toBeVisible();
+		await expect(app.said('Done.')).toBeVisible();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(quick);
 	}
-);
+});
 
-test(
-	'after signing out, Back shows no chat: a signed-in page is kept by no cache',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		await app.signUp();
-		const secret = unique('Something private');
-		await app.send(secret);
-		await expect(app.said(replyFor(secret))).toBeVisible();
-		await app.settled();
-		const chat = await page.goto(page.url());
-		await expect(app.said(secret)).toBeVisible();
+test('after signing out, Back shows no chat: a signed-in page is kept by no cache', async ({ app, page }) => {
+	await app.signUp();
+	const secret = unique('Something private');
+	await app.send(secret);
+	await expect(app.said(replyFor(secret))).toBeVisible();
+	await app.settled();
+	const chat = await page.goto(page.url());
+	await expect(app.said(secret)).toBeVisible();
 
-		await app.signOut();
-		await expect(page).toHaveURL(/\/login/);
-		await page.goBack();
-		await expect(page).toHaveURL(/\/login/);
-		await expect(page.getByText(secret)).toHaveCount(0);
-		expect(chat!.headers()['cache-control']).toBe('private, no-store');
-	}
-);
+	await app.signOut();
+	await expect(page).toHaveURL(/\/login/);
+	await page.goBack();
+	await expect(page).toHaveURL(/\/login/);
+	await expect(page.getByText(secret)).toHaveCount(0);
+	expect(chat!.headers()['cache-control']).toBe('private, no-store');
+});
 
-test.describe('without JavaScript', { tag: '@vite' }, () => {
+test.describe('without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 
 	test('signing in through a crafted link stays on the site', async ({ page }) => {

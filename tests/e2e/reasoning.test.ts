@@ -23,33 +23,32 @@ async function expectThought(message: Locator, words: string) {
 	await expect(disclosure.getByText(words)).toBeHidden();
 }
 
-test(
-	'thinking streams into a closed disclosure, which then says how long it took; it is never sent back',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		await app.signUp();
-		const ask = unique('Why are there tides?');
-		// Fifteen words 150 ms apart: the model thinks for about two seconds before answering.
-		await fakeModel.say(ask, 'Because of the moon.', 150, THOUGHT);
-		await app.send(ask);
-		await expect(summary(reply(app))).toHaveText(/^Thinking… \d+ s$/);
-		await app.settled();
-		await expect(reply(app)).toContainText('Because of the moon.');
-		await expectThought(reply(app), THOUGHT);
-		// The answer alone is the reply: the thinking is not part of its text.
-		await expect(reply(app).locator('.markdown')).toHaveText('Because of the moon.');
+test('thinking streams into a closed disclosure, which then says how long it took; it is never sent back', async ({
+	app,
+	page
+}) => {
+	await app.signUp();
+	const ask = unique('Why are there tides?');
+	// Fifteen words 150 ms apart: the model thinks for about two seconds before answering.
+	await fakeModel.say(ask, 'Because of the moon.', 150, THOUGHT);
+	await app.send(ask);
+	await expect(summary(reply(app))).toHaveText(/^Thinking… \d+ s$/);
+	await app.settled();
+	await expect(reply(app)).toContainText('Because of the moon.');
+	await expectThought(reply(app), THOUGHT);
+	// The answer alone is the reply: the thinking is not part of its text.
+	await expect(reply(app).locator('.markdown')).toHaveText('Because of the moon.');
 
-		await page.reload();
-		await expectThought(reply(app), THOUGHT);
+	await page.reload();
+	await expectThought(reply(app), THOUGHT);
 
-		const next = unique('And the spring tides?');
-		await app.send(next);
-		await app.settled();
-		const [call] = await fakeModel.calls(next);
-		expect(call.messages.map((message) => message.content).join('\n')).not.toContain('heaps up');
-		expect(call.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
-	}
-);
+	const next = unique('And the spring tides?');
+	await app.send(next);
+	await app.settled();
+	const [call] = await fakeModel.calls(next);
+	expect(call.messages.map((message) => message.content).join('\n')).not.toContain('heaps up');
+	expect(call.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+});
 
 test(
 	'a reload in the middle of a thought picks the thinking up and follows it',
@@ -77,7 +76,7 @@ test(
 	}
 );
 
-test('Stop in the middle of a thought keeps what was thought', { tag: '@vite' }, async ({ app, page }) => {
+test('Stop in the middle of a thought keeps what was thought', async ({ app, page }) => {
 	await app.signUp();
 	const ask = unique('Think forever');
 	await fakeModel.say(ask, 'Never reached.', 400, THOUGHT);

@@ -44,7 +44,7 @@ test('Stop keeps what was written and marks the reply stopped', { tag: '@vite' }
 	await expect(assistant(app)).toContainText('word3');
 });
 
-test('Esc stops the reply being written', { tag: '@vite' }, async ({ app, page }) => {
+test('Esc stops the reply being written', async ({ app, page }) => {
 	await app.signUp();
 	const countAgain = unique('Count slowly again');
 	await fakeModel.say(countAgain, LONG, 150);

@@ -234,7 +234,7 @@ test(
 	}
 );
 
-test('GET never creates anything nor calls the model', { tag: '@vite' }, async ({ app, page }) => {
+test('GET never creates anything nor calls the model', async ({ app, page }) => {
 	await app.signUp();
 	const userId = await app.userId();
 	const marker = unique('hi');
@@ -296,7 +296,7 @@ test('a session cookie in base64url, as the app wrote them before, still signs i
 	expect((await readSession(context)).refresh_token).not.toBe(session.refresh_token);
 });
 
-test('a revoked session lands on /login with a message', { tag: '@vite' }, async ({ app, page, context }) => {
+test('a revoked session lands on /login with a message', async ({ app, page, context }) => {
 	await app.signUp();
 	const session = await readSession(context);
 	// Signed out everywhere from another device: every refresh token is revoked.
@@ -337,7 +337,7 @@ test(
 	}
 );
 
-test('sign-in keeps the email on error and redirects only within the site', { tag: '@vite' }, async ({ app, page }) => {
+test('sign-in keeps the email on error and redirects only within the site', async ({ app, page }) => {
 	await app.signUp();
 	await app.signOut();
 	await page.goto('/login?redirectTo=https://evil.example/steal');

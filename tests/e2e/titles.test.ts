@@ -4,7 +4,7 @@ import { ChatApp, expect, fakeModel, storedFor, test, unique } from './support.t
 
 const QUESTION = 'Why does the moon look bigger near the horizon than overhead?';
 
-test('names a new chat after its first reply, which is not held up for it', { tag: '@vite' }, async ({ app, page }) => {
+test('names a new chat after its first reply, which is not held up for it', async ({ app, page }) => {
 	const FIRST = unique(QUESTION);
 	await app.signUp();
 	await fakeModel.title(FIRST, { text: '"Title: The moon illusion."', delayMs: 2500 });
@@ -51,7 +51,7 @@ test.describe('without JavaScript', () => {
 	});
 });
 
-test('a failed title call keeps the first words as the title', { tag: '@vite' }, async ({ app, page }) => {
+test('a failed title call keeps the first words as the title', async ({ app, page }) => {
 	const FIRST = unique(QUESTION);
 	await app.signUp();
 	await fakeModel.title(FIRST, { fail: true });

@@ -109,7 +109,7 @@ test('a card the person opened stays open while the reply’s other calls go on'
 	await expect(slow.getByText('Done after 2 s.')).toBeHidden();
 });
 
-test('a tool that is not marked safe waits for Allow, and runs once allowed', { tag: '@vite' }, async ({ app }) => {
+test('a tool that is not marked safe waits for Allow, and runs once allowed', async ({ app }) => {
 	await app.signUp();
 	const question = unique('Tell the team lunch is at one');
 	const note = unique('Lunch at one');
@@ -212,44 +212,36 @@ test(
 	}
 );
 
-test(
-	'Stop during a slow tool ends the reply, and the card says the call ended with it',
-	{ tag: '@vite' },
-	async ({ app, page }) => {
-		await app.signUp();
-		const question = unique('Take your time');
-		await fakeModel.callTools(question, [{ name: 'test__slow', arguments: { seconds: 20 } }], 'Starting. ');
-		await fakeModel.say(question, 'Never said.');
-		await app.send(question);
-		await expect(card(app, 'slow')).toContainText('Running…');
-		await page.getByRole('button', { name: 'Stop' }).click();
-		await expect(app.conversation.getByText('You stopped this reply.')).toBeVisible({ timeout: 5_000 });
-		await expect(card(app, 'slow')).toContainText('Failed');
-		await app.settled();
-		await page.reload();
-		await card(app, 'slow').getByText('slow', { exact: true }).click();
-		await expect(card(app, 'slow')).toContainText('Ended with the reply');
-		await expect(app.conversation).not.toContainText('Never said.');
-	}
-);
+test('Stop during a slow tool ends the reply, and the card says the call ended with it', async ({ app, page }) => {
+	await app.signUp();
+	const question = unique('Take your time');
+	await fakeModel.callTools(question, [{ name: 'test__slow', arguments: { seconds: 20 } }], 'Starting. ');
+	await fakeModel.say(question, 'Never said.');
+	await app.send(question);
+	await expect(card(app, 'slow')).toContainText('Running…');
+	await page.getByRole('button', { name: 'Stop' }).click();
+	await expect(app.conversation.getByText('You stopped this reply.')).toBeVisible({ timeout: 5_000 });
+	await expect(card(app, 'slow')).toContainText('Failed');
+	await app.settled();
+	await page.reload();
+	await card(app, 'slow').getByText('slow', { exact: true }).click();
+	await expect(card(app, 'slow')).toContainText('Ended with the reply');
+	await expect(app.conversation).not.toContainText('Never said.');
+});
 
-test(
-	'the step limit ends a reply that keeps calling tools, and the page says so',
-	{ tag: '@vite' },
-	async ({ app }) => {
-		await app.signUp();
-		const question = unique('Keep adding');
-		for (let step = 0; step < 5; step++)
-			await fakeModel.callTools(question, [{ name: 'test__add', arguments: { a: step, b: 1 } }]);
-		await fakeModel.say(question, 'Never said.');
-		await app.send(question);
-		await expect(
-			app.conversation.getByText('Stopped after 5 steps with tools, the most a reply may take here.')
-		).toBeVisible();
-		await expect(card(app, 'add')).toHaveCount(5);
-		expect(await fakeModel.calls(question)).toHaveLength(5);
-	}
-);
+test('the step limit ends a reply that keeps calling tools, and the page says so', async ({ app }) => {
+	await app.signUp();
+	const question = unique('Keep adding');
+	for (let step = 0; step < 5; step++)
+		await fakeModel.callTools(question, [{ name: 'test__add', arguments: { a: step, b: 1 } }]);
+	await fakeModel.say(question, 'Never said.');
+	await app.send(question);
+	await expect(
+		app.conversation.getByText('Stopped after 5 steps with tools, the most a reply may take here.')
+	).toBeVisible();
+	await expect(card(app, 'add')).toHaveCount(5);
+	expect(await fakeModel.calls(question)).toHaveLength(5);
+});
 
 test('a tool’s arguments and answer full of markup show as text and run nothing', async ({ app, page }) => {
 	await app.signUp();
@@ -359,32 +351,28 @@ test.describe('without JavaScript', () => {
 		await expect(add.getByText('5', { exact: true })).toBeVisible();
 	});
 
-	test(
-		'Deny through the form: the tool never runs, and the model answers without it',
-		{ tag: '@vite' },
-		async ({ page }) => {
-			const app = new ChatApp(page, 'tools-deny', { javaScript: false });
-			await app.signUp();
-			const question = unique('Send the secret note');
-			const note = unique('The secret');
-			await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
-			// Slow enough that a page shown before the reply ended would show it unfinished.
-			await fakeModel.say(question, 'Understood, nothing was sent.', 300);
-			await app.send(question);
+	test('Deny through the form: the tool never runs, and the model answers without it', async ({ page }) => {
+		const app = new ChatApp(page, 'tools-deny', { javaScript: false });
+		await app.signUp();
+		const question = unique('Send the secret note');
+		const note = unique('The secret');
+		await fakeModel.callTools(question, [{ name: 'test__send_note', arguments: { text: note } }]);
+		// Slow enough that a page shown before the reply ended would show it unfinished.
+		await fakeModel.say(question, 'Understood, nothing was sent.', 300);
+		await app.send(question);
 
-			// The post comes back as soon as the reply waits for an answer.
-			const sendNote = card(app, 'send_note');
-			await expect(sendNote).toContainText('Waiting for your answer');
-			await sendNote.getByRole('button', { name: 'Deny' }).click();
+		// The post comes back as soon as the reply waits for an answer.
+		const sendNote = card(app, 'send_note');
+		await expect(sendNote).toContainText('Waiting for your answer');
+		await sendNote.getByRole('button', { name: 'Deny' }).click();
 
-			// The answer's post came back once the reply ended: the page holds all of it, unrefreshed.
-			await expect(app.said('Understood, nothing was sent.')).toBeVisible({ timeout: 1_000 });
-			await expect(card(app, 'send_note')).toContainText('Not allowed');
-			expect(await testTools.notes()).not.toContain(note);
-			const [, second] = await fakeModel.calls(question);
-			expect(second.toolResults[0].content).toContain('did not allow');
-		}
-	);
+		// The answer's post came back once the reply ended: the page holds all of it, unrefreshed.
+		await expect(app.said('Understood, nothing was sent.')).toBeVisible({ timeout: 1_000 });
+		await expect(card(app, 'send_note')).toContainText('Not allowed');
+		expect(await testTools.notes()).not.toContain(note);
+		const [, second] = await fakeModel.calls(question);
+		expect(second.toolResults[0].content).toContain('did not allow');
+	});
 
 	test(
 		'Allow through the form runs the tool; switched off in Chat settings, it is offered no more',
