@@ -1,6 +1,6 @@
 // axe on every page, each in light and in dark; streamed replies announced politely; one alert at most.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { axeViolations } from '../support/axe.ts';
 import { replyFor } from '../support/fake-provider.ts';
 import { png } from '../support/files.ts';
 import { totpCode } from '../support/totp.ts';
@@ -18,10 +18,10 @@ const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 async function expectNoViolations(page: Page, where: string, within?: string) {
 	for (const colorScheme of ['light', 'dark'] as const) {
 		await page.emulateMedia({ colorScheme });
-		const all = new AxeBuilder({ page }).withTags(WCAG_AA);
-		const builder = colorScheme === 'light' ? all : all.withRules(COLOUR_RULES);
-		const { violations } = await (within ? builder.include(within) : builder).analyze();
-		const found = violations.map(({ id, nodes }) => `${id}: ${nodes.map((node) => node.target.join(' ')).join(', ')}`);
+		const found = await axeViolations(
+			page,
+			colorScheme === 'light' ? { tags: WCAG_AA, within } : { rules: COLOUR_RULES, within }
+		);
 		expect(found, `${where} (${colorScheme})`).toEqual([]);
 	}
 }
@@ -172,8 +172,7 @@ test("axe finds no violations on a guest's pages, in light and dark", async ({ a
 test('buttons meet 4.5:1 in dark mode', async ({ app, page }) => {
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await app.signUp();
-	const { violations } = await new AxeBuilder({ page }).withRules(['color-contrast']).analyze();
-	expect(violations).toEqual([]);
+	expect(await axeViolations(page, { rules: ['color-contrast'] })).toEqual([]);
 	const send = page.getByRole('button', { name: 'Send' });
 	const colors = await send.evaluate((button) => {
 		const style = getComputedStyle(button);

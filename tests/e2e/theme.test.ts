@@ -1,7 +1,7 @@
 // The Theme button overrides the system's scheme; the choice is kept in a cookie and rendered
 // into the HTML, so a reload shows the right colours from the first paint.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { axeViolations } from '../support/axe.ts';
 import { ChatApp, expect, test } from './support.ts';
 
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -29,16 +29,14 @@ test('Theme steps system → light → dark → system, and the page is rendered
 	expect(await servedTheme(page, '/chat')).toBe('light');
 	await page.reload();
 	expect(await background(page)).toBe(WHITE);
-	const { violations } = await new AxeBuilder({ page }).withRules(['color-contrast']).analyze();
-	expect(violations).toEqual([]);
+	expect(await axeViolations(page, { rules: ['color-contrast'] })).toEqual([]);
 
 	await theme.click();
 	await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
 	await expect(theme).toHaveAccessibleName('Theme: Dark');
 	await page.emulateMedia({ colorScheme: 'light' });
 	expect(await background(page)).toBe(DARK);
-	const dark = await new AxeBuilder({ page }).withRules(['color-contrast']).analyze();
-	expect(dark.violations).toEqual([]);
+	expect(await axeViolations(page, { rules: ['color-contrast'] })).toEqual([]);
 
 	await theme.click();
 	await expect(page.locator('html')).toHaveAttribute('data-theme', 'system');
