@@ -13,19 +13,25 @@ export interface AxeScope {
 	tags?: string[];
 	/** by their ids. */
 	rules?: string[];
+	/** Rules to run beside the tags' (best practices, which no WCAG tag names). */
+	also?: string[];
 	/** A selector that limits the run to what it matches. */
 	within?: string;
 }
 
 /** What axe finds wrong on the page as it is now, one `rule: node, node` a rule. */
-export async function axeViolations(page: Page, { tags, rules, within }: AxeScope): Promise<string[]> {
+export async function axeViolations(page: Page, { tags, rules, also = [], within }: AxeScope): Promise<string[]> {
 	if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
 	const runOnly = rules ? { type: 'rule' as const, values: rules } : { type: 'tag' as const, values: tags ?? [] };
+	const enabled = Object.fromEntries(also.map((rule) => [rule, { enabled: true }]));
 	return page.evaluate(
-		async ({ runOnly, within }) => {
-			const { violations } = await (window as unknown as { axe: Axe }).axe.run(within ?? document, { runOnly });
+		async ({ runOnly, enabled, within }) => {
+			const { violations } = await (window as unknown as { axe: Axe }).axe.run(within ?? document, {
+				runOnly,
+				rules: enabled
+			});
 			return violations.map(({ id, nodes }) => `${id}: ${nodes.map((node) => node.target.join(' ')).join(', ')}`);
 		},
-		{ runOnly, within }
+		{ runOnly, enabled, within }
 	);
 }
