@@ -138,17 +138,20 @@ async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
  * CPU per request of each side, after ten requests each to warm up; the sides take turns, `batch`
  * requests at a time, so that the machine's drift falls on all of them alike.
  */
-async function cpuPerRequest(sides: { on: Worker; go: Go }[]): Promise<number[]> {
+async function cpuPerRequest(sides: { on: Worker; go: Go }[]): Promise<{ all: number[]; worker: number[] }> {
 	for (const { go } of sides) for (let warm = 0; warm < 10; warm++) await (await go()).arrayBuffer();
-	const spent = sides.map(() => 0);
+	const all = sides.map(() => 0);
+	const worker = sides.map(() => 0);
 	for (let done = 0; done < requests; done += batch) {
 		for (const [index, { on, go }] of sides.entries()) {
-			const before = on.cpuMs();
+			const [allBefore, workerBefore] = [on.cpuMs(), on.workerCpuMs()];
 			for (let n = 0; n < batch; n++) await (await go()).arrayBuffer();
-			spent[index] += on.cpuMs() - before;
+			all[index] += on.cpuMs() - allBefore;
+			worker[index] += on.workerCpuMs() - workerBefore;
 		}
 	}
-	return spent.map((ms) => ms / Math.ceil(requests / batch) / batch);
+	const perRequest = (spent: number[]) => spent.map((ms) => ms / Math.ceil(requests / batch) / batch);
+	return { all: perRequest(all), worker: perRequest(worker) };
 }
 
 try {
@@ -173,21 +176,29 @@ try {
 				workers.map((on, index) => ({ on, go: perWorker[index].get(label)! }))
 			])
 	];
-	const figures = new Map<string, number[][]>();
+	const figures = new Map<string, { all: number[]; worker: number[] }[]>();
 	for (let round = 0; round < rounds; round++) {
 		for (const [label, sides] of rows) figures.set(label, [...(figures.get(label) ?? []), await cpuPerRequest(sides)]);
 	}
+	const figure = (value: number | undefined) => (value === undefined ? '' : value.toFixed(2).padStart(6));
+	const table = (which: 'all' | 'worker') => {
+		for (const [label, measured] of figures) {
+			const side = (index: number) => measured.map((round) => figure(round[which][index])).join(' ');
+			console.log(`  ${label.padEnd(44)} ${side(0)}${against && measured[0][which].length > 1 ? `   ${side(1)}` : ''}`);
+		}
+	};
 	console.log(`\nworkerd CPU per request, ms (${requests} requests a row, ${rounds} rounds):`);
 	console.log(
 		'  the CPU time (user + system, /proc) of the workerd processes over the requests, after ten to warm up;\n' +
 			'  less the empty worker’s, under the same wrangler dev, it is the app’s own share\n'
 	);
 	if (against) console.log(`  ${''.padEnd(44)} ${'this checkout'.padStart(13)}   ${against}\n`);
-	const figure = (value: number | undefined) => (value === undefined ? '' : value.toFixed(2).padStart(6));
-	for (const [label, measured] of figures) {
-		const side = (index: number) => measured.map((round) => figure(round[index])).join(' ');
-		console.log(`  ${label.padEnd(44)} ${side(0)}${against && measured[0].length > 1 ? `   ${side(1)}` : ''}`);
-	}
+	table('all');
+	console.log(
+		'\nthe same, of the worker’s own workerd process alone (wrangler dev runs its proxy in another, which\n' +
+			'  Cloudflare has no counterpart of):\n'
+	);
+	table('worker');
 } finally {
 	for (const worker of workers) worker.stop();
 	empty.stop();

@@ -18,6 +18,11 @@ export interface Worker {
 	process: ChildProcess;
 	/** CPU milliseconds the workerd processes have used so far (user + system). */
 	cpuMs(): number;
+	/**
+	 * The same, of the worker's own workerd process alone: wrangler dev runs its proxy (the one that
+	 * listens on `port`) in a workerd process of its own, which Cloudflare has no counterpart of.
+	 */
+	workerCpuMs(): number;
 	stop(): void;
 }
 
@@ -84,12 +89,17 @@ async function runWrangler(
 		base,
 		process: child,
 		cpuMs: () => descendantsCpuMs(child.pid!, 'workerd'),
+		workerCpuMs: () =>
+			descendantsCpuMs(child.pid!, 'workerd', (commandLine) => !commandLine.includes(`=127.0.0.1:${port} `)),
 		stop: () => child.kill('SIGTERM')
 	};
 }
 
-/** Sums utime + stime of the descendants of `pid` whose command is `name` (Linux /proc). */
-function descendantsCpuMs(pid: number, name: string): number {
+/**
+ * Sums utime + stime of the descendants of `pid` whose command is `name` (Linux /proc), and whose
+ * command line passes `keep`, when given.
+ */
+function descendantsCpuMs(pid: number, name: string, keep?: (commandLine: string) => boolean): number {
 	const ticksPerSecond = 100;
 	let total = 0;
 	const visit = (parent: number) => {
@@ -103,7 +113,9 @@ function descendantsCpuMs(pid: number, name: string): number {
 			const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
 			const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (command === name) total += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+			const kept =
+				command === name && (!keep || keep(`${readFileSync(`/proc/${child}/cmdline`, 'utf8').replaceAll('\0', ' ')} `));
+			if (kept) total += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 			visit(child);
 		}
 	};
