@@ -78,6 +78,7 @@ try {
 	const appLatencies: number[] = [];
 	const appFailures: string[] = [];
 	const cpuBefore = worker.cpuMs();
+	const workerCpuBefore = worker.workerCpuMs();
 	const requestsBefore = await databaseRequests();
 	const appStarted = performance.now();
 	await Promise.all(
@@ -104,6 +105,7 @@ try {
 	);
 	const appSeconds = (performance.now() - appStarted) / 1000;
 	const cpuPerMessage = (worker.cpuMs() - cpuBefore) / (users * messages);
+	const workerCpuPerMessage = (worker.workerCpuMs() - workerCpuBefore) / (users * messages);
 	const requestsPerMessage = Object.entries(await databaseRequests())
 		.map(
 			([route, count]) =>
@@ -180,7 +182,9 @@ try {
 			'); direct: 2'
 	);
 	console.log(
-		`workerd CPU per message: ${cpuPerMessage.toFixed(2)} ms; per page view of /chat/[id]: ${cpuPerView.toFixed(2)} ms`
+		`workerd CPU per message: ${cpuPerMessage.toFixed(2)} ms (the worker's own process: ` +
+			`${workerCpuPerMessage.toFixed(2)} ms, wrangler dev's proxy runs in another); ` +
+			`per page view of /chat/[id]: ${cpuPerView.toFixed(2)} ms`
 	);
 	console.log(
 		`workerd CPU per request to an empty worker under the same wrangler dev: ${cpuPerEmptyRequest.toFixed(2)} ms ` +

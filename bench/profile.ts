@@ -5,8 +5,10 @@
 // what it samples: read the shares, not the milliseconds; bench:long-chat and bench:load measure
 // the CPU itself. Writes the whole profile to bench/results/<kind>.cpuprofile, which Chromium's
 // DevTools open.
-// Usage: npm run bench:profile [-- page|message [requests]]
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `long`: messages whose replies are 100 words, each its own chunk of the model's stream, for what
+// the app spends per chunk.
+// Usage: npm run bench:profile [-- page|message|long [requests]]
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import { stopStack } from '../local-supabase/stack.ts';
@@ -14,7 +16,9 @@ import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import { cookieClient, signUpBenchUser, startWorker, stream } from './support.ts';
 
-const kind = process.argv[2] === 'message' ? 'message' : 'page';
+const kind = process.argv[2] === 'message' || process.argv[2] === 'long' ? process.argv[2] : 'page';
+// The fake model echoes a message word by word.
+const content = kind === 'long' ? Array.from({ length: 100 }, (_, n) => `word${n}`).join(' ') : 'Next';
 const requests = Number(process.argv[3] ?? 100);
 const port = 8796;
 const INSPECTOR = 'http://127.0.0.1:9229';
@@ -89,6 +93,60 @@ function summarize(profile: Profile) {
 	console.log(`\nsampled busy time: ${(busy / 1000 / requests).toFixed(1)} ms per request (profiler included)`);
 	console.log(`\nmost time of their own:\n${top(own, 25)}`);
 	console.log(`\nmost time in all (with what they call):\n${top(all, 40)}`);
+	const packages = byPackage(profile);
+	if (packages)
+		console.log(
+			`\nby package (a sample of built-in code counts for the nearest JavaScript that called it):\n${top(packages, 20)}`
+		);
+}
+
+/**
+ * Each sample's time by the package its JavaScript comes from, read off the `// node_modules/…`
+ * lines that wrangler's bundle (.wrangler/tmp/dev-…/index.js, the newest) opens each module with.
+ */
+function byPackage(profile: Profile): Map<string, number> | null {
+	const tmp = path.join(projectRoot, '.wrangler', 'tmp');
+	const newest = readdirSync(tmp)
+		.filter((name) => name.startsWith('dev-'))
+		.map((name) => path.join(tmp, name, 'index.js'))
+		.filter((file) => existsSync(file))
+		.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+	if (!newest) return null;
+	const starts: { line: number; module: string }[] = [];
+	readFileSync(newest, 'utf8')
+		.split('\n')
+		.forEach((text, line) => {
+			const module = /^\/\/ (\S+\.(?:m?js|cjs|ts|svelte))$/.exec(text)?.[1];
+			if (module) starts.push({ line, module });
+		});
+	const packageAt = (line: number) => {
+		let module = '(before the first module)';
+		for (const start of starts) {
+			if (start.line > line) break;
+			module = start.module;
+		}
+		const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(module)?.[1];
+		if (inPackage) return inPackage;
+		return module.includes('.svelte-kit/output/server/index') ? '@sveltejs/kit (server)' : `Parley: ${module}`;
+	};
+	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+	const parentOf = new Map<number, number>();
+	for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+	const times = new Map<string, number>();
+	profile.samples.forEach((sample, index) => {
+		const leaf = byId.get(sample)!.callFrame;
+		if (leaf.functionName === '(idle)') return;
+		let id: number | undefined = sample;
+		while (id !== undefined && byId.get(id)!.callFrame.url !== 'index.js') id = parentOf.get(id);
+		const name =
+			id !== undefined
+				? packageAt(byId.get(id)!.callFrame.lineNumber)
+				: leaf.functionName.startsWith('(')
+					? leaf.functionName
+					: 'built-in code, no JavaScript caller';
+		times.set(name, (times.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0));
+	});
+	return times;
 }
 
 const target = await resolveSupabase();
@@ -112,7 +170,7 @@ try {
 	const send = async () => {
 		const response = await request(
 			'/api/chat',
-			stream({ messageId: crypto.randomUUID(), content: 'Next', ...(chat ? { sessionId: chat } : {}) })
+			stream({ messageId: crypto.randomUUID(), content, ...(chat ? { sessionId: chat } : {}) })
 		);
 		const body = await response.text();
 		if (!response.ok) throw new Error(`a message was refused: ${response.status} ${body.slice(0, 200)}`);
@@ -134,7 +192,7 @@ try {
 	mkdirSync(path.dirname(file), { recursive: true });
 	writeFileSync(file, JSON.stringify(profile));
 	console.log(
-		`${requests} ${kind === 'page' ? 'page views of /chat/[id]' : 'messages sent'}; the profile is in ${file}`
+		`${requests} ${kind === 'page' ? 'page views of /chat/[id]' : kind === 'long' ? 'messages sent, with replies of 100 words' : 'messages sent'}; the profile is in ${file}`
 	);
 	summarize(profile);
 } finally {
