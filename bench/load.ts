@@ -10,6 +10,8 @@
 //     requests, counted by the local gateway; the direct writes make two), and workerd's CPU per
 //     message and per page view, next to its CPU per request to an empty worker (wrangler dev's
 //     own share);
+//   - the same load on the empty worker's /message: a message's I/O with no work on it, the floor
+//     for the app's ratio on this machine;
 //   - afterwards, the database is checked: nothing lost, duplicated or crossed between people.
 // Usage: npm run bench:load [-- users messages] [--reload]
 import { createClient } from '@supabase/supabase-js';
@@ -126,12 +128,44 @@ try {
 	const cpuPerView = (worker.cpuMs() - viewCpuBefore) / pageViews;
 
 	// The same count of requests to an empty worker: wrangler dev's own share of every request.
-	const empty = await startEmptyWorker(port + 1);
+	// Then the same load on its /message, a message's I/O with no work on it (bench/empty-worker: the
+	// request, a read, a Durable Object relaying the model's stream, another read): the floor for
+	// any app that answers a message that way on this machine. Its reads cost the database less
+	// than the app's two writes, so the floor is, if anything, low.
+	const empty = await startEmptyWorker(port + 1, {
+		FETCH_URL: `${target.env.PUBLIC_SUPABASE_URL}/rest/v1/chat_sessions?select=id&limit=1`,
+		FETCH_APIKEY: target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY,
+		MODEL_URL: fake.url
+	});
 	let cpuPerEmptyRequest: number;
+	const floorLatencies: number[] = [];
+	let floorSeconds: number;
+	let floorCpuPerMessage: number[];
 	try {
 		const emptyCpuBefore = empty.cpuMs();
 		for (let index = 0; index < pageViews; index++) await (await fetch(empty.base)).text();
 		cpuPerEmptyRequest = (empty.cpuMs() - emptyCpuBefore) / pageViews;
+		const floorCpuBefore = [empty.cpuMs(), empty.workerCpuMs()];
+		const floorStarted = performance.now();
+		await Promise.all(
+			Array.from({ length: users }, async (_, person) => {
+				for (let index = 0; index < messages; index++) {
+					const started = performance.now();
+					const response = await fetch(
+						`${empty.base}/message`,
+						stream({ content: `person ${person} message ${index}` })
+					);
+					const events = await response.text();
+					if (!events.includes('[DONE]'))
+						throw new Error(`the empty worker's message did not end: ${events.slice(-200)}`);
+					floorLatencies.push(performance.now() - started);
+				}
+			})
+		);
+		floorSeconds = (performance.now() - floorStarted) / 1000;
+		floorCpuPerMessage = [empty.cpuMs(), empty.workerCpuMs()].map(
+			(spent, index) => (spent - floorCpuBefore[index]) / (users * messages)
+		);
 	} finally {
 		empty.stop();
 	}
@@ -175,6 +209,14 @@ try {
 	console.log(summary(`PostgREST direct, ${directSeconds.toFixed(1)} s`, directLatencies));
 	const ratio = (p: number) => (percentile(appLatencies, p) / percentile(directLatencies, p)).toFixed(2);
 	console.log(`app ÷ direct                       p50 ${ratio(50)}×  p95 ${ratio(95)}×  p99 ${ratio(99)}×`);
+	console.log(summary(`empty worker, a message's I/O, ${floorSeconds.toFixed(1)} s`, floorLatencies));
+	const floorRatio = (p: number) => (percentile(floorLatencies, p) / percentile(directLatencies, p)).toFixed(2);
+	console.log(
+		`  ÷ direct (the floor)              p50 ${floorRatio(50)}×  p95 ${floorRatio(95)}×  p99 ${floorRatio(99)}×`
+	);
+	console.log(
+		`  its workerd CPU per message: ${floorCpuPerMessage[0].toFixed(2)} ms (its own process: ${floorCpuPerMessage[1].toFixed(2)} ms)`
+	);
 	const roundTrips = requestsPerMessage.reduce((sum, [, perMessage]) => sum + perMessage, 0);
 	console.log(
 		`app's database round trips per message: ${roundTrips.toFixed(2)} (` +
