@@ -9,6 +9,8 @@
 // message less the message's I/O. Each figure is workerd's process CPU (user + system, from
 // /proc, in 10 ms ticks) over the requests, per request, after ten requests to warm up; the
 // sampling profiler (bench:profile) slows what it samples and spreads the blame, this does not.
+// The table is printed twice: all of workerd's CPU, then the worker's own process's alone, as
+// wrangler dev runs its proxy (the address the requests go to) in a second workerd process.
 // Runs every row twice: the rows' spread is the noise.
 //
 // This machine's speed drifts by a third within minutes, so two builds measured one after the

@@ -106,6 +106,7 @@ function summarize(profile: Profile) {
  */
 function byPackage(profile: Profile): Map<string, number> | null {
 	const tmp = path.join(projectRoot, '.wrangler', 'tmp');
+	if (!existsSync(tmp)) return null;
 	const newest = readdirSync(tmp)
 		.filter((name) => name.startsWith('dev-'))
 		.map((name) => path.join(tmp, name, 'index.js'))
