@@ -26,7 +26,15 @@ import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import { seedChat } from '../tests/support/seed-chat.ts';
-import { cookieClient, signUpBenchUser, startEmptyWorker, startWorker, stream, type Worker } from './support.ts';
+import {
+	cookieClient,
+	emptyMessage,
+	signUpBenchUser,
+	startEmptyWorker,
+	startWorker,
+	stream,
+	type Worker
+} from './support.ts';
 
 const args = process.argv.slice(2);
 const against = args.find((arg) => arg.startsWith('--against='))?.slice('--against='.length);
@@ -48,24 +56,13 @@ if (against) {
 	console.log(`building the worker of ${against}…`);
 	workers.push(await startWorker(port + 2, target.env, model, path.resolve(against)));
 }
-const empty = await startEmptyWorker(port + 1, {
-	// A read that answers [] (no rows for anon): the subrequest, not the body, is measured.
-	FETCH_URL: `${target.env.PUBLIC_SUPABASE_URL}/rest/v1/chat_sessions?select=id&limit=1`,
-	FETCH_APIKEY: target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY,
-	MODEL_URL: fake.url
-});
+const empty = await startEmptyWorker(port + 1, { supabaseEnv: target.env, modelUrl: fake.url });
 // The fake model echoes a message word by word: a long message gets a reply of as many words, each
 // its own chunk of the model's stream, as a real model sends a token or two at a time.
 const LONG_MESSAGE = Array.from({ length: 100 }, (_, n) => `word${n}`).join(' ');
 let emptyMessages = 0;
-/** A message's I/O alone (bench/empty-worker): two requests, a Durable Object, the model's stream. */
-const emptyMessage = (long: boolean) => async () => {
-	const content = `Message ${emptyMessages++}${long ? ` ${LONG_MESSAGE}` : ''}`;
-	const response = await fetch(`${empty.base}/message`, stream({ content }));
-	const events = await response.text();
-	if (!events.includes('[DONE]')) throw new Error(`the empty worker's message did not end: ${events.slice(-200)}`);
-	return new Response(events);
-};
+const emptyMessageOf = (long: boolean) => async () =>
+	new Response(await emptyMessage(empty, `Message ${emptyMessages++}${long ? ` ${LONG_MESSAGE}` : ''}`));
 
 type Go = () => Promise<Response>;
 
@@ -169,8 +166,8 @@ try {
 			`empty worker: one fetch, answering ${Math.round(pageBytes / 1000)} KB`,
 			[{ on: empty, go: () => fetch(`${empty.base}/fetch?bytes=${pageBytes}`) }]
 		],
-		['empty worker: a message’s I/O, no work', [{ on: empty, go: emptyMessage(false) }]],
-		['empty worker: the same, a reply of 100 words', [{ on: empty, go: emptyMessage(true) }]],
+		['empty worker: a message’s I/O, no work', [{ on: empty, go: emptyMessageOf(false) }]],
+		['empty worker: the same, a reply of 100 words', [{ on: empty, go: emptyMessageOf(true) }]],
 		...[...perWorker[0].keys()]
 			.filter((label) => !only || label.includes(only))
 			.map((label): [string, { on: Worker; go: Go }[]] => [

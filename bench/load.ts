@@ -20,7 +20,7 @@ import type { Database } from '../src/lib/database.types.ts';
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
-import { cookieClient, form, percentile, startEmptyWorker, startWorker, stream } from './support.ts';
+import { cookieClient, emptyMessage, form, percentile, startEmptyWorker, startWorker, stream } from './support.ts';
 
 const numbers = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg));
 const users = Number(numbers[0] ?? 50);
@@ -132,11 +132,7 @@ try {
 	// request, a read, a Durable Object relaying the model's stream, another read): the floor for
 	// any app that answers a message that way on this machine. Its reads cost the database less
 	// than the app's two writes, so the floor is, if anything, low.
-	const empty = await startEmptyWorker(port + 1, {
-		FETCH_URL: `${target.env.PUBLIC_SUPABASE_URL}/rest/v1/chat_sessions?select=id&limit=1`,
-		FETCH_APIKEY: target.env.PUBLIC_SUPABASE_PUBLISHABLE_KEY,
-		MODEL_URL: fake.url
-	});
+	const empty = await startEmptyWorker(port + 1, { supabaseEnv: target.env, modelUrl: fake.url });
 	let cpuPerEmptyRequest: number;
 	const floorLatencies: number[] = [];
 	let floorSeconds: number;
@@ -151,13 +147,7 @@ try {
 			Array.from({ length: users }, async (_, person) => {
 				for (let index = 0; index < messages; index++) {
 					const started = performance.now();
-					const response = await fetch(
-						`${empty.base}/message`,
-						stream({ content: `person ${person} message ${index}` })
-					);
-					const events = await response.text();
-					if (!events.includes('[DONE]'))
-						throw new Error(`the empty worker's message did not end: ${events.slice(-200)}`);
+					await emptyMessage(empty, `person ${person} message ${index}`);
 					floorLatencies.push(performance.now() - started);
 				}
 			})

@@ -53,10 +53,32 @@ export async function startWorker(
 /**
  * A worker that answers "ok" and does nothing else, under the same wrangler dev: what workerd
  * spends on any request there (its proxy worker, the HTTP stack) before Parley runs at all.
- * `vars` may name FETCH_URL (and FETCH_APIKEY) for its /fetch, one subrequest and nothing more.
+ * Given the Supabase and the model, it also answers /fetch (one subrequest, a read that answers
+ * [] for anon: the subrequest, not the body, is measured) and /message (see emptyMessage).
  */
-export function startEmptyWorker(port: number, vars: Record<string, string> = {}): Promise<Worker> {
+export function startEmptyWorker(
+	port: number,
+	io?: { supabaseEnv: Record<string, string>; modelUrl: string }
+): Promise<Worker> {
+	const vars: Record<string, string> = io
+		? {
+				FETCH_URL: `${io.supabaseEnv.PUBLIC_SUPABASE_URL}/rest/v1/chat_sessions?select=id&limit=1`,
+				FETCH_APIKEY: io.supabaseEnv.PUBLIC_SUPABASE_PUBLISHABLE_KEY,
+				MODEL_URL: io.modelUrl
+			}
+		: {};
 	return runWrangler(path.join(projectRoot, 'bench', 'empty-worker'), port, vars, '/');
+}
+
+/**
+ * A message's I/O alone, on the empty worker (bench/empty-worker): the request, a read, a Durable
+ * Object relaying the model's stream, another read. Resolves to the events once they have ended.
+ */
+export async function emptyMessage(empty: Worker, content: string): Promise<string> {
+	const response = await fetch(`${empty.base}/message`, stream({ content }));
+	const events = await response.text();
+	if (!events.includes('[DONE]')) throw new Error(`the empty worker's message did not end: ${events.slice(-200)}`);
+	return events;
 }
 
 async function runWrangler(
