@@ -1,7 +1,15 @@
 // Writes one assistant reply: streams it from the model and stores the outcome. Both the
 // no-JavaScript form action (which waits for the end) and the streaming endpoint (which relays
 // each delta) go through here, so a reply is saved the same way whichever path asked for it.
-import { stepCountIs, streamText, type ModelMessage, type UserContent } from 'ai';
+import {
+	stepCountIs,
+	streamText,
+	type LanguageModelStreamPart,
+	type ModelMessage,
+	type TextStreamPart,
+	type ToolSet,
+	type UserContent
+} from 'ai';
 import type { ReplyTools } from '$lib/chat/tool-calls';
 import {
 	finishReply,
@@ -18,6 +26,7 @@ import { APPROVAL_TIMEOUT_MS, type ToolsConfig } from '../tools/config';
 import { ToolCalls, toolErrorText, toolOutput } from '../tools/cards';
 import { DENIED, openToolbox, type AskApproval, type Toolbox } from '../tools/mcp';
 import { contextChars, fitToContext } from './context';
+import { streamModelCall } from './model-call';
 import type { ChatModel } from './registry';
 import type { TitleJob } from './title';
 
@@ -311,23 +320,35 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 		const budget = { contextTokens: chatModel.contextTokens, maxOutputTokens: chatModel.maxOutputTokens, system };
 		const input = { acceptsImages: chatModel.acceptsImages, roomChars: contextChars(budget) };
 		const fitted = fitToContext(modelMessages(history, replyId, input), budget);
-		const result = streamText({
-			model: chatModel.model,
-			system,
-			messages: await withImageBytes(fitted, AbortSignal.any(signals)),
-			maxOutputTokens: chatModel.maxOutputTokens,
-			...chatModel.reasoning,
-			...(toolbox && Object.keys(toolbox.tools).length
-				? { tools: toolbox.tools, stopWhen: stepCountIs(request.tools!.maxSteps) }
-				: {}),
-			abortSignal: AbortSignal.any(signals),
-			// The person has a Retry button; silent retries would only hide a dead provider.
-			maxRetries: 0,
-			// Errors arrive as stream parts and are logged below, redacted; the SDK's own logging
-			// would print the whole request, the person's messages included.
-			onError: () => {}
-		});
-		const parts = result.fullStream[Symbol.asyncIterator]();
+		const messages = await withImageBytes(fitted, AbortSignal.any(signals));
+		const toolset = toolbox && Object.keys(toolbox.tools).length ? toolbox.tools : null;
+		// A reply that can call tools runs in streamText's loop of steps; one that cannot is a
+		// single call to the model, at less CPU per chunk (see model-call.ts).
+		const stream = toolset
+			? streamText({
+					model: chatModel.model,
+					system,
+					messages,
+					maxOutputTokens: chatModel.maxOutputTokens,
+					...chatModel.reasoning,
+					tools: toolset,
+					stopWhen: stepCountIs(request.tools!.maxSteps),
+					abortSignal: AbortSignal.any(signals),
+					// The person has a Retry button; silent retries would only hide a dead provider.
+					maxRetries: 0,
+					// Errors arrive as stream parts and are logged below, redacted; the SDK's own logging
+					// would print the whole request, the person's messages included.
+					onError: () => {}
+				}).fullStream
+			: await streamModelCall({
+					model: chatModel.model,
+					system,
+					messages,
+					maxOutputTokens: chatModel.maxOutputTokens,
+					reasoning: chatModel.reasoning,
+					abortSignal: AbortSignal.any(signals)
+				});
+		const parts: AsyncIterator<TextStreamPart<ToolSet> | LanguageModelStreamPart> = stream[Symbol.asyncIterator]();
 		let nextPart = parts.next();
 		for (;;) {
 			const waiting = aside.take();
@@ -373,13 +394,18 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 			} else if (part.type === 'abort') {
 				failure = new Error(`model call aborted: ${part.reason ?? 'timeout or disconnect'}`);
 				break;
-			} else if (part.type === 'finish' && (part.finishReason === 'error' || part.finishReason === 'interrupted')) {
+			} else if (
+				(part.type === 'finish' || part.type === 'model-call-end') &&
+				(part.finishReason === 'error' || part.finishReason === 'interrupted')
+			) {
 				failure = new Error(`model stream ended with finish reason ${part.finishReason}`);
 			} else if (part.type === 'finish' && part.finishReason === 'tool-calls' && tools) {
 				// The model wanted another step, and the operator's limit said no.
 				if (steps >= request.tools!.maxSteps) tools = { ...tools, stepLimit: request.tools!.maxSteps };
 			}
 		}
+		// Left unread after an error part: its rejection, if it has one, is no news.
+		nextPart.catch(() => {});
 		void parts.return?.().catch(() => {});
 		if (!failure && !content && !calls.views.length) failure = new Error('the model returned an empty reply');
 	} catch (error) {

@@ -1,9 +1,9 @@
 // A chat's title, written by the model after the first reply. It runs beside the reply, never
 // before it: the first words of the message stand in until it arrives, and stay if it fails.
-import { streamText } from 'ai';
 import { titleFrom } from '$lib/chat/text';
 import { setReplyTitle, type ReplyWriter } from '../chat/messages';
 import { logFailure } from '../errors';
+import { streamModelCall } from './model-call';
 import type { ChatModel } from './registry';
 
 /** The model is told exactly this, so the demo model and the test fake can tell a title call apart. */
@@ -33,7 +33,7 @@ export function cleanTitle(raw: string): string {
 }
 
 async function askForTitle(chatModel: ChatModel, firstMessage: string, reply: string): Promise<string> {
-	const result = streamText({
+	const parts = await streamModelCall({
 		model: chatModel.model,
 		system: TITLE_INSTRUCTIONS,
 		messages: [
@@ -42,15 +42,12 @@ async function askForTitle(chatModel: ChatModel, firstMessage: string, reply: st
 			{ role: 'user', content: 'Write the title.' }
 		],
 		maxOutputTokens: 32,
-		abortSignal: AbortSignal.timeout(TITLE_TIMEOUT_MS),
-		maxRetries: 0,
-		onError: () => {}
+		abortSignal: AbortSignal.timeout(TITLE_TIMEOUT_MS)
 	});
 	let text = '';
-	for await (const part of result.fullStream) {
+	for await (const part of parts) {
 		if (part.type === 'text-delta') text += part.text;
 		else if (part.type === 'error') throw part.error;
-		else if (part.type === 'abort') throw new Error('title call aborted (timeout)');
 	}
 	return text;
 }
