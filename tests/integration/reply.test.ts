@@ -322,7 +322,8 @@ describe('writing a reply', () => {
 
 	it.each([
 		['answers 500', 'status', ''],
-		['sends an overloaded_error event midway', 'mid-stream', 'Echo: keep ']
+		['sends an overloaded_error event midway', 'mid-stream', 'Echo: keep '],
+		['ends its stream midway, without message_stop', 'cut-short', 'Echo: keep ']
 	] as const)('keeps the message and stores an error when Anthropic %s', async (_label, mode, partial) => {
 		fake.failNext(mode);
 		const { posted, request } = await turn('keep this message please', 5_000, anthropic());
@@ -373,7 +374,8 @@ describe('writing a reply', () => {
 
 		it.each([
 			['answers 500', 'status', ''],
-			['drops the connection midway', 'mid-stream', 'Echo: keep ']
+			['drops the connection midway', 'mid-stream', 'Echo: keep '],
+			['ends its stream midway, without a finish reason', 'cut-short', 'Echo: keep ']
 		] as const)('keeps the message and stores an error when Gemini %s', async (_label, mode, partial) => {
 			fake.failNext(mode);
 			const { posted, request } = await turn('keep this message please', 5_000, gemini());
@@ -472,6 +474,7 @@ describe('writing a reply', () => {
 	it.each([
 		['answers 500', 'status', ''],
 		['drops the stream midway', 'mid-stream', 'Echo: keep '],
+		['ends its stream midway, without a finish reason', 'cut-short', 'Echo: keep '],
 		['goes quiet until the timeout', 'hang', '']
 	] as const)('keeps the message and stores an error when the provider %s', async (_label, mode, partial) => {
 		fake.failNext(mode);

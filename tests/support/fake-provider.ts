@@ -39,7 +39,12 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FailureMode = 'status' | 'mid-stream' | 'hang';
+/**
+ * status: an HTTP 500 with the provider's error body; mid-stream: the provider's error event (or a
+ * dropped socket) at the third piece; cut-short: the stream ends cleanly at the third piece, without
+ * its closing frames, as a proxy that times a response out does; hang: headers, then nothing.
+ */
+export type FailureMode = 'status' | 'mid-stream' | 'cut-short' | 'hang';
 
 export interface FakeCall {
 	api: 'openai' | 'anthropic' | 'google';
@@ -421,7 +426,8 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		const failure = isTitle ? (titlePlan?.fail ? 'status' : undefined) : spend(failures, lastUser)?.mode;
 		const firstUser = firstUserMessage.split('\n')[0];
 		// A stream that breaks midway still follows its plan up to the break (its thinking, say).
-		const plan = isTitle || (failure && failure !== 'mid-stream') ? undefined : spend(scripted, lastUser);
+		const breaksMidway = failure === 'mid-stream' || failure === 'cut-short';
+		const plan = isTitle || (failure && !breaksMidway) ? undefined : spend(scripted, lastUser);
 		const script = isTitle ? (titlePlan?.text ?? firstUser) : plan?.text;
 		const thoughts = plan?.thinking ? plan.thinking.split(/(?<= )/) : [];
 		const wire =
@@ -464,9 +470,10 @@ export async function startFakeProvider(options: { port?: number; tokenDelayMs?:
 		];
 		for (const [index, piece] of pieces.entries()) {
 			if (response.destroyed) return;
-			if (failure === 'mid-stream' && index === 2) {
-				call.outcome = 'mid-stream';
-				if (wire.midStreamError) response.end(wire.midStreamError);
+			if (breaksMidway && index === 2) {
+				call.outcome = failure;
+				if (failure === 'cut-short') response.end();
+				else if (wire.midStreamError) response.end(wire.midStreamError);
 				else response.destroy();
 				return;
 			}
