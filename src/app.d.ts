@@ -7,7 +7,7 @@ declare global {
 		interface Locals {
 			/** This request's Supabase client. It carries the visitor's JWT from the auth cookies,
 			 * so every query runs under their RLS policies. Never shared between requests. */
-			supabase: SupabaseClient<Database>;
+			supabase: import('$lib/server/chat/types').ChatClient;
 			/** Auth on the session in this request's cookies (@supabase/ssr): signing in and out,
 			 * refreshing, changing the account. What it changes is written back to the cookies. */
 			auth: SupabaseClient<Database>['auth'];

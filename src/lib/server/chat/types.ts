@@ -4,7 +4,11 @@ import type { ReplyTools } from '$lib/chat/tool-calls';
 import type { AttachmentInfo } from '$lib/chat/attachments';
 import type { Database } from '$lib/database.types';
 
-export type ChatClient = SupabaseClient<Database>;
+/**
+ * What the app's data access uses of a Supabase client: its database and its Storage. The
+ * cookie-backed client is one; so is the lighter client that sends a fixed token (supabase.ts).
+ */
+export type ChatClient = Pick<SupabaseClient<Database>, 'from' | 'rpc' | 'storage'>;
 type MessageRow = Database['public']['Tables']['chat_messages']['Row'];
 
 /** A message of a chat's active path, as get_chat returns it. */

@@ -10,7 +10,7 @@ export const supabaseHandle: Handle = async ({ event, resolve }) => {
 	// `locals.auth`, and from then on serves the data too, with whatever session it holds. A request
 	// without a session that reads nothing (the sign-in page, a share link) builds neither.
 	const access = await verifiedAccess(event);
-	let sessionClient: App.Locals['supabase'] | undefined;
+	let sessionClient: ReturnType<typeof createRequestClient> | undefined;
 	let tokenClient: App.Locals['supabase'] | undefined;
 	const cookieBacked = () => (sessionClient ??= createRequestClient(event));
 	Object.defineProperties(event.locals, {
