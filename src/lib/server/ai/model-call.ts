@@ -3,7 +3,8 @@
 // and each of its layers is another stream stage every chunk of the reply passes through. A call
 // that cannot call tools needs none of it: the AI SDK's single model call converts the prompt the
 // same way and hands on the provider's parts, and bench:model-calls measured it at less than half
-// streamText's CPU per reply, most of the difference per chunk.
+// streamText's CPU per reply, most of the difference per chunk. It is experimental_ in AI SDK 7:
+// an update that changes it fails the reply tests of every provider's wire format, failures included.
 import {
 	experimental_streamLanguageModelCall as streamLanguageModelCall,
 	type LanguageModelStreamPart,
