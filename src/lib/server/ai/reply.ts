@@ -267,6 +267,8 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 	const unanswered = new AbortController();
 	const stopSignals = [claim.signal, fromDatabase.signal, unanswered.signal];
 	const signals = [AbortSignal.timeout(timeoutMs), ...stopSignals, ...(request.signal ? [request.signal] : [])];
+	// Whatever ends the reply ends its tool servers, its image reads and the model call alike.
+	const endOfReply = AbortSignal.any(signals);
 	let content = '';
 	let reasoning = '';
 	// The thinking's time: from its first word to the answer's first word (or the end).
@@ -310,7 +312,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 
 	try {
 		toolbox = request.tools
-			? await openToolbox(request.tools, AbortSignal.any(signals), ask, () => replyDisabledTools(request.writer))
+			? await openToolbox(request.tools, endOfReply, ask, () => replyDisabledTools(request.writer))
 			: null;
 		if (toolbox)
 			tools = { calls: calls.views, ...(toolbox.unavailable.length ? { unavailable: toolbox.unavailable } : {}) };
@@ -320,7 +322,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 		const budget = { contextTokens: chatModel.contextTokens, maxOutputTokens: chatModel.maxOutputTokens, system };
 		const input = { acceptsImages: chatModel.acceptsImages, roomChars: contextChars(budget) };
 		const fitted = fitToContext(modelMessages(history, replyId, input), budget);
-		const messages = await withImageBytes(fitted, AbortSignal.any(signals));
+		const messages = await withImageBytes(fitted, endOfReply);
 		const toolset = toolbox && Object.keys(toolbox.tools).length ? toolbox.tools : null;
 		// A reply that can call tools runs in streamText's loop of steps; one that cannot is a
 		// single call to the model, at less CPU per chunk (see model-call.ts).
@@ -333,7 +335,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 					...chatModel.reasoning,
 					tools: toolset,
 					stopWhen: stepCountIs(request.tools!.maxSteps),
-					abortSignal: AbortSignal.any(signals),
+					abortSignal: endOfReply,
 					// The person has a Retry button; silent retries would only hide a dead provider.
 					maxRetries: 0,
 					// Errors arrive as stream parts and are logged below, redacted; the SDK's own logging
@@ -346,7 +348,7 @@ export async function* writeReply(request: ReplyRequest): AsyncGenerator<ReplyPi
 					messages,
 					maxOutputTokens: chatModel.maxOutputTokens,
 					reasoning: chatModel.reasoning,
-					abortSignal: AbortSignal.any(signals)
+					abortSignal: endOfReply
 				});
 		const parts: AsyncIterator<TextStreamPart<ToolSet> | LanguageModelStreamPart> = stream[Symbol.asyncIterator]();
 		let nextPart = parts.next();
