@@ -33,7 +33,8 @@ import {
 	startEmptyWorker,
 	startWorker,
 	stream,
-	type Worker
+	type Worker,
+	workerFetch
 } from './support.ts';
 
 const args = process.argv.slice(2);
@@ -115,9 +116,9 @@ async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
 
 	return new Map<string, Go>([
 		// SvelteKit's pass and the hooks, with no session and no page.
-		['signed out: JSON, refused at once', () => fetch(`${worker.base}/api/chat/replies/${crypto.randomUUID()}`)],
-		['signed out: a 404 page', () => fetch(`${worker.base}/no-such-page`)],
-		['signed out: the sign-in page', () => fetch(`${worker.base}/login`)],
+		['signed out: JSON, refused at once', () => workerFetch(`${worker.base}/api/chat/replies/${crypto.randomUUID()}`)],
+		['signed out: a 404 page', () => workerFetch(`${worker.base}/no-such-page`)],
+		['signed out: the sign-in page', () => workerFetch(`${worker.base}/login`)],
 		// No tool servers are configured here, so this answers without reading anything.
 		['signed in: JSON, no database read', () => request(`/chat/${chat}/tools`)],
 		// readReply finds nothing: one PostgREST read, then a 404.
@@ -160,11 +161,11 @@ try {
 	// wrangler dev's proxy CPU (about 0.8 ms for 58 KB on this machine) before any work.
 	const pageBytes = (await (await perWorker[0].get(CHAT_PAGE)!()).arrayBuffer()).byteLength;
 	const rows: [string, { on: Worker; go: Go }[]][] = [
-		['empty worker: nothing', [{ on: empty, go: () => fetch(empty.base) }]],
-		['empty worker: one fetch to PostgREST', [{ on: empty, go: () => fetch(`${empty.base}/fetch`) }]],
+		['empty worker: nothing', [{ on: empty, go: () => workerFetch(empty.base) }]],
+		['empty worker: one fetch to PostgREST', [{ on: empty, go: () => workerFetch(`${empty.base}/fetch`) }]],
 		[
 			`empty worker: one fetch, answering ${Math.round(pageBytes / 1000)} KB`,
-			[{ on: empty, go: () => fetch(`${empty.base}/fetch?bytes=${pageBytes}`) }]
+			[{ on: empty, go: () => workerFetch(`${empty.base}/fetch?bytes=${pageBytes}`) }]
 		],
 		['empty worker: a message’s I/O, no work', [{ on: empty, go: emptyMessageOf(false) }]],
 		['empty worker: the same, a reply of 100 words', [{ on: empty, go: emptyMessageOf(true) }]],

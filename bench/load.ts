@@ -20,7 +20,16 @@ import type { Database } from '../src/lib/database.types.ts';
 import { stopStack } from '../local-supabase/stack.ts';
 import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
-import { cookieClient, emptyMessage, form, percentile, startEmptyWorker, startWorker, stream } from './support.ts';
+import {
+	cookieClient,
+	emptyMessage,
+	form,
+	percentile,
+	startEmptyWorker,
+	startWorker,
+	stream,
+	workerFetch
+} from './support.ts';
 
 const numbers = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg));
 const users = Number(numbers[0] ?? 50);
@@ -139,7 +148,7 @@ try {
 	let floorCpuPerMessage: number[];
 	try {
 		const emptyCpuBefore = empty.cpuMs();
-		for (let index = 0; index < pageViews; index++) await (await fetch(empty.base)).text();
+		for (let index = 0; index < pageViews; index++) await (await workerFetch(empty.base)).text();
 		cpuPerEmptyRequest = (empty.cpuMs() - emptyCpuBefore) / pageViews;
 		const floorCpuBefore = [empty.cpuMs(), empty.workerCpuMs()];
 		const floorStarted = performance.now();

@@ -14,7 +14,7 @@ import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { chromiumLaunchOptions } from '../tests/support/chromium.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import { seedChat } from '../tests/support/seed-chat.ts';
-import { cookieClient, median, signUpBenchUser, startEmptyWorker, startWorker } from './support.ts';
+import { cookieClient, median, signUpBenchUser, startEmptyWorker, startWorker, workerFetch } from './support.ts';
 
 const SIZES = [10, 1000, 5000];
 const VIEWS = 30;
@@ -73,7 +73,7 @@ try {
 
 	const emptyCpu = async () => {
 		const before = empty.cpuMs();
-		for (let view = 0; view < VIEWS; view++) await (await fetch(empty.base)).text();
+		for (let view = 0; view < VIEWS; view++) await (await workerFetch(empty.base)).text();
 		return (empty.cpuMs() - before) / VIEWS;
 	};
 
