@@ -32,6 +32,14 @@ describe('groupChats', () => {
 		// 23:30 UTC on the 30th is already the 1st in Berlin: today there, yesterday in UTC.
 		expect(groupChats([chat(2, '2026-11-30T23:30:00Z')], now, 'Europe/Berlin')[0].label).toBe('Today');
 	});
+
+	it('tells the days apart at a midnight a quarter hour off the hour', () => {
+		// Kathmandu is 5:45 ahead: its midnight of the 1st is 18:15 UTC on the 30th.
+		const label = (updatedAt: string) => groupChats([chat(1, updatedAt)], now, 'Asia/Kathmandu')[0].label;
+		expect(label('2026-11-30T18:14:59Z')).toBe('Yesterday');
+		expect(label('2026-11-30T18:15:00Z')).toBe('Today');
+		expect(label('2026-11-30T18:14:59Z')).toBe('Yesterday');
+	});
 });
 
 describe('the chat list cursor', () => {
