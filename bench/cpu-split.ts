@@ -1,25 +1,24 @@
 // Where a page view's CPU goes, by difference: the production worker in workerd (wrangler dev)
-// answering requests that each do one thing more than the one before, beside the empty worker
-// under the same wrangler dev, with the same static files in front of it (nothing; one
-// subrequest to PostgREST; that subrequest answering a chat page's bytes; and a message's I/O
-// with no work on it: the posted JSON read, a write, a Durable Object that relays the model's
-// stream as it comes, and the reply's final write, bench/empty-worker; for a reply of a few
-// words, and of a hundred, each word its own chunk of the model's stream). Less the row of the
-// same I/O, a figure is the app's own work: a chat page less one fetch answering its bytes, a
-// message less the message's I/O. Each figure is workerd's process CPU (user + system, from
-// /proc, in 10 ms ticks) over the requests, per request, after ten requests to warm up; the
-// sampling profiler (bench:profile) slows what it samples and spreads the blame, this does not.
-// The table is printed twice: all of workerd's CPU, then the worker's own process's alone, as
-// wrangler dev runs its proxy (the address the requests go to) in a second workerd process.
-// Runs every row twice: the rows' spread is the noise.
+// answering requests that each do one thing more than the one before, each beside its floor: the
+// empty worker (bench/empty-worker) under the same wrangler dev, with the same static files in
+// front of it, doing the row's I/O and no work. For a page or JSON, that is none or one
+// subrequest to PostgREST, then as many bytes as the app's response; for a message, the posted
+// JSON read, a write, a Durable Object that relays the model's stream as it comes, and the
+// reply's final write, for a reply of a few words, and of a hundred, each word its own chunk of
+// the model's stream. Less its floor, a figure is the app's own work. Each figure is workerd's
+// process CPU (user + system, from /proc, in 10 ms ticks) over the requests, per request, after
+// ten requests to warm up; the sampling profiler (bench:profile) slows what it samples and
+// spreads the blame, this does not. The table is printed twice: all of workerd's CPU, then the
+// worker's own process's alone, as wrangler dev runs its proxy (the address the requests go to)
+// in a second workerd process. Runs every row twice: the rows' spread is the noise.
 //
-// This machine's speed drifts by a third within minutes, so two builds measured one after the
-// other cannot be told apart by less than that. `--against=<checkout>` runs that checkout's worker
-// beside this one (its own build, its own people with the same chats) and alternates between the
-// two every 20 requests: both see the same drift, and the difference is the change's.
+// This machine's speed drifts by a third within minutes, so two things measured one after the
+// other cannot be told apart by less than that: a row and its floor take turns every 20
+// requests, and so does `--against=<checkout>`, which runs that checkout's worker beside this one
+// (its own build, its own people with the same chats). All of a row's sides see the same drift.
 //
 // Usage: npm run bench:cpu-split [-- requests [text] [--against=<dir>]]   (default 200 per row;
-// with text, only the rows whose label has it, beside the empty worker's)
+// with text, only the rows whose label has it)
 import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import { stopStack } from '../local-supabase/stack.ts';
@@ -66,11 +65,20 @@ const emptyMessageOf = (long: boolean) => async () =>
 	new Response(await emptyMessage(empty, `Message ${emptyMessages++}${long ? ` ${LONG_MESSAGE}` : ''}`));
 
 type Go = () => Promise<Response>;
+/**
+ * What the empty worker does for a row's floor: nothing but answer as many bytes; one read, then
+ * as many bytes; a message's I/O; the same for a reply of 100 words.
+ */
+type Floor = 'none' | 'read' | 'message' | 'long message';
+interface Row {
+	go: Go;
+	floor: Floor;
+}
 
 const CHAT_PAGE = 'signed in: a chat of 10 messages (1 read)';
 
 /** The rows' requests to one worker, by people of its own, whose chats are the same on every worker. */
-async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
+async function requestsTo(worker: Worker): Promise<Map<string, Row>> {
 	const { request } = cookieClient(worker.base);
 	const tag = new URL(worker.base).port;
 	const userId = await signUpBenchUser(request, admin, `cpu-split-${tag}`);
@@ -114,23 +122,29 @@ async function requestsTo(worker: Worker): Promise<Map<string, Go>> {
 		return new Response(events);
 	};
 
-	return new Map<string, Go>([
+	return new Map<string, Row>([
 		// SvelteKit's pass and the hooks, with no session and no page.
-		['signed out: JSON, refused at once', () => workerFetch(`${worker.base}/api/chat/replies/${crypto.randomUUID()}`)],
-		['signed out: a 404 page', () => workerFetch(`${worker.base}/no-such-page`)],
-		['signed out: the sign-in page', () => workerFetch(`${worker.base}/login`)],
+		[
+			'signed out: JSON, refused at once',
+			{ go: () => workerFetch(`${worker.base}/api/chat/replies/${crypto.randomUUID()}`), floor: 'none' }
+		],
+		['signed out: a 404 page', { go: () => workerFetch(`${worker.base}/no-such-page`), floor: 'none' }],
+		['signed out: the sign-in page', { go: () => workerFetch(`${worker.base}/login`), floor: 'none' }],
 		// No tool servers are configured here, so this answers without reading anything.
-		['signed in: JSON, no database read', () => request(`/chat/${chat}/tools`)],
+		['signed in: JSON, no database read', { go: () => request(`/chat/${chat}/tools`), floor: 'none' }],
 		// readReply finds nothing: one PostgREST read, then a 404.
-		['signed in: JSON after one read', () => request(`/api/chat/replies/${crypto.randomUUID()}`)],
-		['signed in: a new chat (list: 1 read)', () => request('/chat')],
+		[
+			'signed in: JSON after one read',
+			{ go: () => request(`/api/chat/replies/${crypto.randomUUID()}`), floor: 'read' }
+		],
+		['signed in: a new chat (list: 1 read)', { go: () => request('/chat'), floor: 'read' }],
 		// The chat and the chat list, in one read (chat_page).
-		['signed in: a chat’s data (1 read)', () => request(`/chat/${chat}/__data.json`)],
-		[CHAT_PAGE, () => request(`/chat/${chat}`)],
-		['  the same, with 50 chats listed', () => full.request(`/chat/${fullChat}`)],
+		['signed in: a chat’s data (1 read)', { go: () => request(`/chat/${chat}/__data.json`), floor: 'read' }],
+		[CHAT_PAGE, { go: () => request(`/chat/${chat}`), floor: 'read' }],
+		['  the same, with 50 chats listed', { go: () => full.request(`/chat/${fullChat}`), floor: 'read' }],
 		// The stream read to its end: the request, the reply's Durable Object, the model's stream.
-		['signed in: a message sent (stream)', sendMessage(false)],
-		['signed in: a message sent, a reply of 100 words', sendMessage(true)]
+		['signed in: a message sent (stream)', { go: sendMessage(false), floor: 'message' }],
+		['signed in: a message sent, a reply of 100 words', { go: sendMessage(true), floor: 'long message' }]
 	]);
 }
 
@@ -155,44 +169,71 @@ async function cpuPerRequest(sides: { on: Worker; go: Go }[]): Promise<{ all: nu
 }
 
 try {
-	const perWorker: Map<string, Go>[] = [];
+	const perWorker: Map<string, Row>[] = [];
 	for (const worker of workers) perWorker.push(await requestsTo(worker));
-	// A chat page's bytes, for the empty worker to answer as many: relaying them costs workerd and
-	// wrangler dev's proxy CPU (about 0.8 ms for 58 KB on this machine) before any work.
-	const pageBytes = (await (await perWorker[0].get(CHAT_PAGE)!()).arrayBuffer()).byteLength;
-	const rows: [string, { on: Worker; go: Go }[]][] = [
-		['empty worker: nothing', [{ on: empty, go: () => workerFetch(empty.base) }]],
-		['empty worker: one fetch to PostgREST', [{ on: empty, go: () => workerFetch(`${empty.base}/fetch`) }]],
-		[
-			`empty worker: one fetch, answering ${Math.round(pageBytes / 1000)} KB`,
-			[{ on: empty, go: () => workerFetch(`${empty.base}/fetch?bytes=${pageBytes}`) }]
-		],
-		['empty worker: a message’s I/O, no work', [{ on: empty, go: emptyMessageOf(false) }]],
-		['empty worker: the same, a reply of 100 words', [{ on: empty, go: emptyMessageOf(true) }]],
-		...[...perWorker[0].keys()]
-			.filter((label) => !only || label.includes(only))
-			.map((label): [string, { on: Worker; go: Go }[]] => [
-				label,
-				workers.map((on, index) => ({ on, go: perWorker[index].get(label)! }))
-			])
+	/** The empty worker's floor for a row: its I/O, answering as many bytes as the row's response. */
+	const floorOf = async ({ go, floor }: Row): Promise<Go> => {
+		if (floor === 'message' || floor === 'long message') return emptyMessageOf(floor === 'long message');
+		const bytes = (await (await go()).arrayBuffer()).byteLength;
+		return () => workerFetch(`${empty.base}/${floor === 'read' ? 'fetch' : ''}?bytes=${bytes}`);
+	};
+	const rows: { label: string; sides: { on: Worker; go: Go }[]; floored: boolean }[] = [
+		// Reference rows: what wrangler dev and workerd spend on any request, and on one subrequest.
+		{ label: 'empty worker: nothing', sides: [{ on: empty, go: () => workerFetch(empty.base) }], floored: false },
+		{
+			label: 'empty worker: one fetch to PostgREST',
+			sides: [{ on: empty, go: () => workerFetch(`${empty.base}/fetch`) }],
+			floored: false
+		}
 	];
+	for (const label of perWorker[0].keys()) {
+		if (only && !label.includes(only)) continue;
+		const row = perWorker[0].get(label)!;
+		rows.push({
+			label,
+			sides: [
+				...workers.map((on, index) => ({ on, go: perWorker[index].get(label)!.go })),
+				{ on: empty, go: await floorOf(row) }
+			],
+			floored: true
+		});
+	}
 	const figures = new Map<string, { all: number[]; worker: number[] }[]>();
 	for (let round = 0; round < rounds; round++) {
-		for (const [label, sides] of rows) figures.set(label, [...(figures.get(label) ?? []), await cpuPerRequest(sides)]);
+		for (const { label, sides } of rows)
+			figures.set(label, [...(figures.get(label) ?? []), await cpuPerRequest(sides)]);
 	}
-	const figure = (value: number | undefined) => (value === undefined ? '' : value.toFixed(2).padStart(6));
+	const figure = (value: number) => value.toFixed(2).padStart(6);
+	const columns = [...workers.map((_, index) => (index ? against! : 'this checkout')), 'floor'];
 	const table = (which: 'all' | 'worker') => {
-		for (const [label, measured] of figures) {
-			const side = (index: number) => measured.map((round) => figure(round[which][index])).join(' ');
-			console.log(`  ${label.padEnd(44)} ${side(0)}${against && measured[0][which].length > 1 ? `   ${side(1)}` : ''}`);
+		console.log(
+			`  ${''.padEnd(46)}${columns.map((name) => name.slice(-13).padStart(14)).join('')}` +
+				`${workers.map((_, index) => `${columns[index].slice(-13)} − floor`.padStart(24)).join('')}`
+		);
+		for (const { label, floored } of rows) {
+			const measured = figures.get(label)!;
+			const cell = (side: number) => measured.map((round) => figure(round[which][side])).join(' ');
+			const sides = floored ? columns.length : 1;
+			const own = floored
+				? workers.map((_, side) =>
+						measured.map((round) => figure(round[which][side] - round[which][columns.length - 1])).join(' ')
+					)
+				: [];
+			console.log(
+				`  ${label.padEnd(46)}${Array.from({ length: sides }, (_, side) => cell(side).padStart(14)).join('')}` +
+					`${own.map((pair) => pair.padStart(24)).join('')}`
+			);
 		}
 	};
-	console.log(`\nworkerd CPU per request, ms (${requests} requests a row, ${rounds} rounds):`);
 	console.log(
-		'  the CPU time (user + system, /proc) of the workerd processes over the requests, after ten to warm up;\n' +
-			'  less the empty worker’s, under the same wrangler dev, it is the app’s own share\n'
+		`\nworkerd CPU per request, ms (${requests} requests a row, ${rounds} rounds, each round's figure apart):`
 	);
-	if (against) console.log(`  ${''.padEnd(44)} ${'this checkout'.padStart(13)}   ${against}\n`);
+	console.log(
+		'  the CPU time (user + system, /proc) of the workerd processes over the requests, after ten to warm up.\n' +
+			'  Each row takes turns, 20 requests at a time, with its floor: the empty worker, under the same wrangler\n' +
+			'  dev, doing the same I/O (none or one read, answering as many bytes; or a message’s I/O) and no work.\n' +
+			'  Less the floor, a figure is the app’s own share.\n'
+	);
 	table('all');
 	console.log(
 		'\nthe same, of the worker’s own workerd process alone (wrangler dev runs its proxy in another, which\n' +

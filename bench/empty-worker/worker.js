@@ -1,4 +1,5 @@
-// The floor for the benches: a worker that does no work, run by the same wrangler dev. At /fetch
+// The floor for the benches: a worker that does no work, run by the same wrangler dev. At / it
+// answers "ok", or with ?bytes=n, n bytes of HTML, as a page that reads nothing would. At /fetch
 // (when FETCH_URL is set) it makes one request there and answers with its body: what a
 // subrequest alone costs workerd (bench/cpu-split.ts); with ?bytes=n, it answers n bytes of HTML,
 // as a page would. At /message (when MODEL_URL is set too) it does a sent message's I/O and
@@ -45,6 +46,9 @@ export default {
 			const relay = env.RELAY.get(env.RELAY.idFromName('bench'));
 			return new Response(await relay.write(content), { headers: { 'content-type': 'text/event-stream' } });
 		}
+		// ?bytes=n with no subrequest: a page that reads nothing.
+		const bytes = Number(searchParams.get('bytes') ?? 0);
+		if (bytes) return new Response(' '.repeat(bytes), { headers: { 'content-type': 'text/html; charset=utf-8' } });
 		return new Response('ok');
 	}
 };
