@@ -11,7 +11,9 @@
 //     message and per page view, next to its CPU per request to an empty worker (wrangler dev's
 //     own share);
 //   - the same load on the empty worker's /message: a message's I/O with no work on it, the floor
-//     for the app's ratio on this machine;
+//     for the app's ratio on this machine; the app's writes are the direct ones and its reply
+//     travels the floor's path, so direct + floor (p50) is about where a worker with no work of
+//     its own would be;
 //   - afterwards, the database is checked: nothing lost, duplicated or crossed between people.
 // Usage: npm run bench:load [-- users messages] [--reload]
 import { createClient } from '@supabase/supabase-js';
@@ -215,6 +217,13 @@ try {
 	);
 	console.log(
 		`  its workerd CPU per message: ${floorCpuPerMessage[0].toFixed(2)} ms (its own process: ${floorCpuPerMessage[1].toFixed(2)} ms)`
+	);
+	// The app's writes are the direct ones, and its reply then travels the floor's path: a worker
+	// that did no work of its own would take about the sum, so the ratio has that below it.
+	const bound = percentile(directLatencies, 50) + percentile(floorLatencies, 50);
+	console.log(
+		`  direct + floor, p50: ${bound.toFixed(0)} ms, ${(bound / percentile(directLatencies, 50)).toFixed(2)}× direct ` +
+			`(about a worker's with no work of its own); the app's p50 is ${(percentile(appLatencies, 50) - bound).toFixed(0)} ms over it`
 	);
 	const roundTrips = requestsPerMessage.reduce((sum, [, perMessage]) => sum + perMessage, 0);
 	console.log(
