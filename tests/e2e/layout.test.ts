@@ -126,6 +126,7 @@ test('keyboard shortcuts start a new chat, reach the message box and the search 
 	await expect(app.chats.getByRole('definition').filter({ hasText: 'New chat' })).toBeVisible();
 	await expect(app.chats.getByText('Go to the message box')).toBeVisible();
 	await expect(app.chats.getByRole('definition').filter({ hasText: 'Search chats' })).toBeVisible();
+	await expect(app.chats.getByRole('term').filter({ hasText: 'Ctrl (Cmd) + K' })).toBeVisible();
 });
 
 test.describe('on a phone', () => {
