@@ -46,7 +46,6 @@ export default {
 			const relay = env.RELAY.get(env.RELAY.idFromName('bench'));
 			return new Response(await relay.write(content), { headers: { 'content-type': 'text/event-stream' } });
 		}
-		// ?bytes=n with no subrequest: a page that reads nothing.
 		const bytes = Number(searchParams.get('bytes') ?? 0);
 		if (bytes) return new Response(' '.repeat(bytes), { headers: { 'content-type': 'text/html; charset=utf-8' } });
 		return new Response('ok');

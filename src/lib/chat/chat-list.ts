@@ -64,8 +64,9 @@ export function knownTimeZone(value: string | undefined): string {
 
 const QUARTER_HOUR = 900_000;
 // Every time zone's offset has been a whole number of quarter hours since 1972 (Liberia's was the
-// last that was not), so all the instants of a quarter hour fall on the same calendar day. Each page view lists the same chats again: a day, once
-// formatted, is kept for the isolate's life (bounded), where formatting cost microseconds a chat.
+// last that was not), so all the instants of a quarter hour fall on the same calendar day. Every
+// page view lists the same chats again: a day, once formatted, is kept for the isolate's life
+// (bounded), where formatting it cost microseconds a chat each time.
 const calendarDays = new Map<string, number>();
 
 /** The calendar day of an instant in a time zone, as days since 1970-01-01. */
@@ -87,12 +88,11 @@ function calendarDay(time: number, timeZone: string): number {
  */
 export function groupChats(chats: ChatSummary[], now: number, timeZone: string): ChatGroup[] {
 	const { month } = formatsFor(timeZone);
-	const dayNumber = (time: number) => calendarDay(time, timeZone);
-	const today = dayNumber(now);
+	const today = calendarDay(now, timeZone);
 	const groups: ChatGroup[] = [];
 	for (const chat of chats) {
 		const time = Date.parse(chat.updated_at);
-		const age = today - dayNumber(time);
+		const age = today - calendarDay(time, timeZone);
 		const label =
 			age <= 0
 				? 'Today'
