@@ -1,16 +1,17 @@
 // Where a page view's CPU goes, by difference: the production worker in workerd (wrangler dev)
 // answering requests that each do one thing more than the one before, each beside its floor: the
 // empty worker (bench/empty-worker) under the same wrangler dev, with the same static files in
-// front of it, doing the row's I/O and no work. For a page or JSON, that is none or one
-// subrequest to PostgREST, then as many bytes as the app's response; for a message, the posted
-// JSON read, a write, a Durable Object that relays the model's stream as it comes, and the
-// reply's final write, for a reply of a few words, and of a hundred, each word its own chunk of
-// the model's stream. Less its floor, a figure is the app's own work. Each figure is workerd's
-// process CPU (user + system, from /proc, in 10 ms ticks) over the requests, per request, after
-// ten requests to warm up; the sampling profiler (bench:profile) slows what it samples and
-// spreads the blame, this does not. The table is printed twice: all of workerd's CPU, then the
-// worker's own process's alone, as wrangler dev runs its proxy (the address the requests go to)
-// in a second workerd process. Runs every row twice: the rows' spread is the noise.
+// front of it, doing the row's I/O and no work, asked with the row's cookies. For a page or JSON,
+// that is none or one subrequest to PostgREST, then as many bytes as the app's response; for a
+// message, the posted JSON read, a write, a Durable Object that relays the model's stream as it
+// comes, and the reply's final write, for a reply of a few words, and of a hundred, each word its
+// own chunk of the model's stream. Less its floor, a figure is the app's own work. Each figure
+// is workerd's process CPU (user + system, from /proc, in 10 ms ticks) over the requests, per
+// request, after ten requests to warm up; the sampling profiler (bench:profile) slows what it
+// samples and spreads the blame, this does not. The table is printed twice: all of workerd's
+// CPU, then the worker's own process's alone, as wrangler dev runs its proxy (the address the
+// requests go to) in a second workerd process. Runs every row twice: the rows' spread is the
+// noise.
 //
 // This machine's speed drifts by a third within minutes, so two things measured one after the
 // other cannot be told apart by less than that: a row and its floor take turns every 20
@@ -61,8 +62,8 @@ const empty = await startEmptyWorker(port + 1, { supabaseEnv: target.env, modelU
 // its own chunk of the model's stream, as a real model sends a token or two at a time.
 const LONG_MESSAGE = Array.from({ length: 100 }, (_, n) => `word${n}`).join(' ');
 let emptyMessages = 0;
-const emptyMessageOf = (long: boolean) => async () =>
-	new Response(await emptyMessage(empty, `Message ${emptyMessages++}${long ? ` ${LONG_MESSAGE}` : ''}`));
+const emptyMessageOf = (long: boolean, cookie?: string) => async () =>
+	new Response(await emptyMessage(empty, `Message ${emptyMessages++}${long ? ` ${LONG_MESSAGE}` : ''}`, cookie));
 
 type Go = () => Promise<Response>;
 /**
@@ -73,13 +74,15 @@ type Floor = 'none' | 'read' | 'message' | 'long message';
 interface Row {
 	go: Go;
 	floor: Floor;
+	/** The Cookie header the row's requests send, which its floor's requests send too. */
+	cookies?: () => string;
 }
 
 const CHAT_PAGE = 'signed in: a chat of 10 messages (1 read)';
 
 /** The rows' requests to one worker, by people of its own, whose chats are the same on every worker. */
 async function requestsTo(worker: Worker): Promise<Map<string, Row>> {
-	const { request } = cookieClient(worker.base);
+	const { request, cookieHeader } = cookieClient(worker.base);
 	const tag = new URL(worker.base).port;
 	const userId = await signUpBenchUser(request, admin, `cpu-split-${tag}`);
 	const tenMessages = Array.from({ length: 10 }, (_, n) =>
@@ -131,20 +134,32 @@ async function requestsTo(worker: Worker): Promise<Map<string, Row>> {
 		['signed out: a 404 page', { go: () => workerFetch(`${worker.base}/no-such-page`), floor: 'none' }],
 		['signed out: the sign-in page', { go: () => workerFetch(`${worker.base}/login`), floor: 'none' }],
 		// No tool servers are configured here, so this answers without reading anything.
-		['signed in: JSON, no database read', { go: () => request(`/chat/${chat}/tools`), floor: 'none' }],
+		[
+			'signed in: JSON, no database read',
+			{ go: () => request(`/chat/${chat}/tools`), floor: 'none', cookies: cookieHeader }
+		],
 		// readReply finds nothing: one PostgREST read, then a 404.
 		[
 			'signed in: JSON after one read',
-			{ go: () => request(`/api/chat/replies/${crypto.randomUUID()}`), floor: 'read' }
+			{ go: () => request(`/api/chat/replies/${crypto.randomUUID()}`), floor: 'read', cookies: cookieHeader }
 		],
-		['signed in: a new chat (list: 1 read)', { go: () => request('/chat'), floor: 'read' }],
+		['signed in: a new chat (list: 1 read)', { go: () => request('/chat'), floor: 'read', cookies: cookieHeader }],
 		// The chat and the chat list, in one read (chat_page).
-		['signed in: a chat’s data (1 read)', { go: () => request(`/chat/${chat}/__data.json`), floor: 'read' }],
-		[CHAT_PAGE, { go: () => request(`/chat/${chat}`), floor: 'read' }],
-		['  the same, with 50 chats listed', { go: () => full.request(`/chat/${fullChat}`), floor: 'read' }],
+		[
+			'signed in: a chat’s data (1 read)',
+			{ go: () => request(`/chat/${chat}/__data.json`), floor: 'read', cookies: cookieHeader }
+		],
+		[CHAT_PAGE, { go: () => request(`/chat/${chat}`), floor: 'read', cookies: cookieHeader }],
+		[
+			'  the same, with 50 chats listed',
+			{ go: () => full.request(`/chat/${fullChat}`), floor: 'read', cookies: full.cookieHeader }
+		],
 		// The stream read to its end: the request, the reply's Durable Object, the model's stream.
-		['signed in: a message sent (stream)', { go: sendMessage(false), floor: 'message' }],
-		['signed in: a message sent, a reply of 100 words', { go: sendMessage(true), floor: 'long message' }]
+		['signed in: a message sent (stream)', { go: sendMessage(false), floor: 'message', cookies: cookieHeader }],
+		[
+			'signed in: a message sent, a reply of 100 words',
+			{ go: sendMessage(true), floor: 'long message', cookies: long.cookieHeader }
+		]
 	]);
 }
 
@@ -171,11 +186,16 @@ async function cpuPerRequest(sides: { on: Worker; go: Go }[]): Promise<{ all: nu
 try {
 	const perWorker: Map<string, Row>[] = [];
 	for (const worker of workers) perWorker.push(await requestsTo(worker));
-	/** The empty worker's floor for a row: its I/O, answering as many bytes as the row's response. */
-	const floorOf = async ({ go, floor }: Row): Promise<Go> => {
-		if (floor === 'message' || floor === 'long message') return emptyMessageOf(floor === 'long message');
+	/**
+	 * The empty worker's floor for a row: its I/O, answering as many bytes as the row's response,
+	 * asked with the same cookies (a session's are a few KB a request).
+	 */
+	const floorOf = async ({ go, floor, cookies }: Row): Promise<Go> => {
+		const cookie = cookies?.();
+		if (floor === 'message' || floor === 'long message') return emptyMessageOf(floor === 'long message', cookie);
 		const bytes = (await (await go()).arrayBuffer()).byteLength;
-		return () => workerFetch(`${empty.base}/${floor === 'read' ? 'fetch' : ''}?bytes=${bytes}`);
+		const headers = cookie ? { cookie } : undefined;
+		return () => workerFetch(`${empty.base}/${floor === 'read' ? 'fetch' : ''}?bytes=${bytes}`, { headers });
 	};
 	const rows: { label: string; sides: { on: Worker; go: Go }[]; floored: boolean }[] = [
 		// Reference rows: what wrangler dev and workerd spend on any request, and on one subrequest.
@@ -231,7 +251,8 @@ try {
 	console.log(
 		'  the CPU time (user + system, /proc) of the workerd processes over the requests, after ten to warm up.\n' +
 			'  Each row takes turns, 20 requests at a time, with its floor: the empty worker, under the same wrangler\n' +
-			'  dev, doing the same I/O (none or one read, answering as many bytes; or a message’s I/O) and no work.\n' +
+			'  dev, doing the same I/O (none or one read, answering as many bytes; or a message’s I/O), asked with the\n' +
+			'  same cookies, and no work.\n' +
 			'  Less the floor, a figure is the app’s own share.\n'
 	);
 	table('all');

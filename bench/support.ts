@@ -73,9 +73,14 @@ export function startEmptyWorker(
 /**
  * A message's I/O alone, on the empty worker (bench/empty-worker): the request, a read, a Durable
  * Object relaying the model's stream, another read. Resolves to the events once they have ended.
+ * A `cookie` is sent as the app's requests send theirs: its bytes are I/O too.
  */
-export async function emptyMessage(empty: Worker, content: string): Promise<string> {
-	const response = await workerFetch(`${empty.base}/message`, stream({ content }));
+export async function emptyMessage(empty: Worker, content: string, cookie?: string): Promise<string> {
+	const init = stream({ content });
+	const response = await workerFetch(`${empty.base}/message`, {
+		...init,
+		headers: { ...init.headers, ...(cookie ? { cookie } : {}) }
+	});
 	const events = await response.text();
 	if (!events.includes('[DONE]')) throw new Error(`the empty worker's message did not end: ${events.slice(-200)}`);
 	return events;
@@ -166,7 +171,7 @@ export function cookieClient(base: string, send: (url: string, init: RequestInit
 	const jar = new Map<string, string>();
 	async function request(path: string, init: RequestInit = {}) {
 		const headers = new Headers(init.headers);
-		headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
+		headers.set('cookie', cookieHeader());
 		if (init.method === 'POST') headers.set('origin', base);
 		const response = await send(`${base}${path}`, { ...init, headers, redirect: 'manual' });
 		for (const line of response.headers.getSetCookie()) {
@@ -177,7 +182,9 @@ export function cookieClient(base: string, send: (url: string, init: RequestInit
 		}
 		return response;
 	}
-	return { jar, request };
+	/** The Cookie header the next request sends. */
+	const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+	return { jar, request, cookieHeader };
 }
 
 export const form = (fields: Record<string, string>) => ({
