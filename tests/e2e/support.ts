@@ -351,14 +351,18 @@ export async function authRequestsAbout(person: { userId?: string; email?: strin
 	return entries.map((entry) => `${entry.method} ${entry.path}`);
 }
 
-/** The database requests made with this person's token, as `METHOD /path`, oldest first. */
+/**
+ * The database requests made with this person's token, as `METHOD /path`, oldest first; a retry
+ * postgrest-js sent reads `METHOD /path (retry n)`.
+ */
 export async function databaseRequestsFor(userId: string): Promise<string[]> {
 	const query = new URLSearchParams({ user: userId });
 	const entries = (await (await fetch(`http://127.0.0.1:4011/_control/database-requests?${query}`)).json()) as {
 		method: string;
 		path: string;
+		retry?: string;
 	}[];
-	return entries.map((entry) => `${entry.method} ${entry.path}`);
+	return entries.map((entry) => `${entry.method} ${entry.path}${entry.retry ? ` (retry ${entry.retry})` : ''}`);
 }
 
 /**

@@ -10,7 +10,9 @@
 //     The /auth/v1 requests that named that person: by their token, the address in the body, or
 //     the user the answer was about ({method, path} each, oldest first).
 //   GET /_control/database-requests?user=<uuid>
-//     The /rest/v1 requests made with that person's token ({method, path}, oldest first).
+//     The /rest/v1 requests made with that person's token ({method, path, retry}, oldest first),
+//     those whose connection was reset while the database was down included; `retry` is
+//     postgrest-js's X-Retry-Count, on the retries it sends.
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -58,7 +60,7 @@ export async function startFaultProxy(options: { upstream: string; port?: number
 	let everyoneDown = false;
 	const usersDown = new Set<string>();
 	const authRequests: AuthRequest[] = [];
-	const databaseRequests: { method: string; path: string; user: string }[] = [];
+	const databaseRequests: { method: string; path: string; user: string; retry?: string }[] = [];
 
 	const server: Server = createServer(async (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://proxy');
@@ -83,22 +85,24 @@ export async function startFaultProxy(options: { upstream: string; port?: number
 			const user = url.searchParams.get('user');
 			const found = databaseRequests
 				.filter((entry) => entry.user === user)
-				.map(({ method, path: route }) => ({ method, path: route }));
+				.map(({ method, path: route, retry }) => ({ method, path: route, retry }));
 			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
 			return;
 		}
 		const subject = tokenSubject(req.headers.authorization);
 		const isDatabase = url.pathname.startsWith('/rest/v1');
 		const down = everyoneDown || (usersDown.size > 0 && usersDown.has(subject));
-		if (down && isDatabase) return void req.socket.destroy();
 		if (isDatabase && subject) {
 			databaseRequests.push({
 				method: req.method ?? 'GET',
 				path: url.pathname.slice('/rest/v1'.length),
-				user: subject
+				user: subject,
+				// postgrest-js numbers the retries it sends.
+				retry: [req.headers['x-retry-count']].flat()[0]
 			});
 			if (databaseRequests.length > 20_000) databaseRequests.splice(0, 10_000);
 		}
+		if (down && isDatabase) return void req.socket.destroy();
 
 		const isAuth = url.pathname.startsWith('/auth/v1');
 		const body = isAuth ? await readBody(req) : undefined;
