@@ -1,6 +1,16 @@
 // A provider that fails keeps the person's message and offers a retry that works.
+import { randomUUID } from 'node:crypto';
 import { replyFor } from '../support/fake-provider.ts';
-import { ChatApp, expect, fakeModel, setDatabaseDown, storedFor, test, unique } from './support.ts';
+import {
+	ChatApp,
+	databaseRequestsFor,
+	expect,
+	fakeModel,
+	setDatabaseDown,
+	storedFor,
+	test,
+	unique
+} from './support.ts';
 
 const QUESTION = 'Tell me one two three four five six';
 
@@ -54,6 +64,28 @@ test.describe('without JavaScript', { tag: '@vite' }, () => {
 });
 
 test.describe('when the database goes away', { tag: '@vite' }, () => {
+	test('a read is refused at once, with an error id, and is not retried', async ({ app, page }) => {
+		await app.signUp();
+		const userId = await app.userId();
+		const before = (await databaseRequestsFor(userId)).length;
+		await setDatabaseDown(userId, true);
+		try {
+			// Following a reply reads it with a GET, which postgrest-js would retry, 1, 2 and 4 s apart.
+			const response = await page.request.get(`/api/chat/replies/${randomUUID()}`);
+			expect(response.status()).toBe(503);
+			const { error } = (await response.json()) as { error: { message: string; errorId: string } };
+			expect(error.message).toContain('cannot reach its database');
+			expect(error.errorId).toMatch(/^[0-9a-f]{8}$/);
+			// workerd may send the same request again on a fresh connection when a pooled one turns out
+			// closed; postgrest-js's own retries say so (X-Retry-Count), and there must be none.
+			const asked = (await databaseRequestsFor(userId)).slice(before);
+			expect(asked.length).toBeGreaterThan(0);
+			for (const request of asked) expect(request).toBe('GET /chat_messages');
+		} finally {
+			await setDatabaseDown(userId, false);
+		}
+	});
+
 	for (const javaScript of [true, false]) {
 		test(`what was typed stays in the composer, with an error id (${javaScript ? 'JavaScript' : 'no JavaScript'})`, async ({
 			browser

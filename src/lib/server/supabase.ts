@@ -19,6 +19,12 @@ export const AUTH_COOKIE = 'sb-parley-auth-token';
 const MAX_AUTH_CHUNKS = 8;
 const AUTH_CHUNK = new RegExp(`^${AUTH_COOKIE}(?:\\.(\\d+))?$`);
 
+// postgrest-js retries a read (GET) that meets a dead PostgREST or a 503 three times, 1, 2 and 4
+// seconds apart, unless told not to. A request handler cannot keep a person waiting 7 s for a
+// database that is away: the read fails at once, the person gets the outage's message and error
+// id, and trying again is theirs to choose. Writes (POST, as every rpc) were never retried.
+const DATABASE_RETRIES = false;
+
 function isLocalhost(url: URL): boolean {
 	return url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
 }
@@ -49,6 +55,7 @@ export function createRequestClient(event: RequestEvent) {
 		// every request, about a fifteenth of a page view's CPU in the Worker (bench:profile). A
 		// cookie written before in base64url is still read (by its prefix).
 		cookieEncoding: 'raw',
+		db: { retry: DATABASE_RETRIES },
 		// Passkeys are an experimental part of auth-js: its two-step ceremonies run here, on the server.
 		auth: { experimental: { passkey: true } },
 		cookies: {
@@ -77,7 +84,8 @@ export function createRequestClient(event: RequestEvent) {
 export function createSessionlessClient(): SupabaseClient<Database> {
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
 	return createClient<Database>(PUBLIC_SUPABASE_URL, supabaseKey, {
-		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
+		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+		db: { retry: DATABASE_RETRIES }
 	});
 }
 
@@ -93,7 +101,10 @@ function createFixedTokenClient(token: string | null, headers: Record<string, st
 	const { PUBLIC_SUPABASE_URL, supabaseKey } = serverEnv();
 	const sent = { apikey: supabaseKey, Authorization: `Bearer ${token ?? supabaseKey}`, ...headers };
 	const base = PUBLIC_SUPABASE_URL.endsWith('/') ? PUBLIC_SUPABASE_URL : `${PUBLIC_SUPABASE_URL}/`;
-	const database = new PostgrestClient<Database>(new URL('rest/v1', base).href, { headers: sent });
+	const database = new PostgrestClient<Database>(new URL('rest/v1', base).href, {
+		headers: sent,
+		retry: DATABASE_RETRIES
+	});
 	let storage: ChatClient['storage'] | undefined;
 	return {
 		from: database.from.bind(database),
