@@ -1,4 +1,5 @@
-// A provider that fails keeps the person's message and offers a retry that works.
+// A provider that fails keeps the person's message and offers a retry that works; a database that
+// goes away loses nothing typed, and a read that meets it fails at once, not retried.
 import { randomUUID } from 'node:crypto';
 import { replyFor } from '../support/fake-provider.ts';
 import {
