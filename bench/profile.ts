@@ -1,9 +1,9 @@
 // Where the Worker's CPU goes: V8's sampling profiler, through wrangler dev's inspector (port
 // 9229), over a run of page views of /chat/[id] or of messages sent in chats of 20 (the stream endpoint, and the
 // reply's Durable Object, which runs in the same isolate locally). Prints the functions with the
-// most time of their own and in all, with their place in wrangler's bundle. The profiler slows
-// what it samples: read the shares, not the milliseconds; bench:long-chat and bench:load measure
-// the CPU itself. Writes the whole profile to bench/results/<kind>.cpuprofile, which Chromium's
+// most samples of their own and in all, with their place in wrangler's bundle. The profiler slows
+// what it samples, and samples JavaScript only (workerd's runtime, its I/O and V8's GC threads are
+// outside it): read the shares, not the milliseconds; bench:cpu-split measures the CPU itself. Writes the whole profile to bench/results/<kind>.cpuprofile, which Chromium's
 // DevTools open.
 // `long`: messages whose replies are 100 words, each its own chunk of the model's stream, for what
 // the app spends per chunk.
@@ -61,6 +61,11 @@ async function inspect() {
 	};
 }
 
+/**
+ * Shares of the samples, each counted once. A sample's time delta runs from the sample before it,
+ * and the isolate is not sampled while it waits for I/O: weighted by time, the first sample after a
+ * wait carries the whole wait, and the function that resumes after a fetch looked costly.
+ */
 function summarize(profile: Profile) {
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const parentOf = new Map<number, number>();
@@ -70,29 +75,32 @@ function summarize(profile: Profile) {
 	const own = new Map<string, number>();
 	const all = new Map<string, number>();
 	let busy = 0;
-	profile.samples.forEach((sample, index) => {
-		const micros = profile.timeDeltas[index] ?? 0;
+	profile.samples.forEach((sample) => {
 		const leaf = byId.get(sample)!.callFrame;
 		if (leaf.functionName === '(idle)') return;
-		busy += micros;
-		own.set(label(leaf), (own.get(label(leaf)) ?? 0) + micros);
+		busy += 1;
+		own.set(label(leaf), (own.get(label(leaf)) ?? 0) + 1);
 		const seen = new Set<string>();
 		for (let id: number | undefined = sample; id !== undefined; id = parentOf.get(id)) {
 			const name = label(byId.get(id)!.callFrame);
 			if (seen.has(name)) continue;
 			seen.add(name);
-			all.set(name, (all.get(name) ?? 0) + micros);
+			all.set(name, (all.get(name) ?? 0) + 1);
 		}
 	});
-	const top = (times: Map<string, number>, count: number) =>
-		[...times]
+	const top = (counts: Map<string, number>, count: number) =>
+		[...counts]
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, count)
-			.map(([name, micros]) => `  ${((100 * micros) / busy).toFixed(1).padStart(5)} %  ${name}`)
+			.map(([name, samples]) => `  ${((100 * samples) / busy).toFixed(1).padStart(5)} %  ${name}`)
 			.join('\n');
-	console.log(`\nsampled busy time: ${(busy / 1000 / requests).toFixed(1)} ms per request (profiler included)`);
-	console.log(`\nmost time of their own:\n${top(own, 25)}`);
-	console.log(`\nmost time in all (with what they call):\n${top(all, 40)}`);
+	const interval = [...profile.timeDeltas].sort((a, b) => a - b)[Math.floor(profile.timeDeltas.length / 2)] ?? 0;
+	console.log(
+		`\n${busy} samples of JavaScript running, about ${((busy * interval) / 1000 / requests).toFixed(1)} ms per request ` +
+			'(the profiler included); workerd’s runtime, its I/O and V8’s GC threads are not sampled (perf sees them)'
+	);
+	console.log(`\nmost samples of their own:\n${top(own, 25)}`);
+	console.log(`\nmost samples in all (with what they call):\n${top(all, 40)}`);
 	const packages = byPackage(profile);
 	if (packages)
 		console.log(
@@ -101,7 +109,7 @@ function summarize(profile: Profile) {
 }
 
 /**
- * Each sample's time by the package its JavaScript comes from, read off the `// node_modules/…`
+ * The samples by the package their JavaScript comes from, read off the `// node_modules/…`
  * lines that wrangler's bundle (.wrangler/tmp/dev-…/index.js, the newest) opens each module with.
  */
 function byPackage(profile: Profile): Map<string, number> | null {
@@ -133,8 +141,8 @@ function byPackage(profile: Profile): Map<string, number> | null {
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const parentOf = new Map<number, number>();
 	for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
-	const times = new Map<string, number>();
-	profile.samples.forEach((sample, index) => {
+	const counts = new Map<string, number>();
+	profile.samples.forEach((sample) => {
 		const leaf = byId.get(sample)!.callFrame;
 		if (leaf.functionName === '(idle)') return;
 		let id: number | undefined = sample;
@@ -145,9 +153,9 @@ function byPackage(profile: Profile): Map<string, number> | null {
 				: leaf.functionName.startsWith('(')
 					? leaf.functionName
 					: 'built-in code, no JavaScript caller';
-		times.set(name, (times.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0));
+		counts.set(name, (counts.get(name) ?? 0) + 1);
 	});
-	return times;
+	return counts;
 }
 
 const target = await resolveSupabase();
