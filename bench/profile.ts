@@ -1,10 +1,11 @@
 // Where the Worker's CPU goes: V8's sampling profiler, through wrangler dev's inspector (port
-// 9229), over a run of page views of /chat/[id] or of messages sent in chats of 20 (the stream endpoint, and the
-// reply's Durable Object, which runs in the same isolate locally). Prints the functions with the
-// most samples of their own and in all, with their place in wrangler's bundle. The profiler slows
-// what it samples, and samples JavaScript only (workerd's runtime, its I/O and V8's GC threads are
-// outside it): read the shares, not the milliseconds; bench:cpu-split measures the CPU itself. Writes the whole profile to bench/results/<kind>.cpuprofile, which Chromium's
-// DevTools open.
+// 9229), over a run of page views of /chat/[id] or of messages sent in chats of 20 (the stream
+// endpoint, and the reply's Durable Object, which runs in the same isolate locally). Prints the
+// functions with the most samples of their own and in all, with their place in wrangler's bundle.
+// The profiler slows what it samples, and samples JavaScript only (workerd's runtime, its I/O and
+// V8's GC threads are outside it): read the shares, not the milliseconds; bench:cpu-split
+// measures the CPU itself. Writes the whole profile to bench/results/<kind>.cpuprofile, which
+// Chromium's DevTools open.
 // `long`: messages whose replies are 100 words, each its own chunk of the model's stream, for what
 // the app spends per chunk.
 // Usage: npm run bench:profile [-- page|message|long [requests]]
