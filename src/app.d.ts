@@ -1,13 +1,14 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '$lib/database.types';
+import type { ChatClient } from '$lib/server/chat/types';
 
 declare global {
 	namespace App {
 		interface Locals {
 			/** This request's Supabase client. It carries the visitor's JWT from the auth cookies,
 			 * so every query runs under their RLS policies. Never shared between requests. */
-			supabase: import('$lib/server/chat/types').ChatClient;
+			supabase: ChatClient;
 			/** Auth on the session in this request's cookies (@supabase/ssr): signing in and out,
 			 * refreshing, changing the account. What it changes is written back to the cookies. */
 			auth: SupabaseClient<Database>['auth'];

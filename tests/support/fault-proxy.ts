@@ -97,8 +97,8 @@ export async function startFaultProxy(options: { upstream: string; port?: number
 				method: req.method ?? 'GET',
 				path: url.pathname.slice('/rest/v1'.length),
 				user: subject,
-				// postgrest-js numbers the retries it sends.
-				retry: [req.headers['x-retry-count']].flat()[0]
+				// postgrest-js numbers the retries it sends (Node joins a repeated header into one string).
+				retry: req.headers['x-retry-count'] as string | undefined
 			});
 			if (databaseRequests.length > 20_000) databaseRequests.splice(0, 10_000);
 		}
