@@ -10,6 +10,9 @@
 //     requests, counted by the local gateway; the direct writes make two), and workerd's CPU per
 //     message and per page view, next to its CPU per request to an empty worker (wrangler dev's
 //     own share);
+//   - each phase's CPU per message on the whole machine, by process (Postgres, PostgREST, workerd,
+//     the local gateway, this bench with its fake model), and how busy the two cores were: what
+//     the app adds to the direct writes, and where;
 //   - the same load on the empty worker's /message: a message's I/O with no work on it, the floor
 //     for the app's ratio on this machine; the app's writes are the direct ones and its reply
 //     travels the floor's path, so direct + floor (p50) is about where a worker with no work of
@@ -24,8 +27,10 @@ import { projectRoot, resolveSupabase } from '../scripts/supabase-env.ts';
 import { startFakeProvider } from '../tests/support/fake-provider.ts';
 import {
 	cookieClient,
+	cpuSpent,
 	emptyMessage,
 	form,
+	machineCpu,
 	percentile,
 	startEmptyWorker,
 	startWorker,
@@ -93,6 +98,7 @@ try {
 	const cpuBefore = worker.cpuMs();
 	const workerCpuBefore = worker.workerCpuMs();
 	const requestsBefore = await databaseRequests();
+	const appMachineBefore = machineCpu();
 	const appStarted = performance.now();
 	await Promise.all(
 		appPeople.map(async ({ client }, person) => {
@@ -117,6 +123,7 @@ try {
 		})
 	);
 	const appSeconds = (performance.now() - appStarted) / 1000;
+	const appMachine = cpuSpent(appMachineBefore, machineCpu(), users * messages);
 	const cpuPerMessage = (worker.cpuMs() - cpuBefore) / (users * messages);
 	const workerCpuPerMessage = (worker.workerCpuMs() - workerCpuBefore) / (users * messages);
 	const requestsPerMessage = Object.entries(await databaseRequests())
@@ -148,11 +155,13 @@ try {
 	const floorLatencies: number[] = [];
 	let floorSeconds: number;
 	let floorCpuPerMessage: number[];
+	let floorMachine: ReturnType<typeof cpuSpent>;
 	try {
 		const emptyCpuBefore = empty.cpuMs();
 		for (let index = 0; index < pageViews; index++) await (await workerFetch(empty.base)).text();
 		cpuPerEmptyRequest = (empty.cpuMs() - emptyCpuBefore) / pageViews;
 		const floorCpuBefore = [empty.cpuMs(), empty.workerCpuMs()];
+		const floorMachineBefore = machineCpu();
 		const floorStarted = performance.now();
 		await Promise.all(
 			Array.from({ length: users }, async (_, person) => {
@@ -164,6 +173,7 @@ try {
 			})
 		);
 		floorSeconds = (performance.now() - floorStarted) / 1000;
+		floorMachine = cpuSpent(floorMachineBefore, machineCpu(), users * messages);
 		floorCpuPerMessage = [empty.cpuMs(), empty.workerCpuMs()].map(
 			(spent, index) => (spent - floorCpuBefore[index]) / (users * messages)
 		);
@@ -173,6 +183,7 @@ try {
 
 	// The same writes, straight to PostgREST.
 	const directLatencies: number[] = [];
+	const directMachineBefore = machineCpu();
 	const directStarted = performance.now();
 	await Promise.all(
 		directPeople.map(async ({ db }, person) => {
@@ -202,6 +213,7 @@ try {
 		})
 	);
 	const directSeconds = (performance.now() - directStarted) / 1000;
+	const directMachine = cpuSpent(directMachineBefore, machineCpu(), users * messages);
 
 	console.log(`\n${users} people × ${messages} messages, at once`);
 	console.log(
@@ -240,6 +252,17 @@ try {
 		`workerd CPU per request to an empty worker under the same wrangler dev: ${cpuPerEmptyRequest.toFixed(2)} ms ` +
 			'(its proxy and HTTP stack, which a deployed worker is not billed for)'
 	);
+	console.log('\nCPU per message on the whole machine (/proc), by process, and how busy its cores were:');
+	for (const [label, spent] of [
+		['app', appMachine],
+		['empty worker', floorMachine],
+		['PostgREST direct', directMachine]
+	] as const) {
+		console.log(
+			`  ${label.padEnd(17)} ${spent.total.toFixed(2).padStart(5)} ms, cores ${(spent.busy * 100).toFixed(0)}% busy: ` +
+				spent.parts.map(([part, ms]) => `${part} ${ms.toFixed(2)}`).join(', ')
+		);
+	}
 	if (appFailures.length) console.log(`app failures: ${appFailures.length}; first: ${appFailures[0]}`);
 
 	// Nothing lost, duplicated or crossed.

@@ -2,7 +2,7 @@
 // cookies as a browser without JavaScript would.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appEnv, projectRoot } from '../scripts/supabase-env.ts';
 
@@ -148,6 +148,64 @@ function descendantsCpuMs(pid: number, name: string, keep?: (commandLine: string
 	};
 	visit(pid);
 	return total;
+}
+
+/** CPU time so far on this machine (Linux /proc), in ms: by the part that spent it, and the cores'. */
+export interface MachineCpu {
+	byPart: Map<string, number>;
+	/** All cores' time that was not idle, and all cores' time. */
+	busyMs: number;
+	allMs: number;
+}
+
+/** Which part of the stack a process is, by its command and command line. */
+function partOf(pid: number, command: string): string {
+	if (pid === process.pid) return 'this bench (its client and fake model)';
+	if (command === 'workerd') return 'workerd';
+	if (command === 'postgres') return 'Postgres';
+	if (command === 'postgrest') return 'PostgREST';
+	if (command.startsWith('kworker') || command.startsWith('ksoftirqd')) return 'the kernel';
+	const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+	const local = /local-supabase\/([a-z-]+)\//.exec(commandLine)?.[1];
+	if (local) return `local ${local}`;
+	if (commandLine.includes('wrangler') || command === 'esbuild') return 'wrangler dev (Node)';
+	return 'other';
+}
+
+export function machineCpu(): MachineCpu {
+	const ticksPerSecond = 100;
+	const byPart = new Map<string, number>();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+			if (!ms) continue;
+			const part = partOf(Number(entry), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+			byPart.set(part, (byPart.get(part) ?? 0) + ms);
+		} catch {
+			// The process ended meanwhile.
+		}
+	}
+	// user nice system idle iowait irq softirq steal, in ticks, summed over the cores.
+	const times = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1, 9).map(Number);
+	const allMs = (times.reduce((sum, value) => sum + value, 0) * 1000) / ticksPerSecond;
+	return { byPart, busyMs: allMs - ((times[3] + times[4]) * 1000) / ticksPerSecond, allMs };
+}
+
+/** What each part spent between two readings, per `count` (say, per message), largest first. */
+export function cpuSpent(before: MachineCpu, after: MachineCpu, count: number) {
+	const parts = [...after.byPart]
+		.map(([part, ms]) => [part, (ms - (before.byPart.get(part) ?? 0)) / count] as const)
+		.filter(([, ms]) => ms >= 0.05)
+		.sort((a, b) => b[1] - a[1]);
+	return {
+		parts,
+		total: parts.reduce((sum, [, ms]) => sum + ms, 0),
+		/** The share of all cores' time that was busy. */
+		busy: (after.busyMs - before.busyMs) / (after.allMs - before.allMs)
+	};
 }
 
 /**
