@@ -122,12 +122,24 @@ async function runWrangler(
 	};
 }
 
+/** Linux's clock ticks per second in /proc (USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+/** A process's command and the CPU it has used so far (utime + stime), from /proc/<pid>/stat. */
+function processCpu(pid: number | string): { command: string; cpuMs: number } {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return {
+		command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+		cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND
+	};
+}
+
 /**
  * Sums utime + stime of the descendants of `pid` whose command is `name` (Linux /proc), and whose
  * command line passes `keep`, when given.
  */
 function descendantsCpuMs(pid: number, name: string, keep?: (commandLine: string) => boolean): number {
-	const ticksPerSecond = 100;
 	let total = 0;
 	const visit = (parent: number) => {
 		let children: string[];
@@ -137,12 +149,10 @@ function descendantsCpuMs(pid: number, name: string, keep?: (commandLine: string
 			return;
 		}
 		for (const child of children.map(Number)) {
-			const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
-			const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			const { command, cpuMs } = processCpu(child);
 			const kept =
 				command === name && (!keep || keep(`${readFileSync(`/proc/${child}/cmdline`, 'utf8').replaceAll('\0', ' ')} `));
-			if (kept) total += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+			if (kept) total += cpuMs;
 			visit(child);
 		}
 	};
@@ -152,7 +162,8 @@ function descendantsCpuMs(pid: number, name: string, keep?: (commandLine: string
 
 /** CPU time so far on this machine (Linux /proc), in ms: by the part that spent it, and the cores'. */
 export interface MachineCpu {
-	byPart: Map<string, number>;
+	/** By process id: which part of the stack it is, and its CPU so far. */
+	processes: Map<number, { part: string; cpuMs: number }>;
 	/** All cores' time that was not idle, and all cores' time. */
 	busyMs: number;
 	allMs: number;
@@ -172,37 +183,38 @@ function partOf(pid: number, command: string): string {
 	return 'other';
 }
 
+/** Every process's CPU so far, and the cores' time from /proc/stat. */
 export function machineCpu(): MachineCpu {
-	const ticksPerSecond = 100;
-	const byPart = new Map<string, number>();
+	const processes: MachineCpu['processes'] = new Map();
 	for (const entry of readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-			if (!ms) continue;
-			const part = partOf(Number(entry), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
-			byPart.set(part, (byPart.get(part) ?? 0) + ms);
+			const { command, cpuMs } = processCpu(entry);
+			if (cpuMs) processes.set(Number(entry), { part: partOf(Number(entry), command), cpuMs });
 		} catch {
 			// The process ended meanwhile.
 		}
 	}
 	// user nice system idle iowait irq softirq steal, in ticks, summed over the cores.
 	const times = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1, 9).map(Number);
-	const allMs = (times.reduce((sum, value) => sum + value, 0) * 1000) / ticksPerSecond;
-	return { byPart, busyMs: allMs - ((times[3] + times[4]) * 1000) / ticksPerSecond, allMs };
+	const allMs = (times.reduce((sum, value) => sum + value, 0) * 1000) / TICKS_PER_SECOND;
+	return { processes, busyMs: allMs - ((times[3] + times[4]) * 1000) / TICKS_PER_SECOND, allMs };
 }
 
-/** What each part spent between two readings, per `count` (say, per message), largest first. */
+/**
+ * What each part spent between two readings, per `count` (say, per message), largest first, the
+ * parts under 0.05 ms left out of the list but not of the total. A process that ended between the
+ * readings is not counted: /proc no longer has it.
+ */
 export function cpuSpent(before: MachineCpu, after: MachineCpu, count: number) {
-	const parts = [...after.byPart]
-		.map(([part, ms]) => [part, (ms - (before.byPart.get(part) ?? 0)) / count] as const)
-		.filter(([, ms]) => ms >= 0.05)
-		.sort((a, b) => b[1] - a[1]);
+	const byPart = new Map<string, number>();
+	for (const [pid, { part, cpuMs }] of after.processes) {
+		const spent = cpuMs - (before.processes.get(pid)?.cpuMs ?? 0);
+		byPart.set(part, (byPart.get(part) ?? 0) + spent / count);
+	}
 	return {
-		parts,
-		total: parts.reduce((sum, [, ms]) => sum + ms, 0),
+		parts: [...byPart].filter(([, ms]) => ms >= 0.05).sort((a, b) => b[1] - a[1]),
+		total: [...byPart.values()].reduce((sum, ms) => sum + ms, 0),
 		/** The share of all cores' time that was busy. */
 		busy: (after.busyMs - before.busyMs) / (after.allMs - before.allMs)
 	};
