@@ -160,7 +160,7 @@ function descendantsCpuMs(pid: number, name: string, keep?: (commandLine: string
 	return total;
 }
 
-/** CPU time so far on this machine (Linux /proc), in ms: by the part that spent it, and the cores'. */
+/** CPU time so far on this machine (Linux /proc), in ms: each process's, and the cores'. */
 export interface MachineCpu {
 	/** By process id: which part of the stack it is, and its CPU so far. */
 	processes: Map<number, { part: string; cpuMs: number }>;
