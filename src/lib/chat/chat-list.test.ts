@@ -38,6 +38,7 @@ describe('groupChats', () => {
 		const label = (updatedAt: string) => groupChats([chat(1, updatedAt)], now, 'Asia/Kathmandu')[0].label;
 		expect(label('2026-11-30T18:14:59Z')).toBe('Yesterday');
 		expect(label('2026-11-30T18:15:00Z')).toBe('Today');
+		// Asked again, the day comes from what groupChats keeps, and must still be the right one.
 		expect(label('2026-11-30T18:14:59Z')).toBe('Yesterday');
 	});
 });
